@@ -1,0 +1,54 @@
+// Command configdoc regenerates Pulumi.yaml and the README's config reference from config/.
+//
+//	go run ./cmd/configdoc -write
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/langgraph-platform/infra/config"
+)
+
+// README markers around the generated table.
+const (
+	startMarker = "<!-- config-reference:start -->"
+	endMarker   = "<!-- config-reference:end -->"
+)
+
+func main() {
+	write := flag.Bool("write", false, "rewrite Pulumi.yaml and README.md in place")
+	flag.Parse()
+	project, err := config.ProjectFile()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if !*write {
+		fmt.Print(project)
+		fmt.Print(config.ReferenceMarkdown())
+		return
+	}
+	if err := os.WriteFile("Pulumi.yaml", []byte(project), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	text := string(readme)
+	start, end := strings.Index(text, startMarker), strings.Index(text, endMarker)
+	if start < 0 || end < start {
+		fmt.Fprintf(os.Stderr, "README.md lacks the %s ... %s markers\n", startMarker, endMarker)
+		os.Exit(1)
+	}
+	text = text[:start+len(startMarker)] + "\n" + config.ReferenceMarkdown() + text[end:]
+	if err := os.WriteFile("README.md", []byte(text), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,147 @@
+// Package awsbase holds the AWS building blocks the data-tier components share: a customer-managed
+// KMS key, a security group that admits one port from named groups only, and a KMS-encrypted
+// Secrets Manager secret. They are helpers that register resources under a caller's component,
+// not components of their own.
+package awsbase
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Account identifies where keys and policies live.
+type Account struct {
+	ID        string // 12-digit account ID
+	Partition string // aws, aws-cn, aws-us-gov
+	Region    string
+}
+
+// KeyArgs configure a customer-managed KMS key.
+type KeyArgs struct {
+	Description string
+	Alias       string // without the "alias/" prefix
+	Account     Account
+	// ServicePrincipals may use the key for encryption on the account's behalf (for example
+	// events.rds.amazonaws.com for an encrypted SNS topic, logs.<region>.amazonaws.com).
+	ServicePrincipals []string
+	Tags              map[string]string
+}
+
+// NewKey creates a KMS key with yearly rotation and a 30-day deletion window, plus its alias.
+// The key policy delegates to IAM in the account (AWS's default) and lets the named services
+// encrypt and decrypt.
+func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.ResourceOption) (*kms.Key, error) {
+	statements := []map[string]any{{
+		"Sid":       "AccountAdministersThroughIAM",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", args.Account.Partition, args.Account.ID)},
+		"Action":    "kms:*",
+		"Resource":  "*",
+	}}
+	for _, p := range args.ServicePrincipals {
+		statements = append(statements, map[string]any{
+			"Sid":       "Service" + sanitize(p),
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": p},
+			"Action":    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			"Resource":  "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
+		})
+	}
+	policy, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
+	if err != nil {
+		return nil, err
+	}
+	key, err := kms.NewKey(ctx, name, &kms.KeyArgs{
+		Description:          pulumi.String(args.Description),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+		Policy:               pulumi.String(string(policy)),
+		Tags:                 pulumi.ToStringMap(args.Tags),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = kms.NewAlias(ctx, name+"-alias", &kms.AliasArgs{
+		Name:        pulumi.String("alias/" + args.Alias),
+		TargetKeyId: key.KeyId,
+	}, withoutProtect(opts)...)
+	return key, err
+}
+
+func sanitize(s string) string {
+	out := []rune{}
+	for _, r := range s {
+		if (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}
+
+// withoutProtect keeps the caller's options (parent, provider) but drops protect: an alias can
+// be recreated freely.
+func withoutProtect(opts []pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(append([]pulumi.ResourceOption(nil), opts...), pulumi.Protect(false))
+}
+
+// SecurityGroupArgs configure a security group that admits one TCP port from other groups only.
+type SecurityGroupArgs struct {
+	Description             string
+	VpcID                   pulumi.StringInput
+	Port                    int
+	AllowedSecurityGroupIDs pulumi.StringArrayInput
+	Tags                    map[string]string
+}
+
+// NewIngressOnlySecurityGroup admits Port from AllowedSecurityGroupIDs and nothing else. It has
+// no egress rules: security groups are stateful, so replies flow, and a managed database or
+// cache opens no connections of its own.
+func NewIngressOnlySecurityGroup(ctx *pulumi.Context, name string, args SecurityGroupArgs, opts ...pulumi.ResourceOption) (*ec2.SecurityGroup, error) {
+	return ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
+		Description: pulumi.String(args.Description),
+		VpcId:       args.VpcID,
+		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
+			Description:    pulumi.String(fmt.Sprintf("TCP %d from the cluster's security groups", args.Port)),
+			Protocol:       pulumi.String("tcp"),
+			FromPort:       pulumi.Int(args.Port),
+			ToPort:         pulumi.Int(args.Port),
+			SecurityGroups: args.AllowedSecurityGroupIDs,
+		}},
+		Egress:              ec2.SecurityGroupEgressArray{},
+		RevokeRulesOnDelete: pulumi.Bool(true),
+		Tags:                pulumi.ToStringMap(args.Tags),
+	}, opts...)
+}
+
+// SecretArgs configure a Secrets Manager secret holding a JSON document.
+type SecretArgs struct {
+	Description  string
+	KmsKeyID     pulumi.StringInput
+	Document     pulumi.StringInput // JSON; kept secret
+	RecoveryDays int
+	Tags         map[string]string
+}
+
+// NewSecret stores Document in a KMS-encrypted secret and returns the secret.
+func NewSecret(ctx *pulumi.Context, name string, args SecretArgs, opts ...pulumi.ResourceOption) (*secretsmanager.Secret, error) {
+	secret, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
+		Description:          pulumi.String(args.Description),
+		KmsKeyId:             args.KmsKeyID,
+		RecoveryWindowInDays: pulumi.Int(args.RecoveryDays),
+		Tags:                 pulumi.ToStringMap(args.Tags),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = secretsmanager.NewSecretVersion(ctx, name+"-value", &secretsmanager.SecretVersionArgs{
+		SecretId:     secret.ID(),
+		SecretString: pulumi.ToSecret(args.Document).(pulumi.StringOutput),
+	}, append(withoutProtect(opts), pulumi.Parent(secret))...)
+	return secret, err
+}

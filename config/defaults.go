@@ -1,0 +1,105 @@
+package config
+
+// DefaultProjectTag is the Project tag unless tags.project says otherwise.
+const DefaultProjectTag = "langgraph-platform"
+
+// Defaults returns the defaults of every setting. They are the seed document's production
+// numbers (HPA 10-50 replicas, CPU 70 %, memory 80 %, scale-up 5 pods/60 s with a 60 s window,
+// scale-down 2 pods/60 s with a 300 s window; its KPI targets and alert thresholds) and
+// production-grade data settings; smaller environments opt down in their stack file.
+// Pulumi.yaml declares the same values, and a test keeps the two equal.
+func Defaults() Config {
+	appResources := Resources{CPURequest: "1", MemoryRequest: "2Gi", CPULimit: "2", MemoryLimit: "4Gi"}
+	return Config{
+		Tags: Tags{Project: DefaultProjectTag},
+		Dataplane: Dataplane{
+			Namespace: "langgraph",
+			Image:     Image{Repository: "docker.io/langchain/langgraph-api"},
+			Resources: appResources,
+			// LangGraph's own default; prod raises it (docs/capacity.md).
+			JobsPerWorker: 10,
+			// 50 pods x 60 = 3,000 connections: inside 80 % of RDS's 5,000 cap (the seed's
+			// 200 per pod would need 10,000).
+			DBPoolMaxSize:                 60,
+			TerminationGracePeriodSeconds: 330,
+			PreStopSeconds:                15,
+			PDBMaxUnavailable:             2,
+			// LLM providers publish no stable address ranges; narrow this where yours do.
+			LLMEgressCIDRs: []string{"0.0.0.0/0"},
+			Queue:          Queue{Enabled: false, MinReplicas: 2, MaxReplicas: 20, Resources: appResources},
+		},
+		HPA: HPA{
+			MinReplicas:       10,
+			MaxReplicas:       50,
+			CPUUtilization:    70,
+			MemoryUtilization: 80,
+			ScaleUp:           ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
+			ScaleDown:         ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
+		},
+		Ingress: Ingress{
+			Scheme:                 "internet-facing",
+			IdleTimeoutSeconds:     900,
+			SSLPolicy:              "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			WAFRateLimit:           2000,
+			AccessLogRetentionDays: 90,
+		},
+		Database: Database{
+			EngineVersion:                    "17.6",
+			InstanceClass:                    "db.r7g.2xlarge",
+			AllocatedStorageGB:               200,
+			MaxAllocatedStorageGB:            1000,
+			MultiAZ:                          true,
+			ReadReplicas:                     2,
+			DatabaseName:                     "langgraph",
+			MasterUsername:                   "langgraph_admin",
+			BackupRetentionDays:              14,
+			BackupWindow:                     "03:00-04:00",
+			MaintenanceWindow:                "sun:04:30-sun:05:30",
+			DeletionProtection:               true,
+			PerformanceInsightsRetentionDays: 7,
+			MonitoringIntervalSeconds:        60,
+			LogMinDurationStatementMs:        1000,
+			MaxConnectionsOverride:           0,
+			EventEmails:                      []string{},
+		},
+		Cache: Cache{
+			Engine:                "valkey",
+			EngineVersion:         "8.0",
+			NodeType:              "cache.r7g.large",
+			Nodes:                 3,
+			MaxmemoryPolicy:       "allkeys-lru",
+			AppendOnly:            false,
+			SnapshotRetentionDays: 7,
+			SnapshotWindow:        "05:00-06:00",
+			MaintenanceWindow:     "sun:06:30-sun:07:30",
+			LogRetentionDays:      30,
+		},
+		Monitoring: Monitoring{
+			Namespace:            "monitoring",
+			ChartVersion:         "79.5.0",
+			StorageClass:         "gp3",
+			PrometheusReplicas:   2,
+			PrometheusRetention:  "15d",
+			PrometheusStorageGB:  100,
+			AlertmanagerReplicas: 3,
+			GrafanaReplicas:      2,
+		},
+		Alerts: Alerts{
+			ErrorRatePercent:   5,
+			AvgResponseSeconds: 300,
+			PodResourcePercent: 90,
+			DBPoolPercent:      80,
+			QueueDepth:         100,
+		},
+		KPI: KPI{
+			ConcurrentUsers:    5000,
+			SuccessRatePercent: 95,
+			AvgResponseSeconds: 180,
+			P95ResponseSeconds: 300,
+			QueueWaitSeconds:   60,
+			ErrorRatePercent:   2,
+			CPUPercent:         80,
+			MemoryPercent:      85,
+		},
+	}
+}

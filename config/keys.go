@@ -1,0 +1,77 @@
+package config
+
+// Key describes one top-level Pulumi config key of this project. Pulumi.yaml declares exactly
+// these keys (a test keeps them equal).
+type Key struct {
+	Name        string
+	Type        string // Pulumi.yaml type: "object" or "string"
+	Description string
+	// Required keys have no default in Pulumi.yaml, so the CLI asks for them.
+	Required bool
+	// Secret keys must be set with `pulumi config set --secret`.
+	Secret bool
+
+	object func(*Config) any     // destination of an object key
+	str    func(*Config) *string // destination of a plain string key
+	secret func(*Secrets) *Secret
+}
+
+// Keys lists every top-level key the program reads.
+var Keys = []Key{
+	{Name: "environment", Type: "string", Required: true, str: func(c *Config) *string { return &c.Environment },
+		Description: "Environment name used in tags and resource names (lowercase, 2-12 characters); 'prod' turns on production guard-rails."},
+	{Name: "tags", Type: "object", Required: true, object: func(c *Config) any { return &c.Tags },
+		Description: "Tags on every taggable AWS resource: project, owner, costCenter (Environment comes from 'environment')."},
+	{Name: "cluster", Type: "object", Required: true, object: func(c *Config) any { return &c.Cluster },
+		Description: "The existing EKS cluster and its network: name, kubeContext, vpcId, privateSubnetIds, privateSubnetCidrs, loadBalancerSubnetCidrs, securityGroupIds."},
+	{Name: "dataplane", Type: "object", Required: true, object: func(c *Config) any { return &c.Dataplane },
+		Description: "The langgraph-dataplane workload: image, resources, jobsPerWorker, dbPoolMaxSize, shutdown timing, PDB, emergency controls, egress, queue tier."},
+	{Name: "hpa", Type: "object", object: func(c *Config) any { return &c.HPA },
+		Description: "The dataplane HorizontalPodAutoscaler (seed section 3)."},
+	{Name: "ingress", Type: "object", Required: true, object: func(c *Config) any { return &c.Ingress },
+		Description: "The ALB ingress: host, ACM certificate, scheme, timeouts, TLS policy, WAF rate limit, access logs."},
+	{Name: "database", Type: "object", object: func(c *Config) any { return &c.Database },
+		Description: "RDS PostgreSQL: version, class, storage, Multi-AZ, replicas, backups, windows, monitoring, parameters, events, restore."},
+	{Name: "cache", Type: "object", object: func(c *Config) any { return &c.Cache },
+		Description: "ElastiCache: engine, version, node type, nodes, maxmemory policy, snapshots, windows, logs."},
+	{Name: "monitoring", Type: "object", object: func(c *Config) any { return &c.Monitoring },
+		Description: "kube-prometheus-stack: chart version, storage, retention, replicas."},
+	{Name: "alerts", Type: "object", object: func(c *Config) any { return &c.Alerts },
+		Description: "Alert thresholds (seed section 2)."},
+	{Name: "kpi", Type: "object", object: func(c *Config) any { return &c.KPI },
+		Description: "KPI targets for the concurrent users the stack is sized for (seed section 2)."},
+
+	{Name: "kubeconfig", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.Kubeconfig },
+		Description: "Secret. kubeconfig for the cluster; empty: the ambient kubeconfig and cluster.kubeContext."},
+	{Name: "langsmithApiKey", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.LangSmithAPIKey },
+		Description: "Secret. LANGSMITH_API_KEY for the LangGraph server (this or langgraphLicenseKey is required)."},
+	{Name: "langgraphLicenseKey", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.LangGraphLicenseKey },
+		Description: "Secret. LANGGRAPH_CLOUD_LICENSE_KEY for the LangGraph server (this or langsmithApiKey is required)."},
+	{Name: "slackWebhookUrl", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.SlackWebhookURL },
+		Description: "Secret. Slack incoming webhook for warning alerts; empty: none."},
+	{Name: "pagerdutyRoutingKey", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.PagerDutyRoutingKey },
+		Description: "Secret. PagerDuty Events v2 routing key for critical alerts; empty: none."},
+}
+
+// LookupKey returns the key named name.
+func LookupKey(name string) (Key, bool) {
+	for _, k := range Keys {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// DefaultValue is the value Pulumi.yaml declares as the key's default: the code default of an
+// object key, "" for an optional secret, and nothing (ok=false) for a required key.
+func (k Key) DefaultValue() (any, bool) {
+	if k.Required {
+		return nil, false
+	}
+	if k.Secret {
+		return "", true
+	}
+	d := Defaults()
+	return k.object(&d), true
+}

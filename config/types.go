@@ -1,0 +1,209 @@
+// Package config is the single source of every setting the program reads.
+//
+// Settings are grouped by concern into top-level Pulumi config keys (cluster, dataplane, hpa,
+// ingress, database, cache, monitoring, alerts, kpi, tags); each group is a structured (object)
+// value, so `pulumi config set --path hpa.minReplicas 10` sets one field and every other field
+// keeps the default declared here. Secrets are separate top-level keys that must be set with
+// `pulumi config set --secret`.
+//
+// Defaults are the seed document's production numbers (see Defaults); a smaller environment opts
+// down explicitly in its stack file. Loading never panics: Load returns errors that name the key,
+// the value and what is allowed.
+package config
+
+// Config is the typed, defaulted and validated configuration of one stack.
+type Config struct {
+	// Project and Stack are the Pulumi project and stack names (not config keys).
+	Project string `json:"-"`
+	Stack   string `json:"-"`
+
+	Environment string     `json:"environment" doc:"Environment name used in tags and resource names; 'prod' turns on production guard-rails (protect on data resources)."`
+	Tags        Tags       `json:"tags"`
+	Cluster     Cluster    `json:"cluster"`
+	Dataplane   Dataplane  `json:"dataplane"`
+	HPA         HPA        `json:"hpa"`
+	Ingress     Ingress    `json:"ingress"`
+	Database    Database   `json:"database"`
+	Cache       Cache      `json:"cache"`
+	Monitoring  Monitoring `json:"monitoring"`
+	Alerts      Alerts     `json:"alerts"`
+	KPI         KPI        `json:"kpi"`
+
+	Secrets Secrets `json:"-"`
+}
+
+// Production reports whether this stack gets production guard-rails.
+func (c *Config) Production() bool { return c.Environment == ProductionEnvironment }
+
+// ProductionEnvironment is the environment name that turns on production guard-rails.
+const ProductionEnvironment = "prod"
+
+// Tags are applied to every taggable AWS resource.
+type Tags struct {
+	Project    string `json:"project" doc:"Project tag."`
+	Owner      string `json:"owner" doc:"Owner tag: the team that answers for the stack (required)."`
+	CostCenter string `json:"costCenter" doc:"CostCenter tag (required)."`
+}
+
+// Cluster holds the existing EKS cluster and network the stack deploys into.
+type Cluster struct {
+	Name                    string   `json:"name" doc:"EKS cluster name (required)."`
+	KubeContext             string   `json:"kubeContext" doc:"kubeconfig context to use when the kubeconfig secret is not set; empty: the current context."`
+	VPCID                   string   `json:"vpcId" doc:"VPC of the cluster, vpc-... (required)."`
+	PrivateSubnetIDs        []string `json:"privateSubnetIds" doc:"Private subnets (subnet-...) in at least 2 AZs for the database and cache (required)."`
+	PrivateSubnetCIDRs      []string `json:"privateSubnetCidrs" doc:"CIDRs of those private subnets: NetworkPolicy egress to the database and cache (required)."`
+	LoadBalancerSubnetCIDRs []string `json:"loadBalancerSubnetCidrs" doc:"CIDRs of the subnets the ALB runs in: NetworkPolicy ingress to the API port (required)."`
+	SecurityGroupIDs        []string `json:"securityGroupIds" doc:"Cluster/node security groups (sg-...) allowed into the database and cache (required)."`
+}
+
+// Image is a container image pinned by tag or digest.
+type Image struct {
+	Repository string `json:"repository" doc:"Image repository (no tag)."`
+	Tag        string `json:"tag" doc:"Image tag; never 'latest'."`
+	Digest     string `json:"digest" doc:"Image digest sha256:...; wins over the tag when set."`
+}
+
+// Reference is the image reference the pod runs: repository@digest or repository:tag.
+func (i Image) Reference() string {
+	if i.Digest != "" {
+		return i.Repository + "@" + i.Digest
+	}
+	return i.Repository + ":" + i.Tag
+}
+
+// Resources are a container's requests and limits, as Kubernetes quantities.
+type Resources struct {
+	CPURequest    string `json:"cpuRequest" doc:"CPU request."`
+	MemoryRequest string `json:"memoryRequest" doc:"Memory request."`
+	CPULimit      string `json:"cpuLimit" doc:"CPU limit; empty: none (CPU is throttled, not killed)."`
+	MemoryLimit   string `json:"memoryLimit" doc:"Memory limit."`
+}
+
+// Dataplane configures the langgraph-dataplane workload.
+type Dataplane struct {
+	Namespace                     string    `json:"namespace" doc:"Namespace of the dataplane."`
+	Image                         Image     `json:"image"`
+	Resources                     Resources `json:"resources"`
+	JobsPerWorker                 int       `json:"jobsPerWorker" doc:"N_JOBS_PER_WORKER: concurrent runs per pod."`
+	DBPoolMaxSize                 int       `json:"dbPoolMaxSize" doc:"LANGGRAPH_POSTGRES_POOL_MAX_SIZE: database connections per pod (the seed's 200 x 50 pods exceeds RDS's 5,000 cap)."`
+	TerminationGracePeriodSeconds int       `json:"terminationGracePeriodSeconds" doc:"Time a stopping pod gets to finish in-flight runs."`
+	PreStopSeconds                int       `json:"preStopSeconds" doc:"preStop pause so the load balancer deregisters the pod before it stops."`
+	PDBMaxUnavailable             int       `json:"pdbMaxUnavailable" doc:"PodDisruptionBudget maxUnavailable (>= 1 so drains can proceed)."`
+	MaintenanceMode               bool      `json:"maintenanceMode" doc:"When true the load balancer answers every request with 503 and a JSON body; pods stay up."`
+	EmergencyReplicas             int       `json:"emergencyReplicas" doc:"When > 0 pins the replica count (HPA min = max = N); 0: off."`
+	ServiceAccountRoleARN         string    `json:"serviceAccountRoleArn" doc:"IAM role for the pods' ServiceAccount (IRSA); empty: none."`
+	LLMEgressCIDRs                []string  `json:"llmEgressCidrs" doc:"CIDRs the pods may reach on TCP 443 (LLM APIs, LangSmith)."`
+	Queue                         Queue     `json:"queue"`
+}
+
+// Queue configures LangGraph's optional separate queue-worker tier.
+type Queue struct {
+	Enabled     bool      `json:"enabled" doc:"Run a separate queue-worker Deployment with its own HPA."`
+	MinReplicas int       `json:"minReplicas" doc:"Queue workers HPA minimum."`
+	MaxReplicas int       `json:"maxReplicas" doc:"Queue workers HPA maximum."`
+	Resources   Resources `json:"resources"`
+}
+
+// ScalingRule is one direction of HPA behavior: a Pods policy and a stabilization window.
+type ScalingRule struct {
+	Pods                       int `json:"pods" doc:"Pods added or removed per period."`
+	PeriodSeconds              int `json:"periodSeconds" doc:"Policy period."`
+	StabilizationWindowSeconds int `json:"stabilizationWindowSeconds" doc:"Stabilization window."`
+}
+
+// HPA is the dataplane's HorizontalPodAutoscaler (seed section 3).
+type HPA struct {
+	MinReplicas       int         `json:"minReplicas" doc:"Minimum replicas."`
+	MaxReplicas       int         `json:"maxReplicas" doc:"Maximum replicas."`
+	CPUUtilization    int         `json:"cpuUtilization" doc:"Target average CPU utilization, % of requests."`
+	MemoryUtilization int         `json:"memoryUtilization" doc:"Target average memory utilization, % of requests."`
+	ScaleUp           ScalingRule `json:"scaleUp"`
+	ScaleDown         ScalingRule `json:"scaleDown"`
+}
+
+// Ingress is the ALB in front of the dataplane.
+type Ingress struct {
+	Host                   string `json:"host" doc:"Public host name (required)."`
+	CertificateARN         string `json:"certificateArn" doc:"ACM certificate ARN for HTTPS (required)."`
+	Scheme                 string `json:"scheme" doc:"internet-facing or internal."`
+	IdleTimeoutSeconds     int    `json:"idleTimeoutSeconds" doc:"ALB idle timeout; above the longest run, since streaming runs hold the connection."`
+	SSLPolicy              string `json:"sslPolicy" doc:"ALB TLS policy."`
+	WAFRateLimit           int    `json:"wafRateLimit" doc:"Requests per IP per 5 minutes before WAF blocks."`
+	AccessLogRetentionDays int    `json:"accessLogRetentionDays" doc:"Days ALB access logs are kept in S3."`
+}
+
+// Restore creates the primary from a point in time of another instance.
+type Restore struct {
+	SourceInstanceIdentifier string `json:"sourceInstanceIdentifier" doc:"DB instance identifier to restore from."`
+	RestoreTime              string `json:"restoreTime" doc:"RFC 3339 time to restore to."`
+	UseLatestRestorableTime  bool   `json:"useLatestRestorableTime" doc:"Restore to the latest restorable time instead."`
+}
+
+// Database configures RDS PostgreSQL.
+type Database struct {
+	EngineVersion                    string   `json:"engineVersion" doc:"PostgreSQL version major.minor."`
+	InstanceClass                    string   `json:"instanceClass" doc:"RDS instance class."`
+	AllocatedStorageGB               int      `json:"allocatedStorageGb" doc:"Initial gp3 storage."`
+	MaxAllocatedStorageGB            int      `json:"maxAllocatedStorageGb" doc:"Storage autoscaling ceiling."`
+	MultiAZ                          bool     `json:"multiAz" doc:"Multi-AZ standby for the primary."`
+	ReadReplicas                     int      `json:"readReplicas" doc:"Read replicas for analytics and reporting."`
+	DatabaseName                     string   `json:"databaseName" doc:"Initial database name."`
+	MasterUsername                   string   `json:"masterUsername" doc:"Master user name."`
+	BackupRetentionDays              int      `json:"backupRetentionDays" doc:"Automated backup retention (1-35; PITR and replicas need >= 1)."`
+	BackupWindow                     string   `json:"backupWindow" doc:"Daily backup window, hh24:mi-hh24:mi UTC."`
+	MaintenanceWindow                string   `json:"maintenanceWindow" doc:"Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi UTC."`
+	DeletionProtection               bool     `json:"deletionProtection" doc:"Deletion protection and a final snapshot."`
+	PerformanceInsightsRetentionDays int      `json:"performanceInsightsRetentionDays" doc:"7, 731 or a multiple of 31."`
+	MonitoringIntervalSeconds        int      `json:"monitoringIntervalSeconds" doc:"Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60."`
+	LogMinDurationStatementMs        int      `json:"logMinDurationStatementMs" doc:"Slow query log threshold in ms; -1 disables."`
+	MaxConnectionsOverride           int      `json:"maxConnections" doc:"max_connections; 0 derives AWS's formula from the instance class memory."`
+	EventEmails                      []string `json:"eventEmails" doc:"E-mail addresses subscribed to RDS events (backup, failover, failure, low storage, maintenance)."`
+	Restore                          *Restore `json:"restore" doc:"Point-in-time restore of the primary; unset for a new database."`
+}
+
+// Cache configures ElastiCache (Redis OSS or Valkey).
+type Cache struct {
+	Engine                string `json:"engine" doc:"valkey or redis."`
+	EngineVersion         string `json:"engineVersion" doc:"Engine version major.minor."`
+	NodeType              string `json:"nodeType" doc:"ElastiCache node type."`
+	Nodes                 int    `json:"nodes" doc:"Nodes: 1 primary + replicas (2-6)."`
+	MaxmemoryPolicy       string `json:"maxmemoryPolicy" doc:"maxmemory-policy."`
+	AppendOnly            bool   `json:"appendOnly" doc:"AOF; ElastiCache rejects it (see docs/decisions/cache-durability.md): must stay false."`
+	SnapshotRetentionDays int    `json:"snapshotRetentionDays" doc:"Daily snapshot retention (1-35)."`
+	SnapshotWindow        string `json:"snapshotWindow" doc:"Daily snapshot window, hh24:mi-hh24:mi UTC."`
+	MaintenanceWindow     string `json:"maintenanceWindow" doc:"Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi UTC."`
+	LogRetentionDays      int    `json:"logRetentionDays" doc:"CloudWatch retention of slow and engine logs."`
+}
+
+// Monitoring configures kube-prometheus-stack.
+type Monitoring struct {
+	Namespace            string `json:"namespace" doc:"Namespace of the monitoring stack."`
+	ChartVersion         string `json:"chartVersion" doc:"kube-prometheus-stack chart version, exact."`
+	StorageClass         string `json:"storageClass" doc:"StorageClass for Prometheus volumes (gp3)."`
+	PrometheusReplicas   int    `json:"prometheusReplicas" doc:"Prometheus replicas."`
+	PrometheusRetention  string `json:"prometheusRetention" doc:"Prometheus retention time."`
+	PrometheusStorageGB  int    `json:"prometheusStorageGb" doc:"Prometheus volume size."`
+	AlertmanagerReplicas int    `json:"alertmanagerReplicas" doc:"Alertmanager replicas."`
+	GrafanaReplicas      int    `json:"grafanaReplicas" doc:"Grafana replicas."`
+}
+
+// Alerts are the seed's alert thresholds (section 2, "Alert Thresholds").
+type Alerts struct {
+	ErrorRatePercent   float64 `json:"errorRatePercent" doc:"Alert when the 5xx share of requests exceeds this."`
+	AvgResponseSeconds float64 `json:"avgResponseSeconds" doc:"Alert when the average run response time exceeds this."`
+	PodResourcePercent float64 `json:"podResourcePercent" doc:"Alert when pod CPU or memory use exceeds this % of limits."`
+	DBPoolPercent      float64 `json:"dbPoolPercent" doc:"Alert when database connection pool use exceeds this."`
+	QueueDepth         float64 `json:"queueDepth" doc:"Alert when pending runs exceed this."`
+}
+
+// KPI are the seed's targets for 5,000 users (section 2, "Target Metrics").
+type KPI struct {
+	ConcurrentUsers    int     `json:"concurrentUsers" doc:"Concurrent users the stack is sized for."`
+	SuccessRatePercent float64 `json:"successRatePercent" doc:"Run success rate target (>)."`
+	AvgResponseSeconds float64 `json:"avgResponseSeconds" doc:"Average response time target (<)."`
+	P95ResponseSeconds float64 `json:"p95ResponseSeconds" doc:"P95 response time target (<)."`
+	QueueWaitSeconds   float64 `json:"queueWaitSeconds" doc:"Queue wait target (<)."`
+	ErrorRatePercent   float64 `json:"errorRatePercent" doc:"Error rate target (<)."`
+	CPUPercent         float64 `json:"cpuPercent" doc:"Pod CPU use target (<)."`
+	MemoryPercent      float64 `json:"memoryPercent" doc:"Pod memory use target (<)."`
+}

@@ -1,0 +1,281 @@
+package harness
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AccountID is the AWS account the mock engine answers for.
+const AccountID = "123456789012"
+
+// computedOutputs are the outputs of a resource type that only a deployment knows. The mock
+// answers them with placeholders naming their source, so a rendering shows where each value
+// comes from instead of an empty string.
+var computedOutputs = map[string][]string{
+	"aws:rds/instance:Instance":                         {"identifier", "endpoint", "address", "resourceId", "hostedZoneId"},
+	"aws:elasticache/replicationGroup:ReplicationGroup": {"primaryEndpointAddress", "readerEndpointAddress"},
+	"aws:kms/key:Key":                                   {"keyId"},
+	"aws:s3/bucketV2:BucketV2":                          {"bucket", "bucketRegionalDomainName"},
+	"aws:cloudwatch/logGroup:LogGroup":                  {"name"},
+	"aws:secretsmanager/secretVersion:SecretVersion":    {"versionId"},
+	"aws:wafv2/webAcl:WebAcl":                           {"capacity"},
+}
+
+// Placeholder is how a value known only after deployment is shown.
+func Placeholder(typ, name, property string) string {
+	return fmt.Sprintf("<computed: %s %s.%s>", typ, name, property)
+}
+
+type mocks struct {
+	stack, project, region string
+
+	mu        sync.Mutex
+	resources []*Resource
+}
+
+func newMocks(stack, project, region string) *mocks {
+	if region == "" {
+		region = "us-east-1"
+	}
+	return &mocks{stack: stack, project: project, region: region}
+}
+
+func (m *mocks) recorded() []*Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]*Resource(nil), m.resources...)
+}
+
+func (m *mocks) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
+}
+
+// NewResource records a registration and answers with realistic state: the inputs, the
+// provider-computed outputs as placeholders, and secrets where the engine would make them.
+func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rpc := args.RegisterRPC
+	r := &Resource{
+		Type:     args.TypeToken,
+		Name:     args.Name,
+		Custom:   args.Custom,
+		Provider: args.Provider,
+		Inputs:   args.Inputs.Copy(),
+	}
+	if rpc != nil {
+		r.Parent = rpc.GetParent()
+		r.Protect = rpc.GetProtect()
+		r.Dependencies = append([]string(nil), rpc.GetDependencies()...)
+		r.IgnoreChanges = append([]string(nil), rpc.GetIgnoreChanges()...)
+		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.AdditionalSecretOutputs = append([]string(nil), rpc.GetAdditionalSecretOutputs()...)
+		r.AliasURNs = append([]string(nil), rpc.GetAliasURNs()...)
+		for _, a := range rpc.GetAliases() {
+			r.AliasURNs = append(r.AliasURNs, a.String())
+		}
+		if ct := rpc.GetCustomTimeouts(); ct != nil {
+			r.CustomTimeouts = map[string]string{"create": ct.GetCreate(), "update": ct.GetUpdate(), "delete": ct.GetDelete()}
+		}
+		r.PropertyDependencies = map[string][]string{}
+		for k, deps := range rpc.GetPropertyDependencies() {
+			if len(deps.GetUrns()) > 0 {
+				r.PropertyDependencies[k] = append([]string(nil), deps.GetUrns()...)
+			}
+		}
+	}
+	r.URN = m.urn(r.Parent, r.Type, r.Name)
+
+	state := args.Inputs.Copy()
+	id := ""
+	if args.Custom {
+		id = Placeholder(r.Type, r.Name, "id")
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			id = r.Name + "-provider-id"
+		}
+		m.fillComputed(r, state)
+	}
+	for _, k := range r.AdditionalSecretOutputs {
+		if v, ok := state[resource.PropertyKey(k)]; ok && !v.IsSecret() {
+			state[resource.PropertyKey(k)] = resource.MakeSecret(v)
+		}
+	}
+	r.ID = id
+	r.Outputs = state
+
+	m.mu.Lock()
+	m.resources = append(m.resources, r)
+	m.mu.Unlock()
+	return id, state, nil
+}
+
+func (m *mocks) fillComputed(r *Resource, state resource.PropertyMap) {
+	set := func(k string, v resource.PropertyValue) {
+		if _, ok := state[resource.PropertyKey(k)]; !ok {
+			state[resource.PropertyKey(k)] = v
+		}
+	}
+	for _, k := range computedOutputs[r.Type] {
+		set(k, resource.NewProperty(Placeholder(r.Type, r.Name, k)))
+	}
+	switch {
+	case strings.HasPrefix(r.Type, "aws:"):
+		set("arn", resource.NewProperty(Placeholder(r.Type, r.Name, "arn")))
+		set("name", resource.NewProperty(Placeholder(r.Type, r.Name, "name")))
+		set("tagsAll", state["tags"])
+	case r.Type == "random:index/randomPassword:RandomPassword":
+		set("result", resource.NewProperty(fakePassword(r)))
+	}
+}
+
+// fakePassword is a deterministic stand-in for random.RandomPassword's result that obeys the
+// resource's inputs (length, character classes, overrideSpecial), so values built from it are
+// shaped like the real ones.
+func fakePassword(r *Resource) string {
+	length := 16
+	if v, ok := r.Inputs["length"]; ok && v.IsNumber() {
+		length = int(v.NumberValue())
+	}
+	alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	if v, ok := r.Inputs["special"]; !ok || (v.IsBool() && v.BoolValue()) {
+		special := "!@#$%&*()-_=+[]{}<>:?"
+		if o, ok := r.Inputs["overrideSpecial"]; ok && o.IsString() {
+			special = o.StringValue()
+		}
+		alphabet += special
+	}
+	seed := sha256.Sum256([]byte(r.URN))
+	out := make([]byte, length)
+	for i := range out {
+		if i%8 == 0 {
+			seed = sha256.Sum256(seed[:])
+		}
+		out[i] = alphabet[binary.BigEndian.Uint32(seed[(i%8)*4:])%uint32(len(alphabet))]
+	}
+	return string(out)
+}
+
+// Call answers the invokes the program makes with the values a real account would return.
+func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch args.Token {
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		names := []any{m.region + "a", m.region + "b", m.region + "c"}
+		ids := []any{"use1-az1", "use1-az2", "use1-az4"}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": m.region, "names": names, "zoneIds": ids, "state": "available",
+		}), nil
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": AccountID, "accountId": AccountID,
+			"arn": "arn:aws:iam::" + AccountID + ":role/deployer", "userId": "AROAEXAMPLEDEPLOYER",
+		}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": m.region, "name": m.region, "region": m.region,
+			"description": "mock region", "endpoint": "ec2." + m.region + ".amazonaws.com",
+		}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
+		}), nil
+	case "aws:elb/getServiceAccount:getServiceAccount":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": "127311923021", "arn": "arn:aws:iam::127311923021:root",
+		}), nil
+	}
+	return nil, fmt.Errorf("the mock engine has no answer for invoke %s: add one to internal/harness/mocks.go", args.Token)
+}
+
+// Resource is one registration as the engine saw it.
+type Resource struct {
+	URN, Type, Name string
+	Custom          bool
+	ID              string
+	Parent          string
+	Provider        string
+	Inputs          resource.PropertyMap
+	Outputs         resource.PropertyMap
+
+	Protect                 bool
+	Dependencies            []string
+	PropertyDependencies    map[string][]string
+	IgnoreChanges           []string
+	DeleteBeforeReplace     bool
+	RetainOnDelete          bool
+	AdditionalSecretOutputs []string
+	AliasURNs               []string
+	CustomTimeouts          map[string]string
+}
+
+// Get returns the resource of type typ named name, or nil.
+func (r *Result) Get(typ, name string) *Resource {
+	for _, res := range r.Resources {
+		if res.Type == typ && res.Name == name {
+			return res
+		}
+	}
+	return nil
+}
+
+// ByType returns the resources of type typ, sorted by name.
+func (r *Result) ByType(typ string) []*Resource {
+	var out []*Resource
+	for _, res := range r.Resources {
+		if res.Type == typ {
+			out = append(out, res)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Children returns the direct children of the resource with URN parent, sorted by URN.
+func (r *Result) Children(parent string) []*Resource {
+	var out []*Resource
+	for _, res := range r.Resources {
+		if res.Parent == parent {
+			out = append(out, res)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// Descendants returns every resource below parent, sorted by URN.
+func (r *Result) Descendants(parent string) []*Resource {
+	var out []*Resource
+	for _, c := range r.Children(parent) {
+		out = append(out, c)
+		out = append(out, r.Descendants(c.URN)...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// ByURN returns the resource with the given URN, or nil.
+func (r *Result) ByURN(urn string) *Resource {
+	for _, res := range r.Resources {
+		if res.URN == urn {
+			return res
+		}
+	}
+	return nil
+}
+
+// Sorted returns the resources sorted by URN: the order renderings use.
+func (r *Result) Sorted() []*Resource {
+	out := append([]*Resource(nil), r.Resources...)
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
