@@ -59,7 +59,7 @@ type Cluster struct {
 // Image is a container image pinned by tag or digest.
 type Image struct {
 	Repository string `json:"repository" doc:"Image repository (no tag)."`
-	Tag        string `json:"tag" doc:"Image tag; never 'latest'."`
+	Tag        string `json:"tag" doc:"Image tag, required unless digest is set; never 'latest'."`
 	Digest     string `json:"digest" doc:"Image digest sha256:...; wins over the tag when set."`
 }
 

@@ -127,6 +127,29 @@ func Run(program Program, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// StackConfig is the configuration the CLI would hand the program for a stack.
+type StackConfig struct {
+	Project    string
+	Values     map[string]string
+	SecretKeys []string
+}
+
+// LoadStackConfig reads a stack's configuration exactly as Run does, without running anything.
+func LoadStackConfig(opts Options) (*StackConfig, error) {
+	dir := opts.Dir
+	if dir == "" {
+		var err error
+		if dir, err = RepoRoot(); err != nil {
+			return nil, err
+		}
+	}
+	project, values, secretKeys, _, err := stackConfig(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &StackConfig{Project: project, Values: values, SecretKeys: secretKeys}, nil
+}
+
 // stackConfig builds the configuration the CLI would pass: the stack file's values, test
 // changes, secrets, and Pulumi.yaml defaults for absent keys, type-checked as the CLI does.
 func stackConfig(dir string, opts Options) (project string, values map[string]string, secretKeys []string, region string, err error) {

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/program"
+)
+
+func synth(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func tree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[rel] = b
+		return err
+	}))
+	return files
+}
+
+func TestSynthIsDeterministic(t *testing.T) {
+	for _, stack := range []string{"prod", "staging"} {
+		a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+		code, _, stderr := synth(t, "-stack", stack, "-out", a)
+		require.Equal(t, 0, code, stderr)
+		code, _, stderr = synth(t, "-stack", stack, "-out", b)
+		require.Equal(t, 0, code, stderr)
+		ta, tb := tree(t, a), tree(t, b)
+		require.NotEmpty(t, ta)
+		assert.Equal(t, ta, tb, "two renderings of %s differ", stack)
+	}
+}
+
+func TestSynthReplacesStaleFiles(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "prod")
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(out, "stale.json"), []byte("{}"), 0o644))
+	code, _, stderr := synth(t, "-stack", "prod", "-out", out)
+	require.Equal(t, 0, code, stderr)
+	assert.NoFileExists(t, filepath.Join(out, "stale.json"))
+}
+
+func TestResourcesJSONHasTheAnalyzerShape(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "prod")
+	code, _, stderr := synth(t, "-stack", "prod", "-out", out)
+	require.Equal(t, 0, code, stderr)
+	raw, err := os.ReadFile(filepath.Join(out, "resources.json"))
+	require.NoError(t, err)
+	var docs []map[string]any
+	require.NoError(t, json.Unmarshal(raw, &docs))
+	require.NotEmpty(t, docs)
+	var primary map[string]any
+	for _, d := range docs {
+		for _, k := range []string{"type", "urn", "name", "options", "provider", "properties", "__type", "__urn", "__name", "__options", "__provider", "__properties", "dependencies"} {
+			assert.Contains(t, d, k, "%v lacks %s", d["__urn"], k)
+		}
+		assert.Equal(t, d["type"], d["__type"])
+		// Properties are overlaid at the top level.
+		for k, v := range d["__properties"].(map[string]any) {
+			if !strings.HasPrefix(k, "__") {
+				assert.Equal(t, v, d[k], "%v: property %s not overlaid", d["__urn"], k)
+			}
+		}
+		if d["__type"] == "aws:rds/instance:Instance" && d["__name"] == "langgraph-prod-db-primary" {
+			primary = d
+		}
+	}
+	require.NotNil(t, primary)
+	assert.Equal(t, true, primary["storageEncrypted"])
+	assert.Equal(t, true, primary["__options"].(map[string]any)["protect"])
+	assert.Contains(t, primary["__options"].(map[string]any)["parent"], "langgraph:aws:Database")
+}
+
+// No secret value appears anywhere in the rendering: not the configured secrets, not generated
+// passwords, not URIs built from them.
+func TestNoSecretInRendering(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "prod")
+	code, _, stderr := synth(t, "-stack", "prod", "-out", out)
+	require.Equal(t, 0, code, stderr)
+	res, err := harness.Run(program.Build, harness.Options{Stack: "prod", Secrets: harness.DefaultSecrets()})
+	require.NoError(t, err)
+	var secrets []string
+	for _, v := range harness.DefaultSecrets() {
+		secrets = append(secrets, v)
+	}
+	for _, r := range res.ByType("random:index/randomPassword:RandomPassword") {
+		v := r.Outputs["result"]
+		require.True(t, v.IsSecret(), "%s result must be secret", r.Name)
+		secrets = append(secrets, v.SecretValue().Element.StringValue())
+	}
+	require.GreaterOrEqual(t, len(secrets), 5)
+	for path, body := range tree(t, out) {
+		for _, s := range secrets {
+			assert.NotContains(t, string(body), s, "%s leaks a secret", path)
+		}
+	}
+	assert.Contains(t, string(tree(t, out)["resources.json"]), `"<secret>"`)
+}
+
+func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x")
+	code, _, stderr := synth(t, "-stack", "nope", "-out", out)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown stack "nope"`)
+	assert.NoDirExists(t, out)
+
+	code, _, stderr = synth(t, "-out", out)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-stack is required")
+
+	// An invalid configuration: a project copy whose prod stack sets a bad value.
+	dir := t.TempDir()
+	root, err := harness.RepoRoot()
+	require.NoError(t, err)
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.prod.yaml"} {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		require.NoError(t, err)
+		if f == "Pulumi.prod.yaml" {
+			b = bytes.Replace(b, []byte("maxReplicas: 50"), []byte("maxReplicas: 5"), 1)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
+	}
+	code, _, stderr = synth(t, "-dir", dir, "-stack", "prod", "-out", out)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "hpa.maxReplicas=5 must be >= hpa.minReplicas=10")
+	assert.NoDirExists(t, out)
+}

@@ -1,0 +1,283 @@
+package config_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/internal/harness"
+)
+
+const project = "langgraph-platform"
+
+// load reads a stack file as the CLI would, applies changes, and runs the loader.
+func load(t *testing.T, stack string, opts harness.Options) (*config.Config, error) {
+	return loadWith(t, stack, opts, nil)
+}
+
+// loadWith also replaces raw values after the CLI's own checks, to reach the loader with input
+// the CLI would pass through.
+func loadWith(t *testing.T, stack string, opts harness.Options, raw map[string]string) (*config.Config, error) {
+	t.Helper()
+	opts.Stack = stack
+	if opts.Secrets == nil {
+		opts.Secrets = harness.DefaultSecrets()
+	}
+	sc, err := harness.LoadStackConfig(opts)
+	require.NoError(t, err)
+	for k, v := range raw {
+		sc.Values[project+":"+k] = v
+	}
+	return config.Load(sc.Project, stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
+}
+
+func TestStackFilesLoadAndValidate(t *testing.T) {
+	prod, err := load(t, "prod", harness.Options{})
+	require.NoError(t, err)
+	assert.True(t, prod.Production())
+	// The seed's HPA, exactly.
+	assert.Equal(t, config.HPA{
+		MinReplicas: 10, MaxReplicas: 50, CPUUtilization: 70, MemoryUtilization: 80,
+		ScaleUp:   config.ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
+		ScaleDown: config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
+	}, prod.HPA)
+	assert.Equal(t, 5000, prod.KPI.ConcurrentUsers)
+	assert.True(t, prod.Secrets.LangSmithAPIKey.IsSet())
+
+	staging, err := load(t, "staging", harness.Options{})
+	require.NoError(t, err)
+	assert.False(t, staging.Production())
+	assert.Less(t, staging.HPA.MaxReplicas, prod.HPA.MaxReplicas)
+	assert.Less(t, staging.KPI.ConcurrentUsers, prod.KPI.ConcurrentUsers)
+}
+
+func TestStagingSetsEverySection(t *testing.T) {
+	sc, err := harness.LoadStackConfig(harness.Options{Stack: "staging", Secrets: map[string]string{}})
+	require.NoError(t, err)
+	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "Pulumi.staging.yaml"))
+	require.NoError(t, err)
+	for _, k := range config.Keys {
+		if k.Secret {
+			continue
+		}
+		assert.Contains(t, string(raw), project+":"+k.Name+":", "staging must set %s explicitly", k.Name)
+		assert.Contains(t, sc.Values, project+":"+k.Name)
+	}
+}
+
+func TestSecretsAreNotInStackFiles(t *testing.T) {
+	for _, stack := range []string{"prod", "staging"} {
+		raw, err := os.ReadFile(filepath.Join(repoRoot(t), "Pulumi."+stack+".yaml"))
+		require.NoError(t, err)
+		for _, k := range config.Keys {
+			if k.Secret {
+				assert.NotContains(t, string(raw), project+":"+k.Name+":", "%s: %s must be set with --secret, not in the file", stack, k.Name)
+			}
+		}
+	}
+}
+
+func TestPulumiYAMLIsGeneratedFromCode(t *testing.T) {
+	want, err := config.ProjectFile()
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(repoRoot(t), "Pulumi.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, want, string(got), "Pulumi.yaml is stale: run go run ./cmd/configdoc -write")
+}
+
+// Every key is declared with its type, and every declared default equals the code's default,
+// read back through the Pulumi SDK's own project loader.
+func TestPulumiYAMLDefaultsEqualCodeDefaults(t *testing.T) {
+	proj, err := workspace.LoadProject(filepath.Join(repoRoot(t), "Pulumi.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, project, string(proj.Name))
+	assert.Len(t, proj.Config, len(config.Keys))
+	for _, k := range config.Keys {
+		decl, ok := proj.Config[k.Name]
+		require.True(t, ok, "Pulumi.yaml does not declare %s", k.Name)
+		assert.Equal(t, k.Type, decl.TypeName(), k.Name)
+		assert.NotEmpty(t, decl.Description, k.Name)
+		want, hasDefault := k.DefaultValue()
+		if !hasDefault {
+			assert.Nil(t, decl.Default, "%s is required and must have no default", k.Name)
+			continue
+		}
+		wantJSON, _ := json.Marshal(want)
+		var wantPlain any
+		require.NoError(t, json.Unmarshal(wantJSON, &wantPlain))
+		gotJSON, err := json.Marshal(decl.Default)
+		require.NoError(t, err)
+		var gotPlain any
+		require.NoError(t, json.Unmarshal(gotJSON, &gotPlain))
+		assert.Equal(t, wantPlain, gotPlain, "default of %s", k.Name)
+	}
+}
+
+func TestReadmeConfigTableMatches(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	require.NoError(t, err)
+	text := string(readme)
+	start := strings.Index(text, "<!-- config-reference:start -->")
+	end := strings.Index(text, "<!-- config-reference:end -->")
+	require.True(t, start >= 0 && end > start, "README.md lacks the config reference markers")
+	table := strings.TrimSpace(text[start+len("<!-- config-reference:start -->") : end])
+	assert.Equal(t, strings.TrimSpace(config.ReferenceMarkdown()), table, "README config table is stale: run go run ./cmd/configdoc -write")
+	// Every setting the config package holds is in the table.
+	for _, f := range config.Reference() {
+		assert.Contains(t, table, "`"+f.Path+"`")
+	}
+}
+
+func TestDefaultsAreTheSeedNumbers(t *testing.T) {
+	d := config.Defaults()
+	assert.Equal(t, 10, d.HPA.MinReplicas)
+	assert.Equal(t, 50, d.HPA.MaxReplicas)
+	assert.Equal(t, 70, d.HPA.CPUUtilization)
+	assert.Equal(t, 80, d.HPA.MemoryUtilization)
+	assert.Equal(t, config.ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60}, d.HPA.ScaleUp)
+	assert.Equal(t, config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300}, d.HPA.ScaleDown)
+	assert.Equal(t, config.KPI{ConcurrentUsers: 5000, SuccessRatePercent: 95, AvgResponseSeconds: 180, P95ResponseSeconds: 300,
+		QueueWaitSeconds: 60, ErrorRatePercent: 2, CPUPercent: 80, MemoryPercent: 85}, d.KPI)
+	assert.Equal(t, config.Alerts{ErrorRatePercent: 5, AvgResponseSeconds: 300, PodResourcePercent: 90, DBPoolPercent: 80, QueueDepth: 100}, d.Alerts)
+	assert.Equal(t, "allkeys-lru", d.Cache.MaxmemoryPolicy)
+	assert.Equal(t, 3, d.Cache.Nodes)
+}
+
+func TestBadConfigurationsNameTheKey(t *testing.T) {
+	cases := []struct {
+		name string
+		opts harness.Options
+		raw  map[string]string // replaced after the CLI-level checks
+		want []string          // substrings of the error
+	}{
+		{"wrong type", harness.Options{Set: map[string]any{"hpa.minReplicas": "ten"}}, nil, []string{`hpa.minReplicas: "ten" is not an integer`}},
+		{"wrong type bool", harness.Options{Set: map[string]any{"database.multiAz": "yes"}}, nil, []string{`database.multiAz: "yes" is not a boolean`}},
+		{"not an object", harness.Options{}, map[string]string{"hpa": "10"}, []string{"hpa: 10 is not an object", "allowed fields: minReplicas"}},
+		{"out of range", harness.Options{Set: map[string]any{"hpa.cpuUtilization": 150}}, nil, []string{"hpa.cpuUtilization=150 must be between 1 and 100"}},
+		{"min greater than max", harness.Options{Set: map[string]any{"hpa.maxReplicas": 5}}, nil, []string{"hpa.maxReplicas=5 must be >= hpa.minReplicas=10"}},
+		{"unknown nested key", harness.Options{Set: map[string]any{"hpa.minReplica": 3}}, nil, []string{`hpa.minReplica: unknown key; did you mean "minReplicas"?`}},
+		{"unknown top-level key", harness.Options{Set: map[string]any{"databse": map[string]any{"readReplicas": 1}}}, nil, []string{`databse: unknown key; did you mean "database"?`}},
+		{"missing required field", harness.Options{Set: map[string]any{"cluster.vpcId": nil}}, nil, []string{"cluster.vpcId is required"}},
+		{"malformed VPC ID", harness.Options{Set: map[string]any{"cluster.vpcId": "vpc-12345"}}, nil, []string{`cluster.vpcId="vpc-12345" is not a VPC ID`}},
+		{"malformed subnet ID", harness.Options{Set: map[string]any{"cluster.privateSubnetIds": []any{"subnet-0a11b22c33d44e551", "subnet_2"}}}, nil, []string{`cluster.privateSubnetIds[1]="subnet_2"`}},
+		{"too few subnets", harness.Options{Set: map[string]any{"cluster.privateSubnetIds": []any{"subnet-0a11b22c33d44e551"}}}, nil, []string{"cluster.privateSubnetIds=", "at least 2"}},
+		{"malformed security group", harness.Options{Set: map[string]any{"cluster.securityGroupIds": []any{"sg-XYZ"}}}, nil, []string{`cluster.securityGroupIds[0]="sg-XYZ"`}},
+		{"malformed ARN", harness.Options{Set: map[string]any{"ingress.certificateArn": "arn:aws:acm:us-east-1:1234:certificate/x"}}, nil, []string{"ingress.certificateArn=", "ACM certificate ARN"}},
+		{"malformed CIDR", harness.Options{Set: map[string]any{"cluster.privateSubnetCidrs": []any{"10.40.0.1/19"}}}, nil, []string{`cluster.privateSubnetCidrs[0]="10.40.0.1/19" is not a CIDR block`}},
+		{"secret in plaintext", harness.Options{Secrets: map[string]string{}, Raw: map[string]string{"langsmithApiKey": "lsv2_plaintext_value"}}, nil, []string{"langsmithApiKey: a plaintext value is set", "--secret"}},
+		{"missing API key", harness.Options{Secrets: map[string]string{}}, nil, []string{"langsmithApiKey or langgraphLicenseKey is required"}},
+		{"image latest", harness.Options{Set: map[string]any{"dataplane.image.tag": "latest"}}, nil, []string{`dataplane.image.tag="latest" is not allowed`}},
+		{"image bare repository", harness.Options{Set: map[string]any{"dataplane.image.tag": ""}}, nil, []string{"dataplane.image.tag is required"}},
+		{"PDB blocks evictions", harness.Options{Set: map[string]any{"dataplane.pdbMaxUnavailable": 0}}, nil, []string{"dataplane.pdbMaxUnavailable=0 must be >= 1"}},
+		{"AOF requested", harness.Options{Set: map[string]any{"cache.appendOnly": true}}, nil, []string{"cache.appendOnly=true is not supported", "Multi-AZ", "cache-durability.md"}},
+		{"bad eviction policy", harness.Options{Set: map[string]any{"cache.maxmemoryPolicy": "allkeys-random-ish"}}, nil, []string{`cache.maxmemoryPolicy="allkeys-random-ish" is not allowed`, "allkeys-lru"}},
+		{"bad node type", harness.Options{Set: map[string]any{"cache.nodeType": "cache.x9.huge"}}, nil, []string{`cache.nodeType="cache.x9.huge"`}},
+		{"bad cache version", harness.Options{Set: map[string]any{"cache.engineVersion": "6.2"}}, nil, []string{`cache.engineVersion="6.2"`, "8.0"}},
+		{"bad PI retention", harness.Options{Set: map[string]any{"database.performanceInsightsRetentionDays": 10}}, nil, []string{"database.performanceInsightsRetentionDays=10", "7, 731"}},
+		{"retention zero", harness.Options{Set: map[string]any{"database.backupRetentionDays": 0}}, nil, []string{"database.backupRetentionDays=0 must be between 1 and 35"}},
+		{"bad postgres version", harness.Options{Set: map[string]any{"database.engineVersion": "9.6"}}, nil, []string{`database.engineVersion="9.6" has an unsupported major`}},
+		{"restore both", harness.Options{Set: map[string]any{"database.restore": map[string]any{"sourceInstanceIdentifier": "db-1", "restoreTime": "2026-11-27T10:00:00Z", "useLatestRestorableTime": true}}}, nil, []string{"database.restore.restoreTime=", "choose one"}},
+		{"restore bad time", harness.Options{Set: map[string]any{"database.restore": map[string]any{"sourceInstanceIdentifier": "db-1", "restoreTime": "yesterday"}}}, nil, []string{`database.restore.restoreTime="yesterday" is not an RFC 3339 time`}},
+		{"windows overlap", harness.Options{Set: map[string]any{"database.backupWindow": "04:00-05:00"}}, nil, []string{"database.backupWindow=", "overlaps database.maintenanceWindow"}},
+		{"idle timeout below p95", harness.Options{Set: map[string]any{"ingress.idleTimeoutSeconds": 120}}, nil, []string{"ingress.idleTimeoutSeconds=120 must be > kpi.p95ResponseSeconds=300"}},
+		{"grace too short", harness.Options{Set: map[string]any{"dataplane.terminationGracePeriodSeconds": 60}}, nil, []string{"dataplane.terminationGracePeriodSeconds=60 must be >= dataplane.preStopSeconds + kpi.p95ResponseSeconds"}},
+		{"bad environment", harness.Options{Set: map[string]any{"environment": "Prod!"}}, nil, []string{`environment="Prod!"`}},
+		{"percent out of range", harness.Options{Set: map[string]any{"kpi.successRatePercent": 120}}, nil, []string{"kpi.successRatePercent=120 must be in (0, 100]"}},
+		{"memory limit below request", harness.Options{Set: map[string]any{"dataplane.resources.memoryLimit": "1Gi"}}, nil, []string{`dataplane.resources.memoryLimit="1Gi" must be >= dataplane.resources.memoryRequest`}},
+		{"bad quantity", harness.Options{Set: map[string]any{"dataplane.resources.cpuRequest": "two"}}, nil, []string{`dataplane.resources.cpuRequest="two" is not a positive Kubernetes quantity`}},
+		{"bad email", harness.Options{Set: map[string]any{"database.eventEmails": []any{"ops at example"}}}, nil, []string{`database.eventEmails[0]="ops at example" is not an e-mail address`}},
+	}
+	require.GreaterOrEqual(t, len(cases), 15)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadWith(t, "prod", tc.opts, tc.raw)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.NotContains(t, err.Error(), "lsv2_", "an error must never echo a credential")
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+			assert.Equal(t, "prod", cfgErr.Stack)
+		})
+	}
+}
+
+// The harness reports a missing required key the way the CLI does, before the program runs;
+// the loader alone names it too.
+func TestMissingRequiredKey(t *testing.T) {
+	_, err := harness.LoadStackConfig(harness.Options{Stack: "prod", Set: map[string]any{"tags": nil}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `stack "prod" is missing configuration values: tags`)
+
+	sc, err := harness.LoadStackConfig(harness.Options{Stack: "prod", Secrets: harness.DefaultSecrets()})
+	require.NoError(t, err)
+	delete(sc.Values, project+":tags")
+	_, err = config.Load(project, "prod", config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "tags: required key is missing")
+}
+
+func TestOtherNamespacesAreLeftToProviders(t *testing.T) {
+	cfg, err := load(t, "prod", harness.Options{Set: map[string]any{"aws:skipMetadataApiCheck": "false"}})
+	require.NoError(t, err)
+	assert.Equal(t, "prod", cfg.Environment)
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	s := config.NewSecret("hunter2-credential")
+	for _, text := range []string{s.String(), s.GoString(), mustJSON(t, s)} {
+		assert.NotContains(t, text, "hunter2")
+	}
+	cfg, err := load(t, "prod", harness.Options{})
+	require.NoError(t, err)
+	dump := mustJSON(t, cfg)
+	assert.NotContains(t, dump, harness.DefaultSecrets()["langsmithApiKey"])
+}
+
+func TestMaxConnectionsFollowsAWSFormula(t *testing.T) {
+	d := config.Defaults().Database
+	d.InstanceClass = "db.r7g.large" // 16 GiB
+	assert.Equal(t, 16*config.GiB/9531392, d.MaxConnections())
+	d.InstanceClass = "db.r7g.2xlarge" // 64 GiB: the formula exceeds the cap
+	assert.Equal(t, config.RDSMaxConnectionsCap, d.MaxConnections())
+	d.MaxConnectionsOverride = 1200
+	assert.Equal(t, 1200, d.MaxConnections())
+}
+
+func TestEveryKeyHasADestination(t *testing.T) {
+	names := map[string]bool{}
+	cfgType := reflect.TypeOf(config.Config{})
+	for i := 0; i < cfgType.NumField(); i++ {
+		if tag := strings.Split(cfgType.Field(i).Tag.Get("json"), ",")[0]; tag != "" && tag != "-" {
+			names[tag] = true
+		}
+	}
+	for _, k := range config.Keys {
+		if !k.Secret {
+			assert.True(t, names[k.Name], "key %s has no field in Config", k.Name)
+			delete(names, k.Name)
+		}
+	}
+	assert.Empty(t, names, "Config fields without a key")
+}
+
+func mustJSON(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func repoRoot(t *testing.T) string {
+	dir, err := harness.RepoRoot()
+	require.NoError(t, err)
+	return dir
+}
