@@ -11,6 +11,8 @@
 // the value and what is allowed.
 package config
 
+import "strings"
+
 // Config is the typed, defaulted and validated configuration of one stack.
 type Config struct {
 	// Project and Stack are the Pulumi project and stack names (not config keys).
@@ -69,6 +71,18 @@ func (i Image) Reference() string {
 		return i.Repository + "@" + i.Digest
 	}
 	return i.Repository + ":" + i.Tag
+}
+
+// Version is the app.kubernetes.io/version label value: the tag, or the digest's first 12 hex
+// digits (a label value cannot hold "sha256:" and is at most 63 characters).
+func (i Image) Version() string {
+	if i.Digest != "" {
+		return strings.TrimPrefix(i.Digest, "sha256:")[:12]
+	}
+	if len(i.Tag) > 63 {
+		return i.Tag[:63]
+	}
+	return i.Tag
 }
 
 // Resources are a container's requests and limits, as Kubernetes quantities.

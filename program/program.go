@@ -7,11 +7,14 @@ import (
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/components/cache"
 	"github.com/langgraph-platform/infra/components/database"
+	"github.com/langgraph-platform/infra/components/dataplane"
+	"github.com/langgraph-platform/infra/components/edge"
 	"github.com/langgraph-platform/infra/config"
 )
 
@@ -143,7 +146,28 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 		return nil, err
 	}
 
+	k8s, err := KubernetesProvider(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	front, err := edge.New(ctx, prefix+"-edge", edge.Args{
+		RateLimit:              cfg.Ingress.WAFRateLimit,
+		AccessLogRetentionDays: cfg.Ingress.AccessLogRetentionDays,
+		Tags:                   tags,
+	})
+	if err != nil {
+		return nil, err
+	}
+	dp, err := dataplane.New(ctx, prefix+"-dataplane", DataplaneArgs(cfg, db, redis, front), pulumi.Providers(k8s))
+	if err != nil {
+		return nil, err
+	}
+
 	return map[string]pulumi.Output{
+		"dataplaneNamespace":      dp.Namespace,
+		"dataplaneHost":           dp.Host,
+		"accessLogBucket":         front.AccessLogBucket,
+		"webAclArn":               front.WebACLArn,
 		"databaseAddress":         db.Address,
 		"databaseReaderAddresses": db.ReaderAddresses,
 		"databasePort":            db.Port,
@@ -158,3 +182,77 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 		"cacheSecurityGroupId":    redis.SecurityGroupID,
 	}, nil
 }
+
+// KubernetesProvider is the one explicit provider every Kubernetes resource uses: the kubeconfig
+// from secret config when set, else the ambient kubeconfig with cluster.kubeContext.
+func KubernetesProvider(ctx *pulumi.Context, cfg *config.Config) (*kubernetes.Provider, error) {
+	args := &kubernetes.ProviderArgs{}
+	if cfg.Secrets.Kubeconfig.IsSet() {
+		args.Kubeconfig = cfg.Secrets.Kubeconfig.Output()
+	}
+	if cfg.Cluster.KubeContext != "" {
+		args.Context = pulumi.String(cfg.Cluster.KubeContext)
+	}
+	return kubernetes.NewProvider(ctx, "k8s-"+cfg.Cluster.Name, args)
+}
+
+// DataplaneArgs maps the configuration and the data tier's outputs onto the dataplane.
+func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, front *edge.Edge) dataplane.Args {
+	d, h := cfg.Dataplane, cfg.HPA
+	res := func(r config.Resources) dataplane.Resources {
+		return dataplane.Resources{CPURequest: r.CPURequest, MemoryRequest: r.MemoryRequest, CPULimit: r.CPULimit, MemoryLimit: r.MemoryLimit}
+	}
+	rule := func(r config.ScalingRule) dataplane.ScalingRule {
+		return dataplane.ScalingRule{Pods: r.Pods, PeriodSeconds: r.PeriodSeconds, StabilizationWindowSeconds: r.StabilizationWindowSeconds}
+	}
+	var queue *dataplane.Queue
+	if d.Queue.Enabled {
+		queue = &dataplane.Queue{MinReplicas: d.Queue.MinReplicas, MaxReplicas: d.Queue.MaxReplicas, Resources: res(d.Queue.Resources)}
+	}
+	conns := dataplane.Connections{PostgresURI: db.URI, PostgresReaderURI: db.ReaderURI, RedisURI: redis.URI}
+	if cfg.Secrets.LangSmithAPIKey.IsSet() {
+		conns.LangSmithAPIKey = cfg.Secrets.LangSmithAPIKey.Output()
+	} else {
+		conns.LicenseKey = cfg.Secrets.LangGraphLicenseKey.Output()
+	}
+	return dataplane.Args{
+		Namespace:                     d.Namespace,
+		Instance:                      "langgraph-" + cfg.Environment,
+		Image:                         d.Image.Reference(),
+		Version:                       d.Image.Version(),
+		Resources:                     res(d.Resources),
+		JobsPerWorker:                 d.JobsPerWorker,
+		DBPoolMaxSize:                 d.DBPoolMaxSize,
+		TerminationGracePeriodSeconds: d.TerminationGracePeriodSeconds,
+		PreStopSeconds:                d.PreStopSeconds,
+		Autoscaling: dataplane.Autoscaling{
+			MinReplicas: h.MinReplicas, MaxReplicas: h.MaxReplicas,
+			CPUUtilization: h.CPUUtilization, MemoryUtilization: h.MemoryUtilization,
+			ScaleUp: rule(h.ScaleUp), ScaleDown: rule(h.ScaleDown),
+		},
+		EmergencyReplicas:     d.EmergencyReplicas,
+		PDBMaxUnavailable:     d.PDBMaxUnavailable,
+		Queue:                 queue,
+		ServiceAccountRoleARN: d.ServiceAccountRoleARN,
+		Ingress: dataplane.Ingress{
+			Host: cfg.Ingress.Host, CertificateARN: cfg.Ingress.CertificateARN, Scheme: cfg.Ingress.Scheme,
+			SSLPolicy: cfg.Ingress.SSLPolicy, IdleTimeoutSeconds: cfg.Ingress.IdleTimeoutSeconds,
+			MaintenanceMode: d.MaintenanceMode, AccessLogBucket: front.AccessLogBucket, AccessLogPrefix: cfg.Environment,
+			WebACLArn: front.WebACLArn, DeletionProtection: cfg.Production(), Tags: Tags(cfg),
+		},
+		Network: dataplane.Network{
+			LoadBalancerCIDRs:   cfg.Cluster.LoadBalancerSubnetCIDRs,
+			DataStoreCIDRs:      cfg.Cluster.PrivateSubnetCIDRs,
+			HTTPSEgressCIDRs:    d.LLMEgressCIDRs,
+			MonitoringNamespace: cfg.Monitoring.Namespace,
+			DatabasePort:        database.Port,
+			CachePort:           cache.Port,
+		},
+		Connections:          conns,
+		ServiceMonitorLabels: map[string]string{"release": MonitoringRelease},
+	}
+}
+
+// MonitoringRelease is the kube-prometheus-stack release name; its selectors pick up objects
+// labelled release=<name>.
+const MonitoringRelease = "kube-prometheus-stack"
