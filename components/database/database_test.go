@@ -249,32 +249,6 @@ func TestProtectOnlyInProd(t *testing.T) {
 	}
 }
 
-// untaggable AWS types: they take no tags argument.
-var untaggable = map[string]bool{
-	"aws:kms/alias:Alias": true, "aws:iam/rolePolicyAttachment:RolePolicyAttachment": true,
-	"aws:secretsmanager/secretVersion:SecretVersion": true, "aws:sns/topicPolicy:TopicPolicy": true,
-	"aws:sns/topicSubscription:TopicSubscription": true,
-}
-
-func TestEveryTaggableResourceIsTagged(t *testing.T) {
-	for _, stack := range stacktest.Stacks {
-		res := stacktest.Run(t, stack, nil)
-		n := 0
-		for _, r := range res.Resources {
-			if !strings.HasPrefix(r.Type, "aws:") || untaggable[r.Type] {
-				continue
-			}
-			n++
-			tags, _ := r.In("tags").(map[string]any)
-			assert.Equal(t, stack, tags["Environment"], r.URN)
-			assert.Equal(t, "langgraph-platform", tags["Project"], r.URN)
-			assert.Equal(t, "platform-team", tags["Owner"], r.URN)
-			assert.Equal(t, "cc-4471", tags["CostCenter"], r.URN)
-		}
-		assert.Greater(t, n, 15)
-	}
-}
-
 // The component builds alone from plain inputs, as a Kubernetes-free program would use it.
 func TestComponentStandsAlone(t *testing.T) {
 	res, err := harness.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {

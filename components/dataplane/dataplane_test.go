@@ -1,0 +1,531 @@
+package dataplane_test
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/components/dataplane"
+	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/program"
+)
+
+var programBuild = program.Build
+
+func withKubeconfig() map[string]string {
+	s := harness.DefaultSecrets()
+	s["kubeconfig"] = "apiVersion: v1\nkind: Config\nclusters: []\n"
+	return s
+}
+
+const (
+	deploymentType = "kubernetes:apps/v1:Deployment"
+	hpaType        = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+	policyType     = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+	ingressType    = "kubernetes:networking.k8s.io/v1:Ingress"
+)
+
+func apiDeployment(t *testing.T, res *harness.Result) *harness.Resource {
+	return stacktest.One(t, res, deploymentType, "-dataplane-deployment")
+}
+
+func TestProdHPAIsTheSeedsFieldByField(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	hpa := stacktest.One(t, res, hpaType, "-dataplane-hpa")
+	assert.Equal(t, map[string]any{
+		"scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "langgraph-dataplane"},
+		"minReplicas":    10.0,
+		"maxReplicas":    50.0,
+		"metrics": []any{
+			map[string]any{"type": "Resource", "resource": map[string]any{"name": "cpu", "target": map[string]any{"type": "Utilization", "averageUtilization": 70.0}}},
+			map[string]any{"type": "Resource", "resource": map[string]any{"name": "memory", "target": map[string]any{"type": "Utilization", "averageUtilization": 80.0}}},
+		},
+		"behavior": map[string]any{
+			"scaleUp": map[string]any{"stabilizationWindowSeconds": 60.0, "policies": []any{
+				map[string]any{"type": "Pods", "value": 5.0, "periodSeconds": 60.0}}},
+			"scaleDown": map[string]any{"stabilizationWindowSeconds": 300.0, "policies": []any{
+				map[string]any{"type": "Pods", "value": 2.0, "periodSeconds": 60.0}}},
+		},
+	}, hpa.In("spec"))
+	assert.Equal(t, "langgraph-dataplane", hpa.In("metadata.name"))
+	assert.Equal(t, "autoscaling/v2", hpa.In("apiVersion"))
+}
+
+func TestStagingHPAIsValidAndSmaller(t *testing.T) {
+	prod := stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa")
+	staging := stacktest.One(t, stacktest.Run(t, "staging", nil), hpaType, "-dataplane-hpa")
+	min, max := staging.In("spec.minReplicas").(float64), staging.In("spec.maxReplicas").(float64)
+	assert.GreaterOrEqual(t, min, 2.0)
+	assert.GreaterOrEqual(t, max, min)
+	assert.Less(t, max, prod.In("spec.maxReplicas").(float64))
+	assert.Less(t, min, prod.In("spec.minReplicas").(float64))
+	assert.Equal(t, 300.0, staging.In("spec.behavior.scaleDown.stabilizationWindowSeconds"))
+}
+
+func TestEmergencyReplicasPinTheHPA(t *testing.T) {
+	res := stacktest.Run(t, "prod", map[string]any{"dataplane.emergencyReplicas": 5})
+	hpa := stacktest.One(t, res, hpaType, "-dataplane-hpa")
+	assert.Equal(t, 5.0, hpa.In("spec.minReplicas"))
+	assert.Equal(t, 5.0, hpa.In("spec.maxReplicas"))
+	// The Deployment never carries a replica count that would fight the HPA.
+	assert.False(t, apiDeployment(t, res).Has("spec.replicas"))
+}
+
+func TestPodSpecIsRestricted(t *testing.T) {
+	for _, stack := range stacktest.Stacks {
+		res := stacktest.Run(t, stack, nil)
+		d := apiDeployment(t, res)
+		pod := "spec.template.spec."
+		c := pod + "containers[0]."
+		assert.Equal(t, true, d.In(pod+"securityContext.runAsNonRoot"))
+		assert.Equal(t, float64(dataplane.RunAsUser), d.In(pod+"securityContext.runAsUser"))
+		assert.Equal(t, "RuntimeDefault", d.In(pod+"securityContext.seccompProfile.type"))
+		assert.Equal(t, false, d.In(pod+"automountServiceAccountToken"))
+		assert.Equal(t, true, d.In(c+"securityContext.runAsNonRoot"))
+		assert.Equal(t, false, d.In(c+"securityContext.allowPrivilegeEscalation"))
+		assert.Equal(t, true, d.In(c+"securityContext.readOnlyRootFilesystem"))
+		assert.Equal(t, false, d.In(c+"securityContext.privileged"))
+		assert.Equal(t, []any{"ALL"}, d.In(c+"securityContext.capabilities.drop"))
+		assert.False(t, d.Has(c+"securityContext.capabilities.add"))
+		assert.Equal(t, "RuntimeDefault", d.In(c+"securityContext.seccompProfile.type"))
+		for _, host := range []string{"hostNetwork", "hostPID", "hostIPC"} {
+			assert.NotEqual(t, true, d.In(pod+host))
+		}
+		// The read-only root filesystem gets a writable /tmp.
+		assert.Equal(t, []any{map[string]any{"name": "tmp", "mountPath": "/tmp"}}, d.In(c+"volumeMounts"))
+		assert.Equal(t, "1Gi", d.In(pod+"volumes[0].emptyDir.sizeLimit"))
+		assert.False(t, d.Has(pod+"volumes[0].hostPath"))
+	}
+}
+
+func TestContainerPortsProbesResourcesAndSpread(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	d := apiDeployment(t, res)
+	c := "spec.template.spec.containers[0]."
+	assert.Equal(t, "123456789012.dkr.ecr.us-east-1.amazonaws.com/langgraph-agents:2026.11.20-3f2a1c9", d.In(c+"image"))
+	assert.Equal(t, []any{
+		map[string]any{"name": "api", "containerPort": 8000.0, "protocol": "TCP"},
+		map[string]any{"name": "metrics", "containerPort": 9464.0, "protocol": "TCP"},
+	}, d.In(c+"ports"))
+	for _, probe := range []string{"startupProbe", "readinessProbe", "livenessProbe"} {
+		assert.Equal(t, "/ok", d.In(c+probe+".httpGet.path"), probe)
+		assert.Equal(t, "api", d.In(c+probe+".httpGet.port"), probe)
+	}
+	assert.Equal(t, map[string]any{"cpu": "1", "memory": "2Gi"}, d.In(c+"resources.requests"))
+	assert.Equal(t, map[string]any{"cpu": "2", "memory": "4Gi"}, d.In(c+"resources.limits"))
+	assert.Equal(t, 0.0, d.In("spec.strategy.rollingUpdate.maxUnavailable"))
+	assert.Equal(t, 330.0, d.In("spec.template.spec.terminationGracePeriodSeconds"))
+	assert.Equal(t, 15.0, d.In(c+"lifecycle.preStop.sleep.seconds"))
+	keys := map[any]any{}
+	for _, s := range d.In("spec.template.spec.topologySpreadConstraints").([]any) {
+		m := s.(map[string]any)
+		keys[m["topologyKey"]] = m["whenUnsatisfiable"]
+		assert.Equal(t, d.In("spec.selector.matchLabels"), m["labelSelector"].(map[string]any)["matchLabels"])
+	}
+	assert.Equal(t, map[any]any{"topology.kubernetes.io/zone": "DoNotSchedule", "kubernetes.io/hostname": "ScheduleAnyway"}, keys)
+	env := envMap(d)
+	assert.Equal(t, "100", env["N_JOBS_PER_WORKER"])
+	assert.Equal(t, "60", env["LANGGRAPH_POSTGRES_POOL_MAX_SIZE"])
+	assert.Equal(t, "true", env["LSD_PROM_METRICS_ENABLED"])
+	assert.Equal(t, "9464", env["LSD_PROM_METRICS_PORT"])
+	assert.Equal(t, "315", env["BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS"], "grace period minus the preStop pause")
+}
+
+func envMap(d *harness.Resource) map[string]any {
+	env := map[string]any{}
+	for _, e := range d.In("spec.template.spec.containers[0].env").([]any) {
+		m := e.(map[string]any)
+		if v, ok := m["value"]; ok {
+			env[m["name"].(string)] = v
+		} else {
+			env[m["name"].(string)] = m["valueFrom"]
+		}
+	}
+	return env
+}
+
+func TestCredentialsComeFromTheSecret(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	d := apiDeployment(t, res)
+	env := envMap(d)
+	for _, k := range []string{"POSTGRES_URI", "POSTGRES_READER_URI", "REDIS_URI", "LANGSMITH_API_KEY"} {
+		assert.Equal(t, map[string]any{"secretKeyRef": map[string]any{"name": dataplane.SecretName, "key": k}}, env[k], k)
+	}
+	for name, v := range env {
+		if s, ok := v.(string); ok {
+			assert.NotContains(t, s, "://", "%s: no connection string as a literal", name)
+			assert.NotContains(t, s, "lsv2_", name)
+		}
+	}
+	secret := stacktest.One(t, res, "kubernetes:core/v1:Secret", "-dataplane-env")
+	assert.True(t, secret.SecretIn("stringData"), "the Secret's data must be a secret output")
+	data := secret.In("stringData").(map[string]any)
+	db := stacktest.One(t, res, "aws:rds/instance:Instance", "-db-primary")
+	pw := stacktest.One(t, res, "random:index/randomPassword:RandomPassword", "-db-master-password").Out("result").(string)
+	// The mock's address placeholder names its source; in a URI it appears URL-escaped.
+	assert.Contains(t, db.Out("address"), "langgraph-prod-db-primary.address")
+	assert.Contains(t, data["POSTGRES_URI"], "langgraph-prod-db-primary.address", "built from the database's address")
+	assert.Contains(t, data["POSTGRES_URI"], "sslmode=require")
+	assert.NotContains(t, data["POSTGRES_URI"], pw, "the password is URL-encoded in the URI")
+	assert.Contains(t, data["POSTGRES_READER_URI"], "-db-replica-1.address")
+	assert.True(t, strings.HasPrefix(data["REDIS_URI"].(string), "rediss://:"))
+	token := stacktest.One(t, res, "random:index/randomPassword:RandomPassword", "-cache-auth-token").Out("result").(string)
+	assert.Contains(t, stacktest.One(t, res, "aws:elasticache/replicationGroup:ReplicationGroup", "-cache").Out("primaryEndpointAddress"), "langgraph-prod-cache.primaryEndpointAddress")
+	assert.Contains(t, data["REDIS_URI"], "langgraph-prod-cache.primaryEndpointAddress", "built from the cache's endpoint")
+	assert.NotEmpty(t, token)
+	assert.Equal(t, harness.DefaultSecrets()["langsmithApiKey"], data["LANGSMITH_API_KEY"])
+}
+
+func TestNamespaceEnforcesRestricted(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	ns := stacktest.One(t, res, "kubernetes:core/v1:Namespace", "-dataplane-namespace")
+	labels := ns.In("metadata.labels").(map[string]any)
+	for _, mode := range []string{"enforce", "audit", "warn"} {
+		assert.Equal(t, "restricted", labels["pod-security.kubernetes.io/"+mode])
+		assert.Equal(t, dataplane.PodSecurityVersion, labels["pod-security.kubernetes.io/"+mode+"-version"])
+	}
+	assert.Equal(t, "langgraph", ns.In("metadata.name"))
+}
+
+func TestServiceAccount(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	sa := stacktest.One(t, res, "kubernetes:core/v1:ServiceAccount", "-dataplane-serviceaccount")
+	assert.Equal(t, false, sa.In("automountServiceAccountToken"))
+	annotations, _ := sa.In("metadata.annotations").(map[string]any)
+	assert.Equal(t, "arn:aws:iam::123456789012:role/langgraph-prod-dataplane", annotations["eks.amazonaws.com/role-arn"])
+	staging := stacktest.One(t, stacktest.Run(t, "staging", nil), "kubernetes:core/v1:ServiceAccount", "-dataplane-serviceaccount")
+	assert.False(t, staging.Has("metadata.annotations"), "no IRSA role configured: no annotation")
+	assert.Equal(t, sa.In("metadata.name"), apiDeployment(t, res).In("spec.template.spec.serviceAccountName"))
+}
+
+func TestEveryKubernetesObjectUsesTheExplicitProviderAndLabels(t *testing.T) {
+	for _, stack := range stacktest.Stacks {
+		res := stacktest.Run(t, stack, nil)
+		providers := res.ByType("pulumi:providers:kubernetes")
+		require.Len(t, providers, 1)
+		p := providers[0]
+		assert.Equal(t, "langgraph-"+stack, p.In("context"))
+		n := 0
+		for _, r := range res.Resources {
+			if !strings.HasPrefix(r.Type, "kubernetes:") {
+				continue
+			}
+			n++
+			assert.True(t, strings.HasPrefix(r.Provider, p.URN+"::"), "%s uses %q, not the explicit provider", r.URN, r.Provider)
+			labels, _ := r.In("metadata.labels").(map[string]any)
+			for _, k := range []string{"name", "instance", "version", "component", "part-of", "managed-by"} {
+				assert.NotEmpty(t, labels["app.kubernetes.io/"+k], "%s lacks app.kubernetes.io/%s", r.URN, k)
+			}
+		}
+		assert.GreaterOrEqual(t, n, 14)
+	}
+	// A kubeconfig given as a secret goes to the provider as a secret.
+	res, err := harness.Run(programBuild, harness.Options{Stack: "prod", Secrets: withKubeconfig()})
+	require.NoError(t, err)
+	p := res.ByType("pulumi:providers:kubernetes")[0]
+	assert.True(t, p.SecretIn("kubeconfig"))
+}
+
+func TestServiceAndServiceMonitor(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	svc := stacktest.One(t, res, "kubernetes:core/v1:Service", "-dataplane-service")
+	d := apiDeployment(t, res)
+	assert.Equal(t, "ClusterIP", svc.In("spec.type"))
+	assert.True(t, selects(svc.In("spec.selector").(map[string]any), d.In("spec.template.metadata.labels").(map[string]any)))
+	sm := stacktest.One(t, res, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "-dataplane-servicemonitor")
+	assert.Equal(t, "kube-prometheus-stack", sm.In("metadata.labels.release"))
+	assert.True(t, selects(sm.In("spec.selector.matchLabels").(map[string]any), svc.In("metadata.labels").(map[string]any)))
+	assert.Equal(t, "metrics", sm.In("spec.endpoints[0].port"))
+	assert.Equal(t, "/metrics", sm.In("spec.endpoints[0].path"))
+	ports := map[any]any{}
+	for _, p := range svc.In("spec.ports").([]any) {
+		ports[p.(map[string]any)["name"]] = p.(map[string]any)["port"]
+	}
+	assert.Equal(t, map[any]any{"api": 8000.0, "metrics": 9464.0}, ports)
+}
+
+func TestPDBNeverBlocksEveryEviction(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	pdb := stacktest.One(t, res, "kubernetes:policy/v1:PodDisruptionBudget", "-dataplane-pdb")
+	assert.Equal(t, 2.0, pdb.In("spec.maxUnavailable"))
+	assert.False(t, pdb.Has("spec.minAvailable"))
+	assert.Equal(t, "AlwaysAllow", pdb.In("spec.unhealthyPodEvictionPolicy"))
+	assert.True(t, selects(pdb.In("spec.selector.matchLabels").(map[string]any), apiDeployment(t, res).In("spec.template.metadata.labels").(map[string]any)))
+}
+
+func TestIngressAnnotations(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	in := stacktest.One(t, res, ingressType, "-dataplane-ingress")
+	a := in.In("metadata.annotations").(map[string]any)
+	p := dataplane.IngressAnnotation
+	assert.Equal(t, "alb", in.In("spec.ingressClassName"))
+	assert.Equal(t, "internet-facing", a[p+"scheme"])
+	assert.Equal(t, "ip", a[p+"target-type"])
+	assert.Equal(t, `[{"HTTP":80},{"HTTPS":443}]`, a[p+"listen-ports"])
+	assert.Equal(t, "443", a[p+"ssl-redirect"], "HTTP redirects to HTTPS")
+	assert.Equal(t, "arn:aws:acm:us-east-1:123456789012:certificate/0f3e1d2c-4b5a-4c6d-8e7f-9a0b1c2d3e4f", a[p+"certificate-arn"])
+	assert.Equal(t, "/ok", a[p+"healthcheck-path"])
+	acl := stacktest.One(t, res, "aws:wafv2/webAcl:WebAcl", "-edge-waf")
+	assert.Equal(t, acl.Out("arn"), a[p+"wafv2-acl-arn"])
+	bucket := stacktest.One(t, res, "aws:s3/bucketV2:BucketV2", "-edge-access-logs")
+	attrs := a[p+"load-balancer-attributes"].(string)
+	assert.Contains(t, attrs, "access_logs.s3.enabled=true")
+	assert.Contains(t, attrs, "access_logs.s3.bucket="+bucket.Out("bucket").(string))
+	assert.Contains(t, attrs, "idle_timeout.timeout_seconds=900")
+	assert.Contains(t, attrs, "deletion_protection.enabled=true")
+	assert.Equal(t, "langgraph-dataplane", in.In("spec.rules[0].http.paths[0].backend.service.name"))
+	assert.Equal(t, "api", in.In("spec.rules[0].http.paths[0].backend.service.port.name"))
+	assert.Equal(t, "agents.example.com", in.In("spec.rules[0].host"))
+	assert.Equal(t, []any{"agents.example.com"}, in.In("spec.tls[0].hosts"))
+	assert.NotContains(t, a, p+"actions."+dataplane.MaintenanceAction)
+}
+
+func TestMaintenanceModeAnswers503(t *testing.T) {
+	res := stacktest.Run(t, "prod", map[string]any{"dataplane.maintenanceMode": true})
+	in := stacktest.One(t, res, ingressType, "-dataplane-ingress")
+	a := in.In("metadata.annotations").(map[string]any)
+	action := a[dataplane.IngressAnnotation+"actions."+dataplane.MaintenanceAction].(string)
+	assert.JSONEq(t, `{"type":"fixed-response","fixedResponseConfig":{"contentType":"application/json","statusCode":"503",
+		"messageBody":"{\"error\":\"maintenance\",\"message\":\"The service is under maintenance. Please retry later.\"}"}}`, action)
+	assert.Equal(t, dataplane.MaintenanceAction, in.In("spec.rules[0].http.paths[0].backend.service.name"))
+	assert.Equal(t, "use-annotation", in.In("spec.rules[0].http.paths[0].backend.service.port.name"))
+	// The pods stay up: the Deployment and HPA are unchanged.
+	assert.Equal(t, 10.0, stacktest.One(t, res, hpaType, "-dataplane-hpa").In("spec.minReplicas"))
+}
+
+func TestAccessLogBucketIsPrivateAndEncrypted(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	bucket := stacktest.One(t, res, "aws:s3/bucketV2:BucketV2", "-edge-access-logs")
+	pab := stacktest.One(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-edge-access-logs")
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		assert.Equal(t, true, pab.In(k), k)
+	}
+	assert.Equal(t, bucket.ID, pab.In("bucket"))
+	sse := stacktest.One(t, res, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "-edge-access-logs")
+	assert.Equal(t, "AES256", sse.In("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"))
+	policy := stacktest.One(t, res, "aws:s3/bucketPolicy:BucketPolicy", "-edge-access-logs").In("policy").(string)
+	assert.Contains(t, policy, `"aws:SecureTransport":"false"`)
+	assert.Contains(t, policy, `"Effect":"Deny"`)
+	life := stacktest.One(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "-edge-access-logs")
+	assert.Equal(t, 90.0, life.In("rules[0].expiration.days"))
+	assert.Equal(t, "BucketOwnerEnforced", stacktest.One(t, res, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "-edge-access-logs").In("rule.objectOwnership"))
+}
+
+func TestWAFRateLimitAndCommonRules(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	acl := stacktest.One(t, res, "aws:wafv2/webAcl:WebAcl", "-edge-waf")
+	assert.Equal(t, "REGIONAL", acl.In("scope"))
+	rate := acl.In("rules[0]").(map[string]any)
+	assert.Equal(t, "per-ip-rate-limit", rate["name"])
+	assert.Equal(t, 2000.0, acl.In("rules[0].statement.rateBasedStatement.limit"))
+	assert.Equal(t, "IP", acl.In("rules[0].statement.rateBasedStatement.aggregateKeyType"))
+	assert.True(t, acl.Has("rules[0].action.block"))
+	assert.Equal(t, "AWSManagedRulesCommonRuleSet", acl.In("rules[1].statement.managedRuleGroupStatement.name"))
+	assert.Equal(t, "SizeRestrictions_BODY", acl.In("rules[1].statement.managedRuleGroupStatement.ruleActionOverrides[0].name"))
+	staging := stacktest.One(t, stacktest.Run(t, "staging", nil), "aws:wafv2/webAcl:WebAcl", "-edge-waf")
+	assert.Equal(t, 1000.0, staging.In("rules[0].statement.rateBasedStatement.limit"))
+}
+
+func TestQueueTier(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	assert.Len(t, res.ByType(deploymentType), 1, "no queue tier unless enabled")
+	res = stacktest.Run(t, "prod", map[string]any{"dataplane.queue": map[string]any{"enabled": true, "minReplicas": 3, "maxReplicas": 30}})
+	q := stacktest.One(t, res, deploymentType, "-dataplane-queue-deployment")
+	api := apiDeployment(t, res)
+	assert.Equal(t, "langgraph-dataplane-queue", q.In("metadata.name"))
+	labels := q.In("spec.template.metadata.labels").(map[string]any)
+	assert.Equal(t, "queue", labels["app.kubernetes.io/component"])
+	assert.Equal(t, api.In("spec.template.spec.securityContext"), q.In("spec.template.spec.securityContext"))
+	assert.Equal(t, api.In("spec.template.spec.containers[0].securityContext"), q.In("spec.template.spec.containers[0].securityContext"))
+	hpa := stacktest.One(t, res, hpaType, "-dataplane-queue-hpa")
+	assert.Equal(t, 3.0, hpa.In("spec.minReplicas"))
+	assert.Equal(t, 30.0, hpa.In("spec.maxReplicas"))
+	assert.Equal(t, "langgraph-dataplane-queue", hpa.In("spec.scaleTargetRef.name"))
+	stacktest.One(t, res, "kubernetes:policy/v1:PodDisruptionBudget", "-dataplane-queue-pdb")
+	svc := stacktest.One(t, res, "kubernetes:core/v1:Service", "-dataplane-service")
+	assert.False(t, selects(svc.In("spec.selector").(map[string]any), labels), "queue workers are not behind the Service")
+}
+
+func TestArgsValidate(t *testing.T) {
+	err := (&dataplane.Args{Image: "repo:latest", PDBMaxUnavailable: 0}).Validate()
+	require.Error(t, err)
+	for _, want := range []string{"dataplane.Args.Image=repo:latest", "dataplane.Args.PDBMaxUnavailable=0", "dataplane.Args.Connections", "dataplane.Args.Autoscaling"} {
+		assert.Contains(t, err.Error(), want)
+	}
+}
+
+// --- NetworkPolicy evaluation -------------------------------------------------------------
+
+// endpoint is one side of a connection.
+type endpoint struct {
+	namespace string
+	nsLabels  map[string]any
+	pod       map[string]any // nil: not a pod (an IP outside the cluster)
+	ip        string
+}
+
+func selects(selector, labels map[string]any) bool {
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func peerMatches(peer map[string]any, ns string, other endpoint) bool {
+	if block, ok := peer["ipBlock"].(map[string]any); ok {
+		if other.pod != nil {
+			return false
+		}
+		addr := netip.MustParseAddr(other.ip)
+		if !netip.MustParsePrefix(block["cidr"].(string)).Contains(addr) {
+			return false
+		}
+		for _, e := range asList(block["except"]) {
+			if netip.MustParsePrefix(e.(string)).Contains(addr) {
+				return false
+			}
+		}
+		return true
+	}
+	if other.pod == nil {
+		return false
+	}
+	nsSel, hasNS := peer["namespaceSelector"].(map[string]any)
+	if hasNS {
+		if !selects(asMap(nsSel["matchLabels"]), other.nsLabels) {
+			return false
+		}
+	} else if other.namespace != ns {
+		return false
+	}
+	if podSel, ok := peer["podSelector"].(map[string]any); ok && !selects(asMap(podSel["matchLabels"]), other.pod) {
+		return false
+	}
+	return true
+}
+
+func portMatches(ports []any, port float64, proto string) bool {
+	if len(ports) == 0 {
+		return true
+	}
+	for _, p := range ports {
+		m := p.(map[string]any)
+		if m["port"] == port && m["protocol"] == proto {
+			return true
+		}
+	}
+	return false
+}
+
+// allowed evaluates the namespace's NetworkPolicies for a connection to or from pod, as
+// Kubernetes does: a direction is open when no policy of that type selects the pod, or when
+// any selecting policy has a matching rule.
+func allowed(res *harness.Result, ns string, pod map[string]any, direction string, other endpoint, port float64, proto string) bool {
+	kind, rulesKey, peersKey := "Ingress", "ingress", "from"
+	if direction == "egress" {
+		kind, rulesKey, peersKey = "Egress", "egress", "to"
+	}
+	selected := false
+	for _, np := range res.ByType(policyType) {
+		if np.In("metadata.namespace") != ns || !contains(asList(np.In("spec.policyTypes")), kind) {
+			continue
+		}
+		if !selects(asMap(np.In("spec.podSelector.matchLabels")), pod) {
+			continue
+		}
+		selected = true
+		for _, r := range asList(np.In("spec." + rulesKey)) {
+			rule := r.(map[string]any)
+			if !portMatches(asList(rule["ports"]), port, proto) {
+				continue
+			}
+			for _, p := range asList(rule[peersKey]) {
+				if peerMatches(p.(map[string]any), ns, other) {
+					return true
+				}
+			}
+		}
+	}
+	return !selected
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func contains(list []any, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	d := apiDeployment(t, res)
+	ns := d.In("metadata.namespace").(string)
+	pod := d.In("spec.template.metadata.labels").(map[string]any)
+	nsLabels := func(name string) map[string]any { return map[string]any{"kubernetes.io/metadata.name": name} }
+	prometheus := endpoint{namespace: "monitoring", nsLabels: nsLabels("monitoring"), pod: map[string]any{"app.kubernetes.io/name": "prometheus"}}
+	grafana := endpoint{namespace: "monitoring", nsLabels: nsLabels("monitoring"), pod: map[string]any{"app.kubernetes.io/name": "grafana"}}
+	promElsewhere := endpoint{namespace: "default", nsLabels: nsLabels("default"), pod: map[string]any{"app.kubernetes.io/name": "prometheus"}}
+	alb := endpoint{ip: "10.40.97.12"}
+	stranger := endpoint{ip: "10.40.200.7"}
+	dns := endpoint{namespace: "kube-system", nsLabels: nsLabels("kube-system"), pod: map[string]any{"k8s-app": "kube-dns"}}
+	postgres := endpoint{ip: "10.40.33.4"}
+	llm := endpoint{ip: "104.18.7.192"}
+	metadata := endpoint{ip: "169.254.169.254"}
+	neighbour := endpoint{namespace: ns, nsLabels: nsLabels(ns), pod: map[string]any{"app": "other"}}
+
+	cases := []struct {
+		name      string
+		direction string
+		other     endpoint
+		port      float64
+		proto     string
+		want      bool
+	}{
+		{"ALB to API", "ingress", alb, 8000, "TCP", true},
+		{"ALB to metrics", "ingress", alb, 9464, "TCP", false},
+		{"other subnet to API", "ingress", stranger, 8000, "TCP", false},
+		{"Prometheus to metrics", "ingress", prometheus, 9464, "TCP", true},
+		{"Prometheus to API", "ingress", prometheus, 8000, "TCP", false},
+		{"Grafana to metrics", "ingress", grafana, 9464, "TCP", false},
+		{"Prometheus in another namespace", "ingress", promElsewhere, 9464, "TCP", false},
+		{"neighbour pod to API", "ingress", neighbour, 8000, "TCP", false},
+		{"DNS over UDP", "egress", dns, 53, "UDP", true},
+		{"DNS over TCP", "egress", dns, 53, "TCP", true},
+		{"PostgreSQL", "egress", postgres, 5432, "TCP", true},
+		{"Redis", "egress", postgres, 6379, "TCP", true},
+		{"SSH to the data subnet", "egress", postgres, 22, "TCP", false},
+		{"LLM API over HTTPS", "egress", llm, 443, "TCP", true},
+		{"LLM API over plain HTTP", "egress", llm, 80, "TCP", false},
+		{"instance metadata", "egress", metadata, 443, "TCP", false},
+		{"neighbour pod", "egress", neighbour, 8000, "TCP", false},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, allowed(res, ns, pod, tc.direction, tc.other, tc.port, tc.proto), tc.name)
+	}
+	// Default deny covers every pod in the namespace, not only the dataplane's.
+	assert.False(t, allowed(res, ns, map[string]any{"app": "anything"}, "ingress", alb, 8000, "TCP"))
+	assert.False(t, allowed(res, ns, map[string]any{"app": "anything"}, "egress", llm, 443, "TCP"))
+	names := []string{}
+	for _, np := range res.ByType(policyType) {
+		names = append(names, np.In("metadata.name").(string))
+	}
+	assert.ElementsMatch(t, dataplane.NetworkPolicyNames, names)
+}
