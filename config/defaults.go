@@ -76,13 +76,18 @@ func Defaults() Config {
 		},
 		Monitoring: Monitoring{
 			Namespace:            "monitoring",
-			ChartVersion:         "79.5.0",
+			ChartVersion:         "87.15.2",
 			StorageClass:         "gp3",
 			PrometheusReplicas:   2,
 			PrometheusRetention:  "15d",
 			PrometheusStorageGB:  100,
 			AlertmanagerReplicas: 3,
 			GrafanaReplicas:      2,
+			CreateStorageClass:   true,
+			// Chart versions published by prometheus-community; bump them deliberately.
+			PostgresExporterChartVersion: "8.3.0",
+			RedisExporterChartVersion:    "6.38.0",
+			RunbookBaseURL:               "https://github.com/example-org/langgraph-platform/blob/main/docs/runbooks",
 		},
 		Alerts: Alerts{
 			ErrorRatePercent:   5,

@@ -191,14 +191,18 @@ type Cache struct {
 
 // Monitoring configures kube-prometheus-stack.
 type Monitoring struct {
-	Namespace            string `json:"namespace" doc:"Namespace of the monitoring stack."`
-	ChartVersion         string `json:"chartVersion" doc:"kube-prometheus-stack chart version, exact."`
-	StorageClass         string `json:"storageClass" doc:"StorageClass for Prometheus volumes (gp3)."`
-	PrometheusReplicas   int    `json:"prometheusReplicas" doc:"Prometheus replicas."`
-	PrometheusRetention  string `json:"prometheusRetention" doc:"Prometheus retention time."`
-	PrometheusStorageGB  int    `json:"prometheusStorageGb" doc:"Prometheus volume size."`
-	AlertmanagerReplicas int    `json:"alertmanagerReplicas" doc:"Alertmanager replicas."`
-	GrafanaReplicas      int    `json:"grafanaReplicas" doc:"Grafana replicas."`
+	Namespace                    string `json:"namespace" doc:"Namespace of the monitoring stack."`
+	ChartVersion                 string `json:"chartVersion" doc:"kube-prometheus-stack chart version, exact."`
+	StorageClass                 string `json:"storageClass" doc:"StorageClass for Prometheus volumes (gp3)."`
+	PrometheusReplicas           int    `json:"prometheusReplicas" doc:"Prometheus replicas."`
+	PrometheusRetention          string `json:"prometheusRetention" doc:"Prometheus retention time."`
+	PrometheusStorageGB          int    `json:"prometheusStorageGb" doc:"Prometheus volume size."`
+	AlertmanagerReplicas         int    `json:"alertmanagerReplicas" doc:"Alertmanager replicas."`
+	GrafanaReplicas              int    `json:"grafanaReplicas" doc:"Grafana replicas."`
+	CreateStorageClass           bool   `json:"createStorageClass" doc:"Create the gp3 StorageClass (EBS CSI, encrypted); false when the cluster has it."`
+	PostgresExporterChartVersion string `json:"postgresExporterChartVersion" doc:"prometheus-postgres-exporter chart version, exact."`
+	RedisExporterChartVersion    string `json:"redisExporterChartVersion" doc:"prometheus-redis-exporter chart version, exact."`
+	RunbookBaseURL               string `json:"runbookBaseUrl" doc:"Where docs/runbooks is browsable; every alert's runbook_url is <this>/<AlertName>.md."`
 }
 
 // Alerts are the seed's alert thresholds (section 2, "Alert Thresholds").

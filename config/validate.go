@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -403,7 +404,12 @@ func validateCache(c *checker, k Cache) {
 func validateMonitoring(c *checker, cfg *Config) {
 	m := cfg.Monitoring
 	c.match("monitoring.namespace", m.Namespace, dnsLabel, "a DNS label (lowercase letters, digits, '-')")
-	c.match("monitoring.chartVersion", m.ChartVersion, semver, "an exact chart version such as 79.5.0 (no ranges)")
+	c.match("monitoring.chartVersion", m.ChartVersion, semver, "an exact chart version such as 87.15.2 (no ranges)")
+	c.match("monitoring.postgresExporterChartVersion", m.PostgresExporterChartVersion, semver, "an exact chart version (no ranges)")
+	c.match("monitoring.redisExporterChartVersion", m.RedisExporterChartVersion, semver, "an exact chart version (no ranges)")
+	if u, err := url.Parse(m.RunbookBaseURL); err != nil || u.Scheme != "https" || u.Host == "" || strings.HasSuffix(m.RunbookBaseURL, "/") {
+		c.failf("monitoring.runbookBaseUrl", m.RunbookBaseURL, "is not an https URL without a trailing slash")
+	}
 	c.match("monitoring.storageClass", m.StorageClass, dnsLabel, "a StorageClass name")
 	c.match("monitoring.prometheusRetention", m.PrometheusRetention, promDuration, "a Prometheus duration such as 15d")
 	c.between("monitoring.prometheusReplicas", m.PrometheusReplicas, 1, 10)

@@ -15,6 +15,7 @@ import (
 	"github.com/langgraph-platform/infra/components/database"
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/edge"
+	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
 )
 
@@ -256,3 +257,23 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 // MonitoringRelease is the kube-prometheus-stack release name; its selectors pick up objects
 // labelled release=<name>.
 const MonitoringRelease = "kube-prometheus-stack"
+
+// MonitoringThresholds converts the configured alert thresholds and KPI targets (percentages)
+// into the fractions and seconds the rules compare with.
+func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
+	a, k := cfg.Alerts, cfg.KPI
+	return monitoring.Thresholds{
+		ErrorRatio:               a.ErrorRatePercent / 100,
+		AvgResponseSeconds:       a.AvgResponseSeconds,
+		PodResourceRatio:         a.PodResourcePercent / 100,
+		DBPoolRatio:              a.DBPoolPercent / 100,
+		QueueDepth:               a.QueueDepth,
+		SuccessRatio:             k.SuccessRatePercent / 100,
+		TargetAvgResponseSeconds: k.AvgResponseSeconds,
+		P95ResponseSeconds:       k.P95ResponseSeconds,
+		QueueWaitSeconds:         k.QueueWaitSeconds,
+		TargetErrorRatio:         k.ErrorRatePercent / 100,
+		CPURatio:                 k.CPUPercent / 100,
+		MemoryRatio:              k.MemoryPercent / 100,
+	}
+}

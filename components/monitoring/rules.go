@@ -1,0 +1,332 @@
+package monitoring
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	"gopkg.in/yaml.v3"
+)
+
+// Thresholds are the alert thresholds and KPI targets the rules compare against (ratios as
+// fractions, times in seconds). They come from config (alerts.*, kpi.*), defaults the seed's.
+type Thresholds struct {
+	// Seed section 2, "Alert Thresholds".
+	ErrorRatio         float64 // 0.05
+	AvgResponseSeconds float64 // 300
+	PodResourceRatio   float64 // 0.90
+	DBPoolRatio        float64 // 0.80
+	QueueDepth         float64 // 100
+	// Seed section 2, "Target Metrics".
+	SuccessRatio             float64 // 0.95
+	TargetAvgResponseSeconds float64 // 180
+	P95ResponseSeconds       float64 // 300
+	QueueWaitSeconds         float64 // 60
+	TargetErrorRatio         float64 // 0.02
+	CPURatio                 float64 // 0.80
+	MemoryRatio              float64 // 0.85
+}
+
+// Scope names the objects the rules watch.
+type Scope struct {
+	Namespace  string // the dataplane's namespace
+	Container  string // the dataplane's container
+	HPA        string // the dataplane's HorizontalPodAutoscaler
+	Jobs       []string
+	RunbookURL string // base; each alert links <base>/<AlertName>.md
+}
+
+// Rule is one recording or alerting rule. Alerts carry what a human needs: a severity, the signal
+// they watch (critical inhibits warning for the same signal), a summary, and a description that
+// names the value and the object.
+type Rule struct {
+	Record      string
+	Alert       string
+	Expr        string
+	For         time.Duration
+	Severity    string
+	Signal      string
+	Summary     string
+	Description string
+	// Threshold is the number the alert compares with, shown on the dashboard.
+	Threshold float64
+}
+
+// Severities.
+const (
+	Critical = "critical"
+	Warning  = "warning"
+)
+
+// Group names.
+const (
+	RecordingGroup = "langgraph.recording"
+	AlertingGroup  = "langgraph.alerts"
+)
+
+// ComponentLabel is set on every alert.
+const ComponentLabel = "langgraph-dataplane"
+
+// runRoutes match the routes that hold the connection for the whole run: their latency is the
+// user's response time.
+const runRoutes = `.*/runs/(wait|stream)`
+
+// Recorded series: alerts and dashboards read only these, so metric names that drift between
+// LangGraph versions are fixed in one place (the recording rules below).
+const (
+	SeriesRequestRate       = "langgraph:http_requests:rate5m"
+	SeriesErrorRatio        = "langgraph:http_errors:ratio_rate5m"
+	SeriesRunSuccessRatio   = "langgraph:runs_success:ratio_rate5m"
+	SeriesResponseP50       = "langgraph:run_response_seconds:p50_5m"
+	SeriesResponseP95       = "langgraph:run_response_seconds:p95_5m"
+	SeriesResponseP99       = "langgraph:run_response_seconds:p99_5m"
+	SeriesResponseAvg       = "langgraph:run_response_seconds:avg_5m"
+	SeriesPendingRuns       = "langgraph:runs_pending"
+	SeriesRunningRuns       = "langgraph:runs_running"
+	SeriesQueueWaitP95      = "langgraph:queue_wait_seconds:p95_5m"
+	SeriesQueueWaitAvg      = "langgraph:queue_wait_seconds:avg_5m"
+	SeriesPGPoolRatio       = "langgraph:pg_pool:utilization_max"
+	SeriesPGConnectionRatio = "langgraph:pg_connections:utilization"
+	SeriesRedisMemoryRatio  = "langgraph:redis_memory:ratio"
+	SeriesRedisHitRatio     = "langgraph:redis_hits:ratio_rate5m"
+	SeriesRedisEvictionRate = "langgraph:redis_evictions:rate5m"
+	SeriesPodCPULimit       = "langgraph:pod_cpu:ratio_limit"
+	SeriesPodCPURequest     = "langgraph:pod_cpu:ratio_request"
+	SeriesPodMemoryLimit    = "langgraph:pod_memory:ratio_limit"
+	SeriesPodMemoryRequest  = "langgraph:pod_memory:ratio_request"
+	SeriesHPACurrent        = "langgraph:hpa_replicas:current"
+	SeriesHPADesired        = "langgraph:hpa_replicas:desired"
+	SeriesHPAMax            = "langgraph:hpa_replicas:max"
+	SeriesLLMCostPerHour    = "langgraph:llm_cost_usd:rate1h"
+	SeriesTargetUp          = "langgraph:target_up"
+)
+
+// SeriesRunFailureRatio is the failed share of finished runs over a window (5m, 30m, 1h, 6h).
+func SeriesRunFailureRatio(window string) string { return "langgraph:runs_failed:ratio_rate" + window }
+
+// BurnWindows are the windows of the multi-window, multi-burn-rate SLO alerts.
+var BurnWindows = []string{"5m", "30m", "1h", "6h"}
+
+// RecordingRules compute every series the alerts and dashboards read. Source metric names (the
+// LangGraph server's lg_api_*, the exporters', cAdvisor's and kube-state-metrics') appear only here.
+func RecordingRules(s Scope) []Rule {
+	ns := fmt.Sprintf(`namespace=%q`, s.Namespace)
+	pod := fmt.Sprintf(`namespace=%q, container=%q`, s.Namespace, s.Container)
+	hpa := fmt.Sprintf(`namespace=%q, horizontalpodautoscaler=%q`, s.Namespace, s.HPA)
+	rec := func(name, expr string) Rule { return Rule{Record: name, Expr: expr} }
+	rules := []Rule{
+		rec(SeriesRequestRate, fmt.Sprintf(`sum(rate(lg_api_http_requests_total{%s}[5m]))`, ns)),
+		rec(SeriesErrorRatio, fmt.Sprintf(`sum(rate(lg_api_http_requests_total{%s, status=~"5.."}[5m])) / sum(rate(lg_api_http_requests_total{%s}[5m]))`, ns, ns)),
+	}
+	for _, w := range BurnWindows {
+		// Failed = failed after retries + abandoned by shutdown; cancelled by the user is not a failure.
+		failed := fmt.Sprintf(`(sum(rate(lg_api_run_failed_after_retry_counter_total{%[1]s}[%[2]s])) or vector(0)) + (sum(rate(lg_api_run_abandoned_by_shutdown_counter_total{%[1]s}[%[2]s])) or vector(0))`, ns, w)
+		succeeded := fmt.Sprintf(`(sum(rate(lg_api_run_success_counter_total{%s}[%s])) or vector(0))`, ns, w)
+		rules = append(rules, rec(SeriesRunFailureRatio(w), fmt.Sprintf(`(%s) / ((%s) + %s > 0)`, failed, failed, succeeded)))
+	}
+	quantile := func(name string, q float64, metric string, selector string) Rule {
+		// LangGraph (v0.11+) records latencies in milliseconds.
+		return rec(name, fmt.Sprintf(`histogram_quantile(%g, sum by (le) (rate(%s_bucket{%s}[5m]))) / 1000`, q, metric, selector))
+	}
+	avg := func(name, metric, selector string) Rule {
+		return rec(name, fmt.Sprintf(`sum(rate(%[1]s_sum{%[2]s}[5m])) / sum(rate(%[1]s_count{%[2]s}[5m])) / 1000`, metric, selector))
+	}
+	runs := fmt.Sprintf(`%s, path=~%q`, ns, runRoutes)
+	rules = append(rules,
+		rec(SeriesRunSuccessRatio, fmt.Sprintf(`1 - %s`, SeriesRunFailureRatio("5m"))),
+		quantile(SeriesResponseP50, 0.50, "lg_api_http_requests_latency", runs),
+		quantile(SeriesResponseP95, 0.95, "lg_api_http_requests_latency", runs),
+		quantile(SeriesResponseP99, 0.99, "lg_api_http_requests_latency", runs),
+		avg(SeriesResponseAvg, "lg_api_http_requests_latency", runs),
+		rec(SeriesPendingRuns, fmt.Sprintf(`sum(lg_api_num_pending_runs{%s})`, ns)),
+		rec(SeriesRunningRuns, fmt.Sprintf(`sum(lg_api_num_running_runs{%s})`, ns)),
+		quantile(SeriesQueueWaitP95, 0.95, "lg_api_run_queue_wait_time_1st_attempt", ns),
+		avg(SeriesQueueWaitAvg, "lg_api_run_queue_wait_time_1st_attempt", ns),
+		// In use = open connections minus idle ones, per pod; the busiest pod decides.
+		rec(SeriesPGPoolRatio, fmt.Sprintf(`max((lg_api_pg_pool_size{%[1]s} - lg_api_pg_pool_available{%[1]s}) / lg_api_pg_pool_max{%[1]s})`, ns)),
+		rec(SeriesPGConnectionRatio, `sum(pg_stat_database_numbackends) / max(pg_settings_max_connections)`),
+		rec(SeriesRedisMemoryRatio, `max(redis_memory_used_bytes / (redis_memory_max_bytes > 0))`),
+		rec(SeriesRedisHitRatio, `sum(rate(redis_keyspace_hits_total[5m])) / (sum(rate(redis_keyspace_hits_total[5m])) + sum(rate(redis_keyspace_misses_total[5m])) > 0)`),
+		rec(SeriesRedisEvictionRate, `sum(rate(redis_evicted_keys_total[5m]))`),
+		rec(SeriesPodCPULimit, fmt.Sprintf(`sum by (pod) (rate(container_cpu_usage_seconds_total{%[1]s}[5m])) / sum by (pod) (kube_pod_container_resource_limits{%[1]s, resource="cpu"})`, pod)),
+		rec(SeriesPodCPURequest, fmt.Sprintf(`sum by (pod) (rate(container_cpu_usage_seconds_total{%[1]s}[5m])) / sum by (pod) (kube_pod_container_resource_requests{%[1]s, resource="cpu"})`, pod)),
+		rec(SeriesPodMemoryLimit, fmt.Sprintf(`sum by (pod) (container_memory_working_set_bytes{%[1]s}) / sum by (pod) (kube_pod_container_resource_limits{%[1]s, resource="memory"})`, pod)),
+		rec(SeriesPodMemoryRequest, fmt.Sprintf(`sum by (pod) (container_memory_working_set_bytes{%[1]s}) / sum by (pod) (kube_pod_container_resource_requests{%[1]s, resource="memory"})`, pod)),
+		rec(SeriesHPACurrent, fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{%s})`, hpa)),
+		rec(SeriesHPADesired, fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_desired_replicas{%s})`, hpa)),
+		rec(SeriesHPAMax, fmt.Sprintf(`max(kube_horizontalpodautoscaler_spec_max_replicas{%s})`, hpa)),
+		// The seed's llm_cost_total counter (US dollars), as dollars per hour.
+		rec(SeriesLLMCostPerHour, `sum(rate(llm_cost_total[1h])) * 3600`),
+		rec(SeriesTargetUp, fmt.Sprintf(`min by (job) (up{job=~%q})`, strings.Join(s.Jobs, "|"))),
+	)
+	return rules
+}
+
+// Description templates render the value with Prometheus's template functions.
+const (
+	pct     = `{{ $value | humanizePercentage }}`
+	seconds = `{{ $value | printf "%.0f" }}s`
+	count   = `{{ $value | printf "%.0f" }}`
+)
+
+func pctOf(r float64) string { return num(r*100) + "%" }
+
+// num formats a threshold with 6 significant digits, so floating-point noise never shows.
+func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+
+// AlertingRules are the seed's alert thresholds (critical) and its KPI targets (warning), plus
+// autoscaling, Redis and scrape health.
+func AlertingRules(t Thresholds) []Rule {
+	budget := 1 - t.SuccessRatio
+	fast, slow := 14.4*budget, 6*budget
+	return []Rule{
+		// Seed alert thresholds.
+		{Alert: "LangGraphHighErrorRate", Expr: fmt.Sprintf(`%s > %s`, SeriesErrorRatio, num(t.ErrorRatio)), For: 5 * time.Minute,
+			Severity: Critical, Signal: "error-rate", Threshold: t.ErrorRatio,
+			Summary:     "More than " + pctOf(t.ErrorRatio) + " of LangGraph API requests fail",
+			Description: pct + " of requests returned 5xx over 5 minutes (alert above " + pctOf(t.ErrorRatio) + ")."},
+		{Alert: "LangGraphSlowAverageResponse", Expr: fmt.Sprintf(`%s > %s`, SeriesResponseAvg, num(t.AvgResponseSeconds)), For: 10 * time.Minute,
+			Severity: Critical, Signal: "avg-response", Threshold: t.AvgResponseSeconds,
+			Summary:     fmt.Sprintf("Average run response time above %ss", num(t.AvgResponseSeconds)),
+			Description: "Runs on /runs/wait and /runs/stream took " + seconds + fmt.Sprintf(" on average over 5 minutes (alert above %ss).", num(t.AvgResponseSeconds))},
+		{Alert: "LangGraphPodCPUSaturated", Expr: fmt.Sprintf(`%s > %s`, SeriesPodCPULimit, num(t.PodResourceRatio)), For: 10 * time.Minute,
+			Severity: Critical, Signal: "pod-cpu", Threshold: t.PodResourceRatio,
+			Summary:     "A LangGraph pod uses more than " + pctOf(t.PodResourceRatio) + " of its CPU limit",
+			Description: "Pod {{ $labels.pod }} uses " + pct + " of its CPU limit (alert above " + pctOf(t.PodResourceRatio) + ")."},
+		{Alert: "LangGraphPodMemorySaturated", Expr: fmt.Sprintf(`%s > %s`, SeriesPodMemoryLimit, num(t.PodResourceRatio)), For: 10 * time.Minute,
+			Severity: Critical, Signal: "pod-memory", Threshold: t.PodResourceRatio,
+			Summary:     "A LangGraph pod uses more than " + pctOf(t.PodResourceRatio) + " of its memory limit",
+			Description: "Pod {{ $labels.pod }} uses " + pct + " of its memory limit (alert above " + pctOf(t.PodResourceRatio) + "); it will be OOM-killed at 100%."},
+		{Alert: "LangGraphDatabasePoolSaturated", Expr: fmt.Sprintf(`%s > %s`, SeriesPGPoolRatio, num(t.DBPoolRatio)), For: 5 * time.Minute,
+			Severity: Critical, Signal: "db-pool", Threshold: t.DBPoolRatio,
+			Summary:     "A LangGraph pod's database pool is more than " + pctOf(t.DBPoolRatio) + " in use",
+			Description: "The busiest pod has " + pct + " of its PostgreSQL pool in use (alert above " + pctOf(t.DBPoolRatio) + ")."},
+		{Alert: "LangGraphDatabaseConnectionsHigh", Expr: fmt.Sprintf(`%s > %s`, SeriesPGConnectionRatio, num(t.DBPoolRatio)), For: 5 * time.Minute,
+			Severity: Critical, Signal: "db-connections", Threshold: t.DBPoolRatio,
+			Summary:     "PostgreSQL connections above " + pctOf(t.DBPoolRatio) + " of max_connections",
+			Description: "The database has " + pct + " of max_connections open (alert above " + pctOf(t.DBPoolRatio) + ")."},
+		{Alert: "LangGraphQueueBacklog", Expr: fmt.Sprintf(`%s > %s`, SeriesPendingRuns, num(t.QueueDepth)), For: 5 * time.Minute,
+			Severity: Critical, Signal: "queue-depth", Threshold: t.QueueDepth,
+			Summary:     fmt.Sprintf("More than %s runs are waiting in the queue", num(t.QueueDepth)),
+			Description: count + fmt.Sprintf(" runs are pending (alert above %s).", num(t.QueueDepth))},
+		// KPI targets.
+		{Alert: "LangGraphRunSuccessFastBurn",
+			Expr: fmt.Sprintf(`%s > %s and %s > %s`, SeriesRunFailureRatio("1h"), num(fast), SeriesRunFailureRatio("5m"), num(fast)), For: 2 * time.Minute,
+			Severity: Critical, Signal: "run-success", Threshold: t.SuccessRatio,
+			Summary:     "Runs fail fast enough to spend the monthly error budget in two days",
+			Description: pct + " of runs failed over the last hour: 14.4 times the error budget of the " + pctOf(t.SuccessRatio) + " success target."},
+		{Alert: "LangGraphRunSuccessSlowBurn",
+			Expr: fmt.Sprintf(`%s > %s and %s > %s`, SeriesRunFailureRatio("6h"), num(slow), SeriesRunFailureRatio("30m"), num(slow)), For: 15 * time.Minute,
+			Severity: Warning, Signal: "run-success", Threshold: t.SuccessRatio,
+			Summary:     "Runs fail fast enough to spend the monthly error budget in five days",
+			Description: pct + " of runs failed over the last 6 hours: 6 times the error budget of the " + pctOf(t.SuccessRatio) + " success target."},
+		{Alert: "LangGraphP95ResponseAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesResponseP95, num(t.P95ResponseSeconds)), For: 15 * time.Minute,
+			Severity: Warning, Signal: "p95-response", Threshold: t.P95ResponseSeconds,
+			Summary:     fmt.Sprintf("P95 run response time above the %ss target", num(t.P95ResponseSeconds)),
+			Description: "P95 of runs on /runs/wait and /runs/stream is " + seconds + fmt.Sprintf(" (target below %ss).", num(t.P95ResponseSeconds))},
+		{Alert: "LangGraphAverageResponseAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesResponseAvg, num(t.TargetAvgResponseSeconds)), For: 15 * time.Minute,
+			Severity: Warning, Signal: "avg-response", Threshold: t.TargetAvgResponseSeconds,
+			Summary:     fmt.Sprintf("Average run response time above the %ss target", num(t.TargetAvgResponseSeconds)),
+			Description: "Runs took " + seconds + fmt.Sprintf(" on average (target below %ss).", num(t.TargetAvgResponseSeconds))},
+		{Alert: "LangGraphQueueWaitAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesQueueWaitP95, num(t.QueueWaitSeconds)), For: 10 * time.Minute,
+			Severity: Warning, Signal: "queue-wait", Threshold: t.QueueWaitSeconds,
+			Summary:     fmt.Sprintf("Runs wait more than %ss in the queue", num(t.QueueWaitSeconds)),
+			Description: "P95 queue wait before a run's first attempt is " + seconds + fmt.Sprintf(" (target below %ss).", num(t.QueueWaitSeconds))},
+		{Alert: "LangGraphErrorRateAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesErrorRatio, num(t.TargetErrorRatio)), For: 15 * time.Minute,
+			Severity: Warning, Signal: "error-rate", Threshold: t.TargetErrorRatio,
+			Summary:     "LangGraph API error rate above the " + pctOf(t.TargetErrorRatio) + " target",
+			Description: pct + " of requests returned 5xx (target below " + pctOf(t.TargetErrorRatio) + ")."},
+		{Alert: "LangGraphPodCPUAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesPodCPULimit, num(t.CPURatio)), For: 15 * time.Minute,
+			Severity: Warning, Signal: "pod-cpu", Threshold: t.CPURatio,
+			Summary:     "A LangGraph pod uses more than the " + pctOf(t.CPURatio) + " CPU target",
+			Description: "Pod {{ $labels.pod }} uses " + pct + " of its CPU limit (target below " + pctOf(t.CPURatio) + ")."},
+		{Alert: "LangGraphPodMemoryAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesPodMemoryLimit, num(t.MemoryRatio)), For: 15 * time.Minute,
+			Severity: Warning, Signal: "pod-memory", Threshold: t.MemoryRatio,
+			Summary:     "A LangGraph pod uses more than the " + pctOf(t.MemoryRatio) + " memory target",
+			Description: "Pod {{ $labels.pod }} uses " + pct + " of its memory limit (target below " + pctOf(t.MemoryRatio) + ")."},
+		// Capacity and dependencies.
+		{Alert: "LangGraphHPAAtMaxReplicas", Expr: fmt.Sprintf(`%s >= %s`, SeriesHPACurrent, SeriesHPAMax), For: 15 * time.Minute,
+			Severity: Warning, Signal: "autoscaling",
+			Summary:     "The dataplane has run at its maximum replica count for 15 minutes",
+			Description: "The HPA holds " + count + " replicas, its maximum: load beyond this queues up."},
+		{Alert: "LangGraphRedisEvicting", Expr: fmt.Sprintf(`%s > 0`, SeriesRedisEvictionRate), For: 15 * time.Minute,
+			Severity: Warning, Signal: "redis-memory",
+			Summary:     "Redis is evicting keys",
+			Description: "Redis evicts {{ $value | printf \"%.1f\" }} keys per second (allkeys-lru under memory pressure)."},
+		{Alert: "LangGraphRedisMemoryHigh", Expr: fmt.Sprintf(`%s > %s`, SeriesRedisMemoryRatio, num(0.9)), For: 10 * time.Minute,
+			Severity: Warning, Signal: "redis-memory", Threshold: 0.9,
+			Summary:     "Redis memory above 90% of maxmemory",
+			Description: "The fullest Redis node uses " + pct + " of maxmemory."},
+		{Alert: "LangGraphScrapeTargetDown", Expr: fmt.Sprintf(`%s == 0`, SeriesTargetUp), For: 5 * time.Minute,
+			Severity: Warning, Signal: "scrape",
+			Summary:     "A LangGraph metrics target is down",
+			Description: "Prometheus cannot scrape job {{ $labels.job }} (up = {{ $value }}): the alerts that read it are blind."},
+	}
+}
+
+// Labels are an alert's labels.
+func (r Rule) Labels() map[string]string {
+	if r.Alert == "" {
+		return nil
+	}
+	return map[string]string{"severity": r.Severity, "signal": r.Signal, "component": ComponentLabel}
+}
+
+// Annotations are an alert's annotations.
+func (r Rule) Annotations(runbookBase string) map[string]string {
+	if r.Alert == "" {
+		return nil
+	}
+	return map[string]string{
+		"summary":     r.Summary,
+		"description": r.Description,
+		"runbook_url": RunbookURL(runbookBase, r.Alert),
+	}
+}
+
+// RunbookURL is where an alert's runbook lives.
+func RunbookURL(base, alert string) string { return base + "/" + alert + ".md" }
+
+// Groups renders the rules as Prometheus rule groups: the one form both the plain rule file and
+// the PrometheusRule object are made from.
+func Groups(s Scope, t Thresholds) []rulefmt.RuleGroup {
+	convert := func(rules []Rule) []rulefmt.Rule {
+		out := make([]rulefmt.Rule, len(rules))
+		for i, r := range rules {
+			out[i] = rulefmt.Rule{
+				Record: r.Record, Alert: r.Alert, Expr: r.Expr, For: model.Duration(r.For),
+				Labels: r.Labels(), Annotations: r.Annotations(s.RunbookURL),
+			}
+		}
+		return out
+	}
+	return []rulefmt.RuleGroup{
+		{Name: RecordingGroup, Interval: model.Duration(30 * time.Second), Rules: convert(RecordingRules(s))},
+		{Name: AlertingGroup, Interval: model.Duration(30 * time.Second), Rules: convert(AlertingRules(t))},
+	}
+}
+
+// RuleFile renders the plain Prometheus rule file (promtool reads it).
+func RuleFile(s Scope, t Thresholds) ([]byte, error) {
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(rulefmt.RuleGroups{Groups: Groups(s, t)}); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), enc.Close()
+}
+
+// AlertNames lists the alerts, sorted.
+func AlertNames(t Thresholds) []string {
+	var names []string
+	for _, r := range AlertingRules(t) {
+		names = append(names, r.Alert)
+	}
+	sort.Strings(names)
+	return names
+}
