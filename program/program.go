@@ -17,6 +17,7 @@ import (
 	"github.com/langgraph-platform/infra/components/edge"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/dashboards"
 )
 
 // Run is the program main.go hands to pulumi.Run.
@@ -163,10 +164,20 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 	if err != nil {
 		return nil, err
 	}
+	monArgs, err := MonitoringArgs(cfg, db, redis)
+	if err != nil {
+		return nil, err
+	}
+	mon, err := monitoring.New(ctx, prefix+"-monitoring", monArgs, pulumi.Providers(k8s))
+	if err != nil {
+		return nil, err
+	}
 
 	return map[string]pulumi.Output{
 		"dataplaneNamespace":      dp.Namespace,
 		"dataplaneHost":           dp.Host,
+		"monitoringNamespace":     mon.Namespace,
+		"grafanaAdminPassword":    mon.GrafanaPassword,
 		"accessLogBucket":         front.AccessLogBucket,
 		"webAclArn":               front.WebACLArn,
 		"databaseAddress":         db.Address,
@@ -250,13 +261,58 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 			CachePort:           cache.Port,
 		},
 		Connections:          conns,
-		ServiceMonitorLabels: map[string]string{"release": MonitoringRelease},
+		ServiceMonitorLabels: monitoring.SelectorLabels(),
 	}
 }
 
-// MonitoringRelease is the kube-prometheus-stack release name; its selectors pick up objects
-// labelled release=<name>.
-const MonitoringRelease = "kube-prometheus-stack"
+// MonitoringArgs maps the configuration and the data tier's outputs onto the monitoring stack.
+func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cache) (monitoring.Args, error) {
+	m := cfg.Monitoring
+	thresholds := MonitoringThresholds(cfg)
+	dashboard, err := dashboards.DataplaneJSON(thresholds)
+	if err != nil {
+		return monitoring.Args{}, err
+	}
+	args := monitoring.Args{
+		Namespace:                    m.Namespace,
+		Instance:                     "langgraph-" + cfg.Environment,
+		ChartVersion:                 m.ChartVersion,
+		PostgresExporterChartVersion: m.PostgresExporterChartVersion,
+		RedisExporterChartVersion:    m.RedisExporterChartVersion,
+		StorageClass:                 m.StorageClass,
+		CreateStorageClass:           m.CreateStorageClass,
+		PrometheusReplicas:           m.PrometheusReplicas,
+		PrometheusRetention:          m.PrometheusRetention,
+		PrometheusStorageGB:          m.PrometheusStorageGB,
+		AlertmanagerReplicas:         m.AlertmanagerReplicas,
+		GrafanaReplicas:              m.GrafanaReplicas,
+		Scope:                        MonitoringScope(cfg),
+		Thresholds:                   thresholds,
+		Dashboards:                   map[string][]byte{dashboards.DataplaneFile: dashboard},
+		DatabaseURI:                  db.URI,
+		RedisAddress:                 pulumi.Sprintf("%s:%d", redis.PrimaryEndpoint, cache.Port),
+		RedisAuthToken:               redis.AuthToken,
+	}
+	if cfg.Secrets.SlackWebhookURL.IsSet() {
+		args.SlackWebhookURL = cfg.Secrets.SlackWebhookURL.Output()
+	}
+	if cfg.Secrets.PagerDutyRoutingKey.IsSet() {
+		args.PagerDutyRoutingKey = cfg.Secrets.PagerDutyRoutingKey.Output()
+	}
+	return args, nil
+}
+
+// MonitoringScope names what the rules watch: the dataplane's namespace, container, HPA and
+// the scrape jobs (a ServiceMonitor's job is its Service's name).
+func MonitoringScope(cfg *config.Config) monitoring.Scope {
+	return monitoring.Scope{
+		Namespace:  cfg.Dataplane.Namespace,
+		Container:  dataplane.ContainerName,
+		HPA:        dataplane.Name,
+		Jobs:       []string{dataplane.Name, monitoring.PostgresExporter, monitoring.RedisExporter},
+		RunbookURL: cfg.Monitoring.RunbookBaseURL,
+	}
+}
 
 // MonitoringThresholds converts the configured alert thresholds and KPI targets (percentages)
 // into the fractions and seconds the rules compare with.
@@ -276,4 +332,22 @@ func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
 		CPURatio:                 k.CPUPercent / 100,
 		MemoryRatio:              k.MemoryPercent / 100,
 	}
+}
+
+// Artifacts are the files a stack produces besides its resources: the plain Prometheus rule file
+// (what promtool checks) and the dashboards' JSON. cmd/synth writes them.
+func Artifacts(cfg *config.Config) (map[string][]byte, error) {
+	thresholds := MonitoringThresholds(cfg)
+	rules, err := monitoring.RuleFile(MonitoringScope(cfg), thresholds)
+	if err != nil {
+		return nil, err
+	}
+	dashboard, err := dashboards.DataplaneJSON(thresholds)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{
+		"monitoring/langgraph.rules.yaml":        rules,
+		"dashboards/" + dashboards.DataplaneFile: dashboard,
+	}, nil
 }

@@ -11,14 +11,14 @@ import (
 
 // Untaggable are the AWS types the program uses that take no tags argument.
 var Untaggable = map[string]bool{
-	"aws:kms/alias:Alias":                                    true,
-	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":      true,
-	"aws:secretsmanager/secretVersion:SecretVersion":         true,
-	"aws:sns/topicPolicy:TopicPolicy":                        true,
-	"aws:sns/topicSubscription:TopicSubscription":            true,
-	"aws:s3/bucketPolicy:BucketPolicy":                       true,
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": true,
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": true,
+	"aws:kms/alias:Alias":                                                                        true,
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
+	"aws:secretsmanager/secretVersion:SecretVersion":                                             true,
+	"aws:sns/topicPolicy:TopicPolicy":                                                            true,
+	"aws:sns/topicSubscription:TopicSubscription":                                                true,
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           true,
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     true,
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     true,
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": true,
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/render"
 	"github.com/langgraph-platform/infra/program"
@@ -41,7 +42,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 2
 	}
-	files, err := render.Files(res, nil)
+	cfg, err := config.Load(res.Project, res.Stack, config.Raw{Values: res.Config, SecretKeys: res.SecretKeys})
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: %v\n", err)
+		return 2
+	}
+	artifacts, err := program.Artifacts(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: %v\n", err)
+		return 1
+	}
+	files, err := render.Files(res, artifacts)
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: rendering: %v\n", err)
 		return 1

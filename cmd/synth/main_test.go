@@ -123,6 +123,17 @@ func TestNoSecretInRendering(t *testing.T) {
 	assert.Contains(t, string(tree(t, out)["resources.json"]), `"<secret>"`)
 }
 
+func TestSynthWritesRulesAndDashboards(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "prod")
+	code, _, stderr := synth(t, "-stack", "prod", "-out", out)
+	require.Equal(t, 0, code, stderr)
+	files := tree(t, out)
+	assert.Contains(t, string(files["monitoring/langgraph.rules.yaml"]), "alert: LangGraphHighErrorRate")
+	var dash map[string]any
+	require.NoError(t, json.Unmarshal(files["dashboards/langgraph-dataplane.json"], &dash))
+	assert.Equal(t, "langgraph-dataplane", dash["uid"])
+}
+
 func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "x")
 	code, _, stderr := synth(t, "-stack", "nope", "-out", out)

@@ -30,6 +30,7 @@ const TypeToken = "langgraph:kubernetes:Dataplane"
 const (
 	Name             = "langgraph-dataplane"
 	QueueName        = Name + "-queue"
+	ContainerName    = "langgraph-api"
 	SecretName       = Name + "-env"
 	PartOf           = "langgraph-platform"
 	APIPort          = 8000
@@ -426,7 +427,7 @@ func workload(ctx *pulumi.Context, name string, args Args, objName, component st
 						spread("kubernetes.io/hostname", "ScheduleAnyway"),
 					},
 					Containers: corev1.ContainerArray{corev1.ContainerArgs{
-						Name:            pulumi.String("langgraph-api"),
+						Name:            pulumi.String(ContainerName),
 						Image:           pulumi.String(args.Image),
 						ImagePullPolicy: pulumi.String("IfNotPresent"),
 						Ports: corev1.ContainerPortArray{

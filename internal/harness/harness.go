@@ -62,11 +62,12 @@ func DefaultSecrets() map[string]string {
 
 // Result is what one run registered.
 type Result struct {
-	Project   string
-	Stack     string
-	Resources []*Resource // in registration order
-	Outputs   map[string]Output
-	Config    map[string]string // the raw config the program received
+	Project    string
+	Stack      string
+	Resources  []*Resource // in registration order
+	Outputs    map[string]Output
+	Config     map[string]string // the raw config the program received
+	SecretKeys []string          // which of its keys are secrets
 }
 
 // Output is a stack output as the engine would store it.
@@ -104,7 +105,7 @@ func Run(program Program, opts Options) (*Result, error) {
 	defer restore()
 
 	mocks := newMocks(opts.Stack, project, region)
-	res := &Result{Project: project, Stack: opts.Stack, Outputs: map[string]Output{}, Config: values}
+	res := &Result{Project: project, Stack: opts.Stack, Outputs: map[string]Output{}, Config: values, SecretKeys: secretKeys}
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		outputs, err := program(ctx)
 		if err != nil {

@@ -1,0 +1,339 @@
+// Package monitoring deploys the monitoring namespace: kube-prometheus-stack (Prometheus,
+// Alertmanager, Grafana, kube-state-metrics, node-exporter) from a pinned chart, the PostgreSQL and
+// Redis exporters, the LangGraph recording and alert rules, and the Grafana dashboards.
+package monitoring
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// TypeToken is the component's Pulumi type.
+const TypeToken = "langgraph:kubernetes:Monitoring"
+
+// Names the stack is wired by: defined once.
+const (
+	Repository        = "https://prometheus-community.github.io/helm-charts"
+	StackChart        = "kube-prometheus-stack"
+	ReleaseName       = "kube-prometheus-stack" // selectors pick objects labelled release=<this>
+	PostgresChart     = "prometheus-postgres-exporter"
+	PostgresExporter  = "postgres-exporter" // release, fullname and scrape job
+	RedisChart        = "prometheus-redis-exporter"
+	RedisExporter     = "redis-exporter" // release, fullname and scrape job
+	GrafanaSecret     = "grafana-admin"
+	ReceiversSecret   = "alertmanager-receivers"
+	PostgresDSNSecret = "postgres-exporter-dsn"
+	RedisAuthSecret   = "redis-exporter-auth"
+	RulesName         = "langgraph-rules"
+	DashboardLabel    = "grafana_dashboard"
+	// receiversDir is where the operator mounts alertmanagerSpec.secrets.
+	receiversDir = "/etc/alertmanager/secrets/" + ReceiversSecret + "/"
+)
+
+// Labels are the app.kubernetes.io labels of the monitoring objects this project creates.
+func Labels(a Args) map[string]string {
+	return map[string]string{
+		"app.kubernetes.io/name":       "langgraph-monitoring",
+		"app.kubernetes.io/instance":   a.Instance,
+		"app.kubernetes.io/version":    a.ChartVersion,
+		"app.kubernetes.io/component":  "monitoring",
+		"app.kubernetes.io/part-of":    "langgraph-platform",
+		"app.kubernetes.io/managed-by": "pulumi",
+	}
+}
+
+// SelectorLabels are the labels kube-prometheus-stack's rule and ServiceMonitor selectors match.
+func SelectorLabels() map[string]string { return map[string]string{"release": ReleaseName} }
+
+// Args configure the monitoring stack.
+type Args struct {
+	Namespace                    string
+	Instance                     string // app.kubernetes.io/instance, e.g. langgraph-prod
+	ChartVersion                 string // kube-prometheus-stack, exact
+	PostgresExporterChartVersion string
+	RedisExporterChartVersion    string
+
+	StorageClass         string
+	CreateStorageClass   bool
+	PrometheusReplicas   int
+	PrometheusRetention  string
+	PrometheusStorageGB  int
+	AlertmanagerReplicas int
+	GrafanaReplicas      int
+
+	Scope      Scope
+	Thresholds Thresholds
+	// Dashboards are Grafana JSON documents by file name.
+	Dashboards map[string][]byte
+
+	// DatabaseURI is the exporter's connection (secret); sslmode=require.
+	DatabaseURI pulumi.StringInput
+	// RedisAddress is host:port of the cache; RedisAuthToken its AUTH token (secret).
+	RedisAddress   pulumi.StringInput
+	RedisAuthToken pulumi.StringInput
+
+	// Alert receivers (secret); nil when not configured.
+	SlackWebhookURL     pulumi.StringInput
+	PagerDutyRoutingKey pulumi.StringInput
+}
+
+// Validate reports every Args problem.
+func (a *Args) Validate() error {
+	var errs []error
+	bad := func(field string, v any, allowed string) {
+		errs = append(errs, fmt.Errorf("monitoring.Args.%s=%v: %s", field, v, allowed))
+	}
+	if a.Namespace == "" || a.ChartVersion == "" || a.PostgresExporterChartVersion == "" || a.RedisExporterChartVersion == "" {
+		bad("Namespace/ChartVersions", "\"\"", "are required and exact")
+	}
+	if a.PrometheusReplicas < 1 || a.AlertmanagerReplicas < 1 || a.GrafanaReplicas < 1 {
+		bad("Replicas", fmt.Sprint(a.PrometheusReplicas, a.AlertmanagerReplicas, a.GrafanaReplicas), "every replica count must be >= 1")
+	}
+	if a.PrometheusStorageGB < 1 || a.StorageClass == "" {
+		bad("PrometheusStorageGB/StorageClass", a.PrometheusStorageGB, "a volume size and class are required")
+	}
+	if a.DatabaseURI == nil || a.RedisAddress == nil || a.RedisAuthToken == nil {
+		bad("DatabaseURI/RedisAddress/RedisAuthToken", "nil", "the exporters need them")
+	}
+	return errors.Join(errs...)
+}
+
+// Monitoring is the deployed stack.
+type Monitoring struct {
+	pulumi.ResourceState
+
+	Namespace       pulumi.StringOutput `pulumi:"namespace"`
+	GrafanaPassword pulumi.StringOutput `pulumi:"grafanaPassword"` // secret
+}
+
+// New deploys the monitoring stack. Pass the explicit Kubernetes provider with pulumi.Providers.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Monitoring, error) {
+	if err := args.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Monitoring{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, m, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(m)
+	base := Labels(args)
+	labels := pulumi.ToStringMap(base)
+	with := func(extra map[string]string) pulumi.StringMap {
+		out := pulumi.ToStringMap(base)
+		for k, v := range extra {
+			out[k] = pulumi.String(v)
+		}
+		return out
+	}
+	meta := func(objName string) *metav1.ObjectMetaArgs {
+		return &metav1.ObjectMetaArgs{Name: pulumi.String(objName), Namespace: pulumi.String(args.Namespace), Labels: labels}
+	}
+
+	ns, err := corev1.NewNamespace(ctx, name+"-namespace", &corev1.NamespaceArgs{Metadata: &metav1.ObjectMetaArgs{
+		Name: pulumi.String(args.Namespace),
+		// node-exporter needs the host's network and PID namespaces: the privileged level, with
+		// audit and warn at baseline so any other pod that needs it is reported.
+		Labels: with(map[string]string{
+			"pod-security.kubernetes.io/enforce": "privileged",
+			"pod-security.kubernetes.io/audit":   "baseline",
+			"pod-security.kubernetes.io/warn":    "baseline",
+		}),
+	}}, child)
+	if err != nil {
+		return nil, err
+	}
+	inNS := []pulumi.ResourceOption{child, pulumi.DependsOn([]pulumi.Resource{ns})}
+
+	deps := []pulumi.Resource{ns}
+	if args.CreateStorageClass {
+		sc, err := storagev1.NewStorageClass(ctx, name+"-storageclass", &storagev1.StorageClassArgs{
+			Metadata:             &metav1.ObjectMetaArgs{Name: pulumi.String(args.StorageClass), Labels: labels},
+			Provisioner:          pulumi.String("ebs.csi.aws.com"),
+			Parameters:           pulumi.StringMap{"type": pulumi.String("gp3"), "encrypted": pulumi.String("true")},
+			VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),
+			AllowVolumeExpansion: pulumi.Bool(true),
+			ReclaimPolicy:        pulumi.String("Retain"),
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, sc)
+	}
+
+	password, err := random.NewRandomPassword(ctx, name+"-grafana-admin", &random.RandomPasswordArgs{
+		Length: pulumi.Int(32), Special: pulumi.Bool(false),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	grafanaSecret, err := corev1.NewSecret(ctx, name+"-grafana-admin", &corev1.SecretArgs{
+		Metadata: meta(GrafanaSecret),
+		StringData: pulumi.ToSecret(pulumi.StringMap{
+			"admin-user": pulumi.String("admin"), "admin-password": password.Result,
+		}).(pulumi.StringMapOutput),
+	}, inNS...)
+	if err != nil {
+		return nil, err
+	}
+	receivers := pulumi.StringMap{}
+	if args.SlackWebhookURL != nil {
+		receivers["slack-webhook-url"] = args.SlackWebhookURL
+	}
+	if args.PagerDutyRoutingKey != nil {
+		receivers["pagerduty-routing-key"] = args.PagerDutyRoutingKey
+	}
+	receiverSecret, err := corev1.NewSecret(ctx, name+"-alertmanager-receivers", &corev1.SecretArgs{
+		Metadata:   meta(ReceiversSecret),
+		StringData: pulumi.ToSecret(receivers).(pulumi.StringMapOutput),
+	}, inNS...)
+	if err != nil {
+		return nil, err
+	}
+	deps = append(deps, grafanaSecret, receiverSecret)
+
+	values, err := toMap(StackValues(args))
+	if err != nil {
+		return nil, err
+	}
+	stack, err := helmv3.NewRelease(ctx, name+"-stack", &helmv3.ReleaseArgs{
+		Name:           pulumi.String(ReleaseName),
+		Chart:          pulumi.String(StackChart),
+		Version:        pulumi.String(args.ChartVersion),
+		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)},
+		Namespace:      pulumi.String(args.Namespace),
+		Values:         values,
+		Timeout:        pulumi.Int(900),
+		MaxHistory:     pulumi.Int(10),
+	}, append(inNS, pulumi.DependsOn(deps))...)
+	if err != nil {
+		return nil, err
+	}
+	// The exporters' ServiceMonitors and the rules need the operator's CRDs: after the stack.
+	afterStack := append(inNS, pulumi.DependsOn([]pulumi.Resource{stack}))
+
+	dsnSecret, err := corev1.NewSecret(ctx, name+"-postgres-exporter-dsn", &corev1.SecretArgs{
+		Metadata:   meta(PostgresDSNSecret),
+		StringData: pulumi.ToSecret(pulumi.StringMap{"DATA_SOURCE_NAME": args.DatabaseURI}).(pulumi.StringMapOutput),
+	}, inNS...)
+	if err != nil {
+		return nil, err
+	}
+	pgValues, err := toMap(PostgresExporterValues())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := helmv3.NewRelease(ctx, name+"-postgres-exporter", &helmv3.ReleaseArgs{
+		Name: pulumi.String(PostgresExporter), Chart: pulumi.String(PostgresChart), Version: pulumi.String(args.PostgresExporterChartVersion),
+		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)}, Namespace: pulumi.String(args.Namespace),
+		Values: pgValues, MaxHistory: pulumi.Int(10),
+	}, append(afterStack, pulumi.DependsOn([]pulumi.Resource{stack, dsnSecret}))...); err != nil {
+		return nil, err
+	}
+	authSecret, err := corev1.NewSecret(ctx, name+"-redis-exporter-auth", &corev1.SecretArgs{
+		Metadata:   meta(RedisAuthSecret),
+		StringData: pulumi.ToSecret(pulumi.StringMap{"password": args.RedisAuthToken}).(pulumi.StringMapOutput),
+	}, inNS...)
+	if err != nil {
+		return nil, err
+	}
+	redisValues, err := toMap(RedisExporterValues())
+	if err != nil {
+		return nil, err
+	}
+	redisValues["redisAddress"] = pulumi.Sprintf("rediss://%s", args.RedisAddress)
+	if _, err := helmv3.NewRelease(ctx, name+"-redis-exporter", &helmv3.ReleaseArgs{
+		Name: pulumi.String(RedisExporter), Chart: pulumi.String(RedisChart), Version: pulumi.String(args.RedisExporterChartVersion),
+		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)}, Namespace: pulumi.String(args.Namespace),
+		Values: redisValues, MaxHistory: pulumi.Int(10),
+	}, append(afterStack, pulumi.DependsOn([]pulumi.Resource{stack, authSecret}))...); err != nil {
+		return nil, err
+	}
+
+	spec, err := toPlain(RuleSpec(args.Scope, args.Thresholds))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := apiextensions.NewCustomResource(ctx, name+"-rules", &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String("monitoring.coreos.com/v1"),
+		Kind:        pulumi.String("PrometheusRule"),
+		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(RulesName), Namespace: pulumi.String(args.Namespace), Labels: with(SelectorLabels())},
+		OtherFields: map[string]any{"spec": spec},
+	}, afterStack...); err != nil {
+		return nil, err
+	}
+
+	for _, file := range sortedKeys(args.Dashboards) {
+		cmMeta := meta(dashboardName(file))
+		cmMeta.Labels = with(map[string]string{DashboardLabel: "1"})
+		if _, err := corev1.NewConfigMap(ctx, name+"-dashboard-"+dashboardName(file), &corev1.ConfigMapArgs{
+			Metadata: cmMeta,
+			Data:     pulumi.StringMap{file: pulumi.String(string(args.Dashboards[file]))},
+		}, inNS...); err != nil {
+			return nil, err
+		}
+	}
+
+	m.Namespace = ns.Metadata.Name().Elem()
+	m.GrafanaPassword = pulumi.ToSecret(password.Result).(pulumi.StringOutput)
+	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"namespace": m.Namespace, "grafanaPassword": m.GrafanaPassword})
+}
+
+func dashboardName(file string) string {
+	if n := len(file); n > 5 && file[n-5:] == ".json" {
+		return "dashboard-" + file[:n-5]
+	}
+	return "dashboard-" + file
+}
+
+// RuleSpec is the PrometheusRule spec made from the same groups as the plain rule file.
+func RuleSpec(s Scope, t Thresholds) monitoringv1.PrometheusRuleSpec {
+	var spec monitoringv1.PrometheusRuleSpec
+	for _, g := range Groups(s, t) {
+		interval := monitoringv1.Duration(g.Interval.String())
+		group := monitoringv1.RuleGroup{Name: g.Name, Interval: &interval}
+		for _, r := range g.Rules {
+			rule := monitoringv1.Rule{Record: r.Record, Alert: r.Alert, Expr: intstr.FromString(r.Expr), Labels: r.Labels, Annotations: r.Annotations}
+			if r.For != 0 {
+				d := monitoringv1.Duration(r.For.String())
+				rule.For = &d
+			}
+			group.Rules = append(group.Rules, rule)
+		}
+		spec.Groups = append(spec.Groups, group)
+	}
+	return spec
+}
+
+// toPlain turns a typed value into the JSON-shaped data a Kubernetes object carries.
+func toPlain(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	return out, json.Unmarshal(b, &out)
+}
+
+// toMap turns typed Helm values into the map a Release takes.
+func toMap(v any) (pulumi.Map, error) {
+	plain, err := toPlain(v)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := plain.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("helm values must be an object, got %T", plain)
+	}
+	return pulumi.ToMap(m), nil
+}

@@ -1,0 +1,289 @@
+package monitoring
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Typed Helm values: only the fields this project sets, with the charts' own names.
+
+type resources struct {
+	Requests map[string]string `json:"requests,omitempty"`
+	Limits   map[string]string `json:"limits,omitempty"`
+}
+
+type labelSelector struct {
+	MatchLabels map[string]string `json:"matchLabels,omitempty"`
+}
+
+type volumeClaimTemplate struct {
+	Spec struct {
+		StorageClassName string   `json:"storageClassName"`
+		AccessModes      []string `json:"accessModes"`
+		Resources        struct {
+			Requests map[string]string `json:"requests"`
+		} `json:"resources"`
+	} `json:"spec"`
+}
+
+func claim(class string, gb int) volumeClaimTemplate {
+	var v volumeClaimTemplate
+	v.Spec.StorageClassName = class
+	v.Spec.AccessModes = []string{"ReadWriteOnce"}
+	v.Spec.Resources.Requests = map[string]string{"storage": fmt.Sprintf("%dGi", gb)}
+	return v
+}
+
+type prometheusSpec struct {
+	Replicas      int    `json:"replicas"`
+	Retention     string `json:"retention"`
+	RetentionSize string `json:"retentionSize"`
+	StorageSpec   struct {
+		VolumeClaimTemplate volumeClaimTemplate `json:"volumeClaimTemplate"`
+	} `json:"storageSpec"`
+	Resources                       resources     `json:"resources"`
+	RuleSelector                    labelSelector `json:"ruleSelector"`
+	RuleNamespaceSelector           labelSelector `json:"ruleNamespaceSelector"`
+	ServiceMonitorSelector          labelSelector `json:"serviceMonitorSelector"`
+	ServiceMonitorNamespaceSelector labelSelector `json:"serviceMonitorNamespaceSelector"`
+	PodAntiAffinity                 string        `json:"podAntiAffinity"`
+}
+
+type alertmanagerSpec struct {
+	Replicas  int       `json:"replicas"`
+	Secrets   []string  `json:"secrets"`
+	Resources resources `json:"resources"`
+	Storage   struct {
+		VolumeClaimTemplate volumeClaimTemplate `json:"volumeClaimTemplate"`
+	} `json:"storage"`
+	PodAntiAffinity string `json:"podAntiAffinity"`
+}
+
+// AlertmanagerConfig is Alertmanager's configuration file, the parts this project sets.
+type AlertmanagerConfig struct {
+	Global       map[string]string `json:"global"`
+	Route        Route             `json:"route"`
+	Receivers    []Receiver        `json:"receivers"`
+	InhibitRules []InhibitRule     `json:"inhibit_rules"`
+}
+
+// Route is an Alertmanager route.
+type Route struct {
+	Receiver       string   `json:"receiver"`
+	Matchers       []string `json:"matchers,omitempty"`
+	GroupBy        []string `json:"group_by,omitempty"`
+	GroupWait      string   `json:"group_wait,omitempty"`
+	GroupInterval  string   `json:"group_interval,omitempty"`
+	RepeatInterval string   `json:"repeat_interval,omitempty"`
+	Continue       bool     `json:"continue,omitempty"`
+	Routes         []Route  `json:"routes,omitempty"`
+}
+
+// Receiver is an Alertmanager receiver. Credentials are read from files the operator mounts
+// from the receivers Secret, so they never appear in Helm values or the config Secret.
+type Receiver struct {
+	Name             string            `json:"name"`
+	SlackConfigs     []SlackConfig     `json:"slack_configs,omitempty"`
+	PagerdutyConfigs []PagerdutyConfig `json:"pagerduty_configs,omitempty"`
+}
+
+// SlackConfig posts to a Slack incoming webhook.
+type SlackConfig struct {
+	APIURLFile   string `json:"api_url_file"`
+	SendResolved bool   `json:"send_resolved"`
+	Title        string `json:"title"`
+	Text         string `json:"text"`
+}
+
+// PagerdutyConfig sends to PagerDuty Events v2.
+type PagerdutyConfig struct {
+	RoutingKeyFile string `json:"routing_key_file"`
+	Severity       string `json:"severity"`
+	SendResolved   bool   `json:"send_resolved"`
+}
+
+// InhibitRule mutes target alerts while a source alert fires.
+type InhibitRule struct {
+	SourceMatchers []string `json:"source_matchers"`
+	TargetMatchers []string `json:"target_matchers"`
+	Equal          []string `json:"equal"`
+}
+
+// Receiver names.
+const (
+	NullReceiver      = "null"
+	SlackReceiver     = "slack"
+	PagerDutyReceiver = "pagerduty"
+)
+
+// Alertmanager routes by severity: critical pages PagerDuty (and posts to Slack), warning posts
+// to Slack; without a receiver configured, alerts stay visible in Alertmanager's UI only. A
+// critical alert inhibits the warning of the same signal (error rate 5 % silences error rate 2 %).
+func Alertmanager(slack, pagerduty bool) AlertmanagerConfig {
+	cfg := AlertmanagerConfig{
+		Global:    map[string]string{"resolve_timeout": "5m"},
+		Receivers: []Receiver{{Name: NullReceiver}},
+		InhibitRules: []InhibitRule{{
+			SourceMatchers: []string{`severity="critical"`},
+			TargetMatchers: []string{`severity="warning"`},
+			Equal:          []string{"namespace", "signal"},
+		}},
+	}
+	text := `{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}`
+	if slack {
+		cfg.Receivers = append(cfg.Receivers, Receiver{Name: SlackReceiver, SlackConfigs: []SlackConfig{{
+			APIURLFile: receiversDir + "slack-webhook-url", SendResolved: true,
+			Title: `[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}`, Text: text,
+		}}})
+	}
+	if pagerduty {
+		cfg.Receivers = append(cfg.Receivers, Receiver{Name: PagerDutyReceiver, PagerdutyConfigs: []PagerdutyConfig{{
+			RoutingKeyFile: receiversDir + "pagerduty-routing-key", Severity: "critical", SendResolved: true,
+		}}})
+	}
+	warn, crit := NullReceiver, NullReceiver
+	if slack {
+		warn, crit = SlackReceiver, SlackReceiver
+	}
+	routes := []Route{{Receiver: NullReceiver, Matchers: []string{`alertname="Watchdog"`}}}
+	if pagerduty {
+		routes = append(routes, Route{Receiver: PagerDutyReceiver, Matchers: []string{`severity="critical"`}, Continue: slack})
+	}
+	if !pagerduty || slack {
+		routes = append(routes, Route{Receiver: crit, Matchers: []string{`severity="critical"`}})
+	}
+	routes = append(routes, Route{Receiver: warn, Matchers: []string{`severity="warning"`}})
+	cfg.Route = Route{
+		Receiver: NullReceiver, GroupBy: []string{"alertname", "namespace", "signal"},
+		GroupWait: "30s", GroupInterval: "5m", RepeatInterval: "4h", Routes: routes,
+	}
+	return cfg
+}
+
+type grafanaValues struct {
+	Replicas int `json:"replicas"`
+	Admin    struct {
+		ExistingSecret string `json:"existingSecret"`
+		UserKey        string `json:"userKey"`
+		PasswordKey    string `json:"passwordKey"`
+	} `json:"admin"`
+	Sidecar struct {
+		Dashboards struct {
+			Enabled         bool   `json:"enabled"`
+			Label           string `json:"label"`
+			LabelValue      string `json:"labelValue"`
+			SearchNamespace string `json:"searchNamespace"`
+		} `json:"dashboards"`
+	} `json:"sidecar"`
+	Resources resources `json:"resources"`
+}
+
+// StackValues are kube-prometheus-stack's values.
+type stackValues struct {
+	Prometheus struct {
+		PrometheusSpec prometheusSpec `json:"prometheusSpec"`
+	} `json:"prometheus"`
+	Alertmanager struct {
+		AlertmanagerSpec alertmanagerSpec   `json:"alertmanagerSpec"`
+		Config           AlertmanagerConfig `json:"config"`
+	} `json:"alertmanager"`
+	Grafana grafanaValues `json:"grafana"`
+}
+
+// StackValues renders kube-prometheus-stack's values from Args.
+func StackValues(a Args) any {
+	var v stackValues
+	p := &v.Prometheus.PrometheusSpec
+	p.Replicas = a.PrometheusReplicas
+	p.Retention = a.PrometheusRetention
+	// Keep 10 % of the volume free for compaction: retention by size stops before the disk fills.
+	p.RetentionSize = fmt.Sprintf("%dGB", a.PrometheusStorageGB*9/10)
+	p.StorageSpec.VolumeClaimTemplate = claim(a.StorageClass, a.PrometheusStorageGB)
+	p.Resources = resources{Requests: map[string]string{"cpu": "1", "memory": "4Gi"}, Limits: map[string]string{"memory": "8Gi"}}
+	// Select this project's objects by the release label, in every namespace.
+	p.RuleSelector = labelSelector{MatchLabels: SelectorLabels()}
+	p.ServiceMonitorSelector = labelSelector{MatchLabels: SelectorLabels()}
+	p.PodAntiAffinity = "soft"
+
+	am := &v.Alertmanager.AlertmanagerSpec
+	am.Replicas = a.AlertmanagerReplicas
+	am.Secrets = []string{ReceiversSecret}
+	am.Resources = resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "256Mi"}}
+	am.Storage.VolumeClaimTemplate = claim(a.StorageClass, 10)
+	am.PodAntiAffinity = "soft"
+	v.Alertmanager.Config = Alertmanager(a.SlackWebhookURL != nil, a.PagerDutyRoutingKey != nil)
+
+	g := &v.Grafana
+	g.Replicas = a.GrafanaReplicas
+	g.Admin.ExistingSecret, g.Admin.UserKey, g.Admin.PasswordKey = GrafanaSecret, "admin-user", "admin-password"
+	g.Sidecar.Dashboards.Enabled = true
+	g.Sidecar.Dashboards.Label, g.Sidecar.Dashboards.LabelValue = DashboardLabel, "1"
+	g.Sidecar.Dashboards.SearchNamespace = "ALL"
+	g.Resources = resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}, Limits: map[string]string{"memory": "512Mi"}}
+	return v
+}
+
+type serviceMonitorValues struct {
+	Enabled  bool              `json:"enabled"`
+	Labels   map[string]string `json:"labels"`
+	Interval string            `json:"interval"`
+}
+
+type exporterBase struct {
+	FullnameOverride string               `json:"fullnameOverride"`
+	ServiceMonitor   serviceMonitorValues `json:"serviceMonitor"`
+	Resources        resources            `json:"resources"`
+}
+
+func exporter(name string) exporterBase {
+	return exporterBase{
+		FullnameOverride: name,
+		ServiceMonitor:   serviceMonitorValues{Enabled: true, Labels: SelectorLabels(), Interval: "30s"},
+		Resources:        resources{Requests: map[string]string{"cpu": "50m", "memory": "64Mi"}, Limits: map[string]string{"memory": "128Mi"}},
+	}
+}
+
+type secretRef struct {
+	Name string `json:"name"`
+	Key  string `json:"key"`
+}
+
+type postgresExporterValues struct {
+	exporterBase
+	Config struct {
+		DatasourceSecret secretRef `json:"datasourceSecret"`
+	} `json:"config"`
+}
+
+// PostgresExporterValues read the connection (sslmode=require) from the DSN Secret.
+func PostgresExporterValues() any {
+	v := postgresExporterValues{exporterBase: exporter(PostgresExporter)}
+	v.Config.DatasourceSecret = secretRef{PostgresDSNSecret, "DATA_SOURCE_NAME"}
+	return v
+}
+
+type redisExporterValues struct {
+	exporterBase
+	Auth struct {
+		Enabled bool      `json:"enabled"`
+		Secret  secretRef `json:"secret"`
+	} `json:"auth"`
+}
+
+// RedisExporterValues authenticate with the AUTH token from its Secret; the address (rediss://)
+// is set by New from the cache's endpoint.
+func RedisExporterValues() any {
+	v := redisExporterValues{exporterBase: exporter(RedisExporter)}
+	v.Auth.Enabled = true
+	v.Auth.Secret = secretRef{RedisAuthSecret, "password"}
+	return v
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,132 @@
+// Package dashboards holds the Grafana dashboards as code (grafana-foundation-sdk). Panels read
+// only the recorded langgraph: series and draw the thresholds the alerts use.
+package dashboards
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+
+	m "github.com/langgraph-platform/infra/components/monitoring"
+)
+
+// DataplaneUID is the stable uid of the LangGraph dataplane dashboard.
+const DataplaneUID = "langgraph-dataplane"
+
+// DataplaneFile is the dashboard's file name in its ConfigMap and in synth's output.
+const DataplaneFile = "langgraph-dataplane.json"
+
+// Grid: panels are laid out three to a row, each 8 columns by 8 rows.
+const (
+	panelWidth  = 8
+	panelHeight = 8
+	perRow      = 24 / panelWidth
+)
+
+// datasource is the Prometheus datasource kube-prometheus-stack provisions in Grafana.
+var datasource = common.DataSourceRef{Type: ptr("prometheus"), Uid: ptr("prometheus")}
+
+// Query is one line on a panel.
+type Query struct {
+	Expr, Legend string
+}
+
+// Panel is one time series panel. Thresholds are drawn as lines; HigherIsBetter flips colours.
+type Panel struct {
+	Title, Description, Unit string
+	Queries                  []Query
+	Warning, Critical        *float64
+	HigherIsBetter           bool
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// DataplanePanels are the seed's panels (request rate, response time percentiles, error rate,
+// pod CPU and memory, database pool, queue depth and wait) plus Redis, autoscaling and LLM cost.
+func DataplanePanels(t m.Thresholds) []Panel {
+	return []Panel{
+		{Title: "Request rate", Unit: "reqps", Description: "Requests per second to the LangGraph API.",
+			Queries: []Query{{m.SeriesRequestRate, "requests/s"}}},
+		{Title: "Error rate", Unit: "percentunit", Description: "Share of requests answered with 5xx.",
+			Queries: []Query{{m.SeriesErrorRatio, "5xx share"}}, Warning: ptr(t.TargetErrorRatio), Critical: ptr(t.ErrorRatio)},
+		{Title: "Run success rate", Unit: "percentunit", Description: "Share of finished runs that succeeded (5m).",
+			Queries: []Query{{m.SeriesRunSuccessRatio, "success"}}, Critical: ptr(t.SuccessRatio), HigherIsBetter: true},
+		{Title: "Response time (runs)", Unit: "s", Description: "End-to-end time of /runs/wait and /runs/stream.",
+			Queries: []Query{{m.SeriesResponseP50, "p50"}, {m.SeriesResponseP95, "p95"}, {m.SeriesResponseP99, "p99"}, {m.SeriesResponseAvg, "average"}},
+			Warning: ptr(t.TargetAvgResponseSeconds), Critical: ptr(t.AvgResponseSeconds)},
+		{Title: "Queue depth", Unit: "short", Description: "Runs waiting for a worker, and running.",
+			Queries: []Query{{m.SeriesPendingRuns, "pending"}, {m.SeriesRunningRuns, "running"}}, Critical: ptr(t.QueueDepth)},
+		{Title: "Queue wait", Unit: "s", Description: "Time a run waits before its first attempt.",
+			Queries: []Query{{m.SeriesQueueWaitP95, "p95"}, {m.SeriesQueueWaitAvg, "average"}}, Critical: ptr(t.QueueWaitSeconds)},
+		{Title: "Pod CPU", Unit: "percentunit", Description: "CPU use per pod, as a share of its limit.",
+			Queries: []Query{{m.SeriesPodCPULimit, "{{pod}}"}}, Warning: ptr(t.CPURatio), Critical: ptr(t.PodResourceRatio)},
+		{Title: "Pod memory", Unit: "percentunit", Description: "Working set per pod, as a share of its limit.",
+			Queries: []Query{{m.SeriesPodMemoryLimit, "{{pod}}"}}, Warning: ptr(t.MemoryRatio), Critical: ptr(t.PodResourceRatio)},
+		{Title: "Database connection pool", Unit: "percentunit", Description: "Busiest pod's pool in use; server connections over max_connections.",
+			Queries:  []Query{{m.SeriesPGPoolRatio, "pool in use (busiest pod)"}, {m.SeriesPGConnectionRatio, "server connections / max_connections"}},
+			Critical: ptr(t.DBPoolRatio)},
+		{Title: "Redis memory and hit rate", Unit: "percentunit", Description: "Memory over maxmemory; keyspace hit ratio.",
+			Queries: []Query{{m.SeriesRedisMemoryRatio, "memory"}, {m.SeriesRedisHitRatio, "hit ratio"}}, Critical: ptr(0.9)},
+		{Title: "Redis evictions", Unit: "ops", Description: "Keys evicted per second (allkeys-lru).",
+			Queries: []Query{{m.SeriesRedisEvictionRate, "evictions/s"}}},
+		{Title: "HPA replicas", Unit: "short", Description: "Current, desired and maximum replicas of the dataplane.",
+			Queries: []Query{{m.SeriesHPACurrent, "current"}, {m.SeriesHPADesired, "desired"}, {m.SeriesHPAMax, "max"}}},
+		{Title: "LLM cost", Unit: "currencyUSD", Description: "LLM spend per hour (the application's llm_cost_total counter).",
+			Queries: []Query{{m.SeriesLLMCostPerHour, "USD/hour"}}},
+	}
+}
+
+// Dataplane builds the "LangGraph dataplane" dashboard.
+func Dataplane(t m.Thresholds) (dashboard.Dashboard, error) {
+	b := dashboard.NewDashboardBuilder("LangGraph dataplane").
+		Uid(DataplaneUID).
+		Tags([]string{"langgraph", "dataplane"}).
+		Time("now-6h", "now").
+		Refresh("30s").
+		Timezone("utc")
+	for i, p := range DataplanePanels(t) {
+		panel := timeseries.NewPanelBuilder().
+			Title(p.Title).
+			Description(p.Description).
+			Unit(p.Unit).
+			Datasource(datasource).
+			GridPos(dashboard.GridPos{W: panelWidth, H: panelHeight, X: uint32(i%perRow) * panelWidth, Y: uint32(i/perRow) * panelHeight}).
+			Thresholds(thresholds(p)).
+			ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLine)).
+			Legend(common.NewVizLegendOptionsBuilder().ShowLegend(true).DisplayMode(common.LegendDisplayModeList).Placement(common.LegendPlacementBottom)).
+			Tooltip(common.NewVizTooltipOptionsBuilder().Mode(common.TooltipDisplayModeMulti).Sort(common.SortOrderDescending))
+		for j, q := range p.Queries {
+			panel = panel.WithTarget(prometheus.NewDataqueryBuilder().Expr(q.Expr).LegendFormat(q.Legend).RefId(fmt.Sprintf("%c", 'A'+j)))
+		}
+		b = b.WithPanel(panel)
+	}
+	return b.Build()
+}
+
+func thresholds(p Panel) *dashboard.ThresholdsConfigBuilder {
+	good, warn, bad := "green", "orange", "red"
+	if p.HigherIsBetter {
+		good, bad = bad, good
+	}
+	steps := []dashboard.Threshold{{Value: nil, Color: good}}
+	if p.Warning != nil {
+		steps = append(steps, dashboard.Threshold{Value: p.Warning, Color: warn})
+	}
+	if p.Critical != nil {
+		steps = append(steps, dashboard.Threshold{Value: p.Critical, Color: bad})
+	}
+	return dashboard.NewThresholdsConfigBuilder().Mode(dashboard.ThresholdsModeAbsolute).Steps(steps)
+}
+
+// DataplaneJSON renders the dashboard as Grafana JSON.
+func DataplaneJSON(t m.Thresholds) ([]byte, error) {
+	d, err := Dataplane(t)
+	if err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(d, "", "  ")
+}
