@@ -3,10 +3,15 @@
 //
 //	go run ./cmd/synth -stack prod -out out/prod
 //
-// Exit codes: 0 rendered; 2 unknown stack, invalid configuration or bad usage (nothing is written).
+// It then evaluates the policy pack (policies/) on the rendering with the stack's pack config
+// (policies/config/<stack>.json) and prints every violation.
+//
+// Exit codes: 0 rendered and compliant; 1 a mandatory policy is violated (the rendering is still
+// written, for review); 2 unknown stack, invalid configuration or bad usage (nothing is written).
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -15,6 +20,7 @@ import (
 
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/policy"
 	"github.com/langgraph-platform/infra/internal/render"
 	"github.com/langgraph-platform/infra/program"
 )
@@ -27,6 +33,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stack := flags.String("stack", "", "stack to render: a Pulumi.<stack>.yaml must exist")
 	out := flags.String("out", "", "output directory (default out/<stack>); replaced as a whole")
 	dir := flags.String("dir", "", "project directory holding Pulumi.yaml (default: found upwards from here)")
+	policyDir := flags.String("policies", "", "policy pack directory (default <dir>/policies); \"none\" skips the check")
+	policyConfig := flags.String("policy-config", "", "policy pack config (default <policies>/config/<stack>.json)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -62,5 +70,50 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "synth: stack %s: %d resources rendered to %s\n", *stack, len(res.Resources), *out)
+	if *policyDir == "none" {
+		return 0
+	}
+	return checkPolicies(res, *dir, *policyDir, *policyConfig, stdout, stderr)
+}
+
+func checkPolicies(res *harness.Result, dir, packDir, configFile string, stdout, stderr io.Writer) int {
+	if dir == "" {
+		root, err := harness.RepoRoot()
+		if err != nil {
+			fmt.Fprintf(stderr, "synth: %v\n", err)
+			return 2
+		}
+		dir = root
+	}
+	if packDir == "" {
+		packDir = filepath.Join(dir, "policies")
+	}
+	if configFile == "" {
+		configFile = filepath.Join(packDir, "config", res.Stack+".json")
+	}
+	pack, err := policy.Load(packDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: policy pack: %v\n", err)
+		return 2
+	}
+	cfg, err := policy.LoadConfig(configFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: policy config: %v\n", err)
+		return 2
+	}
+	violations, err := pack.Evaluate(context.Background(), render.AnalyzerDocuments(res), cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: policy evaluation: %v\n", err)
+		return 1
+	}
+	for _, v := range violations {
+		fmt.Fprintln(stdout, v)
+	}
+	mandatory := policy.MandatoryViolations(violations)
+	fmt.Fprintf(stdout, "synth: policy pack %s: %d rules, %d mandatory and %d advisory violations\n",
+		pack.Package, len(pack.Rules), len(mandatory), len(violations)-len(mandatory))
+	if len(mandatory) > 0 {
+		return 1
+	}
 	return 0
 }

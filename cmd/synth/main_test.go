@@ -162,3 +162,28 @@ func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
 	assert.Contains(t, stderr, "hpa.maxReplicas=5 must be >= hpa.minReplicas=10")
 	assert.NoDirExists(t, out)
 }
+
+func TestSynthFailsOnMandatoryPolicyViolations(t *testing.T) {
+	// A project copy whose prod stack turns Multi-AZ off: config allows it, the prod policy does not.
+	dir := t.TempDir()
+	root, err := harness.RepoRoot()
+	require.NoError(t, err)
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.prod.yaml"} {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		require.NoError(t, err)
+		if f == "Pulumi.prod.yaml" {
+			b = bytes.Replace(b, []byte("multiAz: true"), []byte("multiAz: false"), 1)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
+	}
+	out := filepath.Join(t.TempDir(), "prod")
+	code, stdout, stderr := synth(t, "-dir", dir, "-policies", filepath.Join(root, "policies"), "-stack", "prod", "-out", out)
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stdout, "[mandatory] deny_rds_multiaz")
+	assert.Contains(t, stdout, "langgraph-prod-db-primary")
+	assert.DirExists(t, out, "the rendering is kept for review")
+
+	code, stdout, _ = synth(t, "-stack", "prod", "-out", filepath.Join(t.TempDir(), "ok"))
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "0 mandatory")
+}

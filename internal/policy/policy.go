@@ -1,0 +1,302 @@
+// Package policy evaluates the Rego policy pack in policies/ with the OPA Go library, the way
+// pulumi-policy-opa does: all .rego files compiled as one package (Rego v0 with `import rego.v1`);
+// deny_/violation_ rules mandatory, warn_ rules advisory, stack_ rules evaluated once over
+// {resources: [...]}, the others once per resource; per-rule configuration from the pack config
+// file available as data.config.<rule>.<key>, enforcement levels overridden per rule or for "all".
+// Tests and cmd/synth use it on the mock-engine rendering, so the pack is proven against the real
+// program.
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// Level is an enforcement level.
+type Level string
+
+// Enforcement levels.
+const (
+	Mandatory Level = "mandatory"
+	Advisory  Level = "advisory"
+	Disabled  Level = "disabled"
+)
+
+// The analyzer's rule-name prefixes.
+var (
+	denyRule      = regexp.MustCompile(`^(deny|violation)(_[a-zA-Z0-9]+)*$`)
+	warnRule      = regexp.MustCompile(`^warn(_[a-zA-Z0-9]+)*$`)
+	stackDenyRule = regexp.MustCompile(`^stack_(deny|violation)(_[a-zA-Z0-9]+)*$`)
+	stackWarnRule = regexp.MustCompile(`^stack_warn(_[a-zA-Z0-9]+)*$`)
+)
+
+// Rule is one policy of the pack.
+type Rule struct {
+	Name        string
+	Stack       bool
+	Level       Level // from the name
+	Title       string
+	Description string
+	Message     string // custom.message: the remediation
+}
+
+// Pack is a compiled policy pack.
+type Pack struct {
+	Package  string
+	Rules    []Rule
+	compiler *ast.Compiler
+}
+
+// Load compiles every .rego file under dir as the analyzer does.
+func Load(dir string) (*Pack, error) {
+	modules := map[string]string{}
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || filepath.Ext(path) != ".rego" {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		modules[path] = string(b)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(modules) == 0 {
+		return nil, fmt.Errorf("no .rego files under %s", dir)
+	}
+	compiler, err := ast.CompileModulesWithOpt(modules, ast.CompileOpts{
+		ParserOptions: ast.ParserOptions{RegoVersion: ast.RegoV0, ProcessAnnotation: true},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("compiling the policy pack: %w", err)
+	}
+	p := &Pack{compiler: compiler}
+	meta := map[string]*ast.Annotations{}
+	for _, ref := range compiler.GetAnnotationSet().Flatten() {
+		if r := ref.GetRule(); r != nil && ref.Annotations != nil {
+			meta[r.Head.Name.String()] = ref.Annotations
+		}
+	}
+	seen := map[string]bool{}
+	for _, m := range compiler.Modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		if p.Package == "" {
+			p.Package = pkg
+		} else if p.Package != pkg {
+			return nil, fmt.Errorf("the pack must be one package: found %s and %s", p.Package, pkg)
+		}
+		for _, r := range m.Rules {
+			name := r.Head.Name.String()
+			rule := Rule{Name: name}
+			switch {
+			case stackDenyRule.MatchString(name):
+				rule.Stack, rule.Level = true, Mandatory
+			case stackWarnRule.MatchString(name):
+				rule.Stack, rule.Level = true, Advisory
+			case denyRule.MatchString(name):
+				rule.Level = Mandatory
+			case warnRule.MatchString(name):
+				rule.Level = Advisory
+			default:
+				continue
+			}
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			if a := meta[name]; a != nil {
+				rule.Title, rule.Description = a.Title, a.Description
+				if msg, ok := a.Custom["message"].(string); ok {
+					rule.Message = msg
+				}
+			}
+			p.Rules = append(p.Rules, rule)
+		}
+	}
+	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].Name < p.Rules[j].Name })
+	return p, nil
+}
+
+// RuleConfig is one entry of a --policy-pack-config file.
+type RuleConfig struct {
+	Level      Level
+	Properties map[string]any
+}
+
+// Config is a --policy-pack-config file: rule name (or "all") to a level, or to an object with
+// "enforcementLevel" and the rule's properties.
+type Config map[string]RuleConfig
+
+// LoadConfig reads a policy pack config file.
+func LoadConfig(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	cfg := Config{}
+	for name, v := range raw {
+		switch x := v.(type) {
+		case string:
+			cfg[name] = RuleConfig{Level: Level(x)}
+		case map[string]any:
+			rc := RuleConfig{Properties: map[string]any{}}
+			for k, val := range x {
+				if k == "enforcementLevel" {
+					s, _ := val.(string)
+					rc.Level = Level(s)
+					continue
+				}
+				rc.Properties[k] = val
+			}
+			cfg[name] = rc
+		default:
+			return nil, fmt.Errorf("%s: %s: want a level or an object, got %T", path, name, v)
+		}
+		if l := cfg[name].Level; l != "" && l != Mandatory && l != Advisory && l != Disabled {
+			return nil, fmt.Errorf("%s: %s: invalid enforcement level %q (allowed: mandatory, advisory, disabled)", path, name, l)
+		}
+	}
+	return cfg, nil
+}
+
+// level is a rule's effective enforcement level: its own override, then "all", then its name's.
+func (c Config) level(r Rule) Level {
+	if rc, ok := c[r.Name]; ok && rc.Level != "" {
+		return rc.Level
+	}
+	if rc, ok := c["all"]; ok && rc.Level != "" {
+		return rc.Level
+	}
+	return r.Level
+}
+
+func (c Config) store() storage.Store {
+	data := map[string]any{}
+	for name, rc := range c {
+		if len(rc.Properties) > 0 {
+			data[name] = rc.Properties
+		}
+	}
+	return inmem.NewFromObject(map[string]any{"config": data})
+}
+
+// Violation is one message of one rule.
+type Violation struct {
+	Rule    string
+	Level   Level
+	URN     string // the resource; empty for stack rules
+	Message string
+}
+
+func (v Violation) String() string {
+	where := v.URN
+	if where == "" {
+		where = "stack"
+	}
+	return fmt.Sprintf("[%s] %s (%s): %s", v.Level, v.Rule, where, v.Message)
+}
+
+// Evaluate runs every enabled rule: resource rules on each document, stack rules on all of them.
+func (p *Pack) Evaluate(ctx context.Context, docs []map[string]any, cfg Config) ([]Violation, error) {
+	store := cfg.store()
+	var out []Violation
+	for _, r := range p.Rules {
+		level := cfg.level(r)
+		if level == Disabled {
+			continue
+		}
+		query, err := rego.New(
+			rego.Query(fmt.Sprintf("data.%s.%s", p.Package, r.Name)),
+			rego.Compiler(p.compiler),
+			rego.Store(store),
+			rego.SetRegoVersion(ast.RegoV0),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("preparing %s: %w", r.Name, err)
+		}
+		eval := func(input any, urn string) error {
+			rs, err := query.Eval(ctx, rego.EvalInput(input))
+			if err != nil {
+				return fmt.Errorf("evaluating %s on %s: %w", r.Name, urn, err)
+			}
+			for _, result := range rs {
+				for _, expr := range result.Expressions {
+					msgs, _ := expr.Value.([]any)
+					for _, m := range msgs {
+						text, ok := m.(string)
+						if !ok {
+							text = fmt.Sprint(m)
+						}
+						out = append(out, Violation{Rule: r.Name, Level: level, URN: urn, Message: text})
+					}
+				}
+			}
+			return nil
+		}
+		if r.Stack {
+			resources := make([]any, len(docs))
+			for i, d := range docs {
+				resources[i] = d
+			}
+			if err := eval(map[string]any{"resources": resources}, ""); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		for _, d := range docs {
+			urn, _ := d["__urn"].(string)
+			if err := eval(d, urn); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Rule != out[j].Rule {
+			return out[i].Rule < out[j].Rule
+		}
+		if out[i].URN != out[j].URN {
+			return out[i].URN < out[j].URN
+		}
+		return out[i].Message < out[j].Message
+	})
+	return out, nil
+}
+
+// MandatoryViolations returns the mandatory violations.
+func MandatoryViolations(vs []Violation) []Violation {
+	var out []Violation
+	for _, v := range vs {
+		if v.Level == Mandatory {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Query evaluates a Rego expression against the pack (for library values such as
+// untaggable_types), returning its value.
+func (p *Pack) Query(ctx context.Context, expr string) (any, error) {
+	rs, err := rego.New(rego.Query(fmt.Sprintf("data.%s.%s", p.Package, expr)), rego.Compiler(p.compiler), rego.SetRegoVersion(ast.RegoV0)).Eval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, fmt.Errorf("%s is undefined", expr)
+	}
+	return rs[0].Expressions[0].Value, nil
+}

@@ -1,0 +1,336 @@
+package tests
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/policy"
+	"github.com/langgraph-platform/infra/internal/render"
+	"github.com/langgraph-platform/infra/internal/stacktest"
+)
+
+func repoPath(t *testing.T, parts ...string) string {
+	root, err := harness.RepoRoot()
+	require.NoError(t, err)
+	return filepath.Join(append([]string{root}, parts...)...)
+}
+
+func loadPack(t *testing.T) *policy.Pack {
+	p, err := policy.Load(repoPath(t, "policies"))
+	require.NoError(t, err)
+	return p
+}
+
+func loadPolicyConfig(t *testing.T, stack string) policy.Config {
+	cfg, err := policy.LoadConfig(repoPath(t, "policies", "config", stack+".json"))
+	require.NoError(t, err)
+	return cfg
+}
+
+func evaluate(t *testing.T, pack *policy.Pack, stack string, docs []map[string]any) []policy.Violation {
+	vs, err := pack.Evaluate(context.Background(), docs, loadPolicyConfig(t, stack))
+	require.NoError(t, err)
+	return vs
+}
+
+func TestPackFollowsTheAnalyzersConventions(t *testing.T) {
+	pack := loadPack(t)
+	assert.Equal(t, "langgraph", pack.Package)
+	name := regexp.MustCompile(`^(stack_)?(deny|warn)_[a-z0-9]+_[a-z0-9]+$`)
+	require.GreaterOrEqual(t, len(pack.Rules), 30)
+	for _, r := range pack.Rules {
+		assert.Regexp(t, name, r.Name)
+		assert.NotEmpty(t, r.Title, "%s has no METADATA title", r.Name)
+		assert.NotEmpty(t, r.Description, "%s has no METADATA description", r.Name)
+		assert.NotEmpty(t, r.Message, "%s has no METADATA custom.message", r.Name)
+	}
+	// Rego tests live outside the pack folder: the analyzer loads every .rego under it.
+	require.NoError(t, filepath.WalkDir(repoPath(t, "policies"), func(p string, d fs.DirEntry, err error) error {
+		assert.False(t, strings.HasSuffix(p, "_test.rego"), "%s: Rego tests belong in tests/policy", p)
+		return err
+	}))
+	for _, stack := range stacktest.Stacks {
+		for rule := range loadPolicyConfig(t, stack) {
+			if rule == "all" {
+				continue
+			}
+			found := false
+			for _, r := range pack.Rules {
+				found = found || r.Name == rule
+			}
+			assert.True(t, found, "policies/config/%s.json configures %s, which the pack lacks", stack, rule)
+		}
+	}
+}
+
+func TestBothStacksHaveNoMandatoryViolations(t *testing.T) {
+	pack := loadPack(t)
+	for _, stack := range stacktest.Stacks {
+		vs := evaluate(t, pack, stack, render.AnalyzerDocuments(stacktest.Run(t, stack, nil)))
+		assert.Empty(t, policy.MandatoryViolations(vs), "%s", stack)
+	}
+}
+
+// mutation changes one real resource of a stack's rendering.
+type mutation struct {
+	stack  string
+	set    map[string]any // config changes for a compliant original, when the default is not
+	typ    string         // the resource: its type ...
+	name   string         // ... and the end of its name
+	path   []any          // the property path to change; nil with mutate
+	value  any
+	delete bool                     // remove the property instead
+	mutate func(doc map[string]any) // a change that needs the document
+	remove []string                 // remove the resources of typ whose names end with these
+	want   string                   // the message names this
+}
+
+var (
+	deployment = "kubernetes:apps/v1:Deployment"
+	container  = []any{"spec", "template", "spec", "containers", 0}
+	hpaType    = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+	rdsType    = "aws:rds/instance:Instance"
+	cacheType  = "aws:elasticache/replicationGroup:ReplicationGroup"
+)
+
+func at(base []any, more ...any) []any { return append(append([]any(nil), base...), more...) }
+
+func mutations() map[string]mutation {
+	secCtx := at(container, "securityContext")
+	annotations := []any{"metadata", "annotations"}
+	return map[string]mutation{
+		"deny_k8s_runasnonroot":        {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "runAsNonRoot"), value: false, want: "langgraph-api"},
+		"deny_k8s_privilegeescalation": {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "allowPrivilegeEscalation"), delete: true, want: "langgraph-api"},
+		"deny_k8s_capabilities":        {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "capabilities", "drop"), delete: true, want: "langgraph-api"},
+		"deny_k8s_seccomp":             {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "seccompProfile", "type"), value: "Unconfined", want: "langgraph-api"},
+		"deny_k8s_privileged":          {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "privileged"), value: true, want: "langgraph-api"},
+		"deny_k8s_hostnamespaces":      {typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "hostNetwork"}, value: true, want: "hostNetwork"},
+		"deny_k8s_hostpath": {typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "volumes", 0, "hostPath"},
+			value: map[string]any{"path": "/var/run"}, want: "/var/run"},
+		"deny_k8s_resources":    {typ: deployment, name: "-dataplane-deployment", path: at(container, "resources", "limits", "memory"), delete: true, want: "limits.memory"},
+		"deny_k8s_imagepinned":  {typ: deployment, name: "-dataplane-deployment", path: at(container, "image"), value: "langgraph-agents:latest", want: "langgraph-agents:latest"},
+		"deny_k8s_probes":       {typ: deployment, name: "-dataplane-deployment", path: at(container, "readinessProbe"), delete: true, want: "readinessProbe"},
+		"deny_k8s_labels":       {typ: deployment, name: "-dataplane-deployment", path: []any{"metadata", "labels", "app.kubernetes.io/version"}, delete: true, want: "app.kubernetes.io/version"},
+		"deny_k8s_namespacepss": {typ: "kubernetes:core/v1:Namespace", name: "-dataplane-namespace", path: []any{"metadata", "labels", "pod-security.kubernetes.io/enforce"}, value: "baseline", want: "baseline"},
+		"warn_k8s_imagedigest": {set: map[string]any{"dataplane.image.digest": "sha256:" + strings.Repeat("ab", 32)},
+			typ: deployment, name: "-dataplane-deployment", path: at(container, "image"), value: "registry.example/agents:2026.11.20", want: "registry.example/agents:2026.11.20"},
+		"deny_hpa_minreplicas":     {typ: hpaType, name: "-dataplane-hpa", path: []any{"spec", "minReplicas"}, value: 1.0, want: "minReplicas is 1"},
+		"deny_hpa_range":           {typ: hpaType, name: "-dataplane-hpa", path: []any{"spec", "maxReplicas"}, value: 5.0, want: "maxReplicas is 5"},
+		"deny_hpa_utilization":     {typ: hpaType, name: "-dataplane-hpa", path: []any{"spec", "metrics", 0, "resource", "target", "averageUtilization"}, value: 150.0, want: "150"},
+		"deny_hpa_scaledownwindow": {typ: hpaType, name: "-dataplane-hpa", path: []any{"spec", "behavior", "scaleDown", "stabilizationWindowSeconds"}, value: 60.0, want: "is 60"},
+		"stack_deny_availability_pdb": {typ: "kubernetes:policy/v1:PodDisruptionBudget", name: "-dataplane-pdb",
+			path: []any{"spec", "selector", "matchLabels", "app.kubernetes.io/component"}, value: "other", want: "langgraph-dataplane"},
+		"stack_deny_availability_defaultdeny": {typ: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "-dataplane-default-deny",
+			path: []any{"spec", "policyTypes"}, value: []any{"Ingress"}, want: "langgraph-dataplane"},
+		"deny_ingress_httpsonly":       {typ: "kubernetes:networking.k8s.io/v1:Ingress", name: "-dataplane-ingress", path: at(annotations, "alb.ingress.kubernetes.io/certificate-arn"), delete: true, want: "certificate-arn"},
+		"deny_ingress_waf":             {typ: "kubernetes:networking.k8s.io/v1:Ingress", name: "-dataplane-ingress", path: at(annotations, "alb.ingress.kubernetes.io/wafv2-acl-arn"), delete: true, want: "wafv2-acl-arn"},
+		"deny_rds_encrypted":           {typ: rdsType, name: "-db-primary", path: []any{"storageEncrypted"}, value: false, want: "langgraph-prod-db-primary"},
+		"deny_rds_public":              {typ: rdsType, name: "-db-primary", path: []any{"publiclyAccessible"}, value: true, want: "langgraph-prod-db-primary"},
+		"deny_rds_backupretention":     {typ: rdsType, name: "-db-primary", path: []any{"backupRetentionPeriod"}, value: 7.0, want: "backupRetentionPeriod is 7"},
+		"deny_rds_deletionprotection":  {typ: rdsType, name: "-db-primary", path: []any{"deletionProtection"}, delete: true, want: "langgraph-prod-db-primary"},
+		"deny_rds_multiaz":             {typ: rdsType, name: "-db-primary", path: []any{"multiAz"}, value: false, want: "langgraph-prod-db-primary"},
+		"deny_rds_performanceinsights": {typ: rdsType, name: "-db-replica-1", path: []any{"performanceInsightsEnabled"}, value: false, want: "langgraph-prod-db-replica-1"},
+		"stack_deny_rds_forcessl": {typ: "aws:rds/parameterGroup:ParameterGroup", name: "-db-params", mutate: func(doc map[string]any) {
+			setParameter(doc, "rds.force_ssl", "0")
+		}, want: "langgraph-prod-db-params"},
+		"stack_deny_rds_replica": {typ: rdsType, remove: []string{"-db-replica-1", "-db-replica-2"}, want: "0 RDS read replicas"},
+		"deny_cache_encryption":  {typ: cacheType, name: "-cache", path: []any{"transitEncryptionEnabled"}, value: false, want: "langgraph-prod-cache"},
+		"deny_cache_authtoken":   {typ: cacheType, name: "-cache", path: []any{"authToken"}, delete: true, want: "langgraph-prod-cache"},
+		"deny_cache_failover":    {typ: cacheType, name: "-cache", path: []any{"multiAzEnabled"}, value: false, want: "langgraph-prod-cache"},
+		"deny_cache_nodes":       {typ: cacheType, name: "-cache", path: []any{"numCacheClusters"}, value: 2.0, want: "numCacheClusters is 2"},
+		"deny_cache_snapshots":   {typ: cacheType, name: "-cache", path: []any{"snapshotRetentionLimit"}, value: 0.0, want: "langgraph-prod-cache"},
+		"stack_deny_cache_evictionpolicy": {typ: "aws:elasticache/parameterGroup:ParameterGroup", name: "-cache-params", mutate: func(doc map[string]any) {
+			setParameter(doc, "maxmemory-policy", "volatile-lru")
+		}, want: "volatile-lru"},
+		"deny_network_openingress": {typ: "aws:ec2/securityGroup:SecurityGroup", name: "-db-sg", path: []any{"ingress", 0, "cidrBlocks"}, value: []any{"0.0.0.0/0"}, want: "langgraph-prod-db-sg"},
+		"deny_tags_required":       {typ: "aws:cloudwatch/logGroup:LogGroup", name: "-cache-slow-log", path: []any{"tags", "CostCenter"}, delete: true, want: "CostCenter"},
+		"deny_secrets_literalenv": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
+			for _, e := range dig(doc, container...).(map[string]any)["env"].([]any) {
+				if m := e.(map[string]any); m["name"] == "POSTGRES_URI" {
+					delete(m, "valueFrom")
+					m["value"] = "postgresql://langgraph_admin:hunter2@db.internal:5432/langgraph"
+				}
+			}
+		}, want: "POSTGRES_URI"},
+		"deny_secrets_configmap": {typ: "kubernetes:core/v1:ConfigMap", name: "-dashboard-langgraph-dataplane",
+			path: []any{"data", "database_password"}, value: "hunter2", want: "database_password"},
+		"stack_deny_capacity_dbconnections": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
+			for _, e := range dig(doc, container...).(map[string]any)["env"].([]any) {
+				if m := e.(map[string]any); m["name"] == "LANGGRAPH_POSTGRES_POOL_MAX_SIZE" {
+					m["value"] = "120"
+				}
+			}
+		}, want: "50 replicas x 120 connections = 6000"},
+	}
+}
+
+func dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			v = v.(map[string]any)[k]
+		case int:
+			v = v.([]any)[k]
+		}
+	}
+	return v
+}
+
+func setParameter(doc map[string]any, name, value string) {
+	for _, p := range doc["parameters"].([]any) {
+		if m := p.(map[string]any); m["name"] == name {
+			m["value"] = value
+		}
+	}
+}
+
+// apply changes the document everywhere the analyzer shows the properties: at the top level and
+// in properties and __properties.
+func (m mutation) apply(doc map[string]any) {
+	for _, view := range []map[string]any{doc, doc["properties"].(map[string]any), doc["__properties"].(map[string]any)} {
+		if m.mutate != nil {
+			m.mutate(view)
+			continue
+		}
+		parent := dig(view, m.path[:len(m.path)-1]...)
+		last := m.path[len(m.path)-1]
+		switch p := parent.(type) {
+		case map[string]any:
+			if m.delete {
+				delete(p, last.(string))
+			} else {
+				p[last.(string)] = m.value
+			}
+		case []any:
+			p[last.(int)] = m.value
+		}
+	}
+}
+
+func copyDocs(t *testing.T, docs []map[string]any) []map[string]any {
+	b, err := json.Marshal(docs)
+	require.NoError(t, err)
+	var out []map[string]any
+	require.NoError(t, json.Unmarshal(b, &out))
+	return out
+}
+
+type firing struct{ rule, urn string }
+
+func firings(vs []policy.Violation) map[firing][]string {
+	out := map[firing][]string{}
+	for _, v := range vs {
+		k := firing{v.Rule, v.URN}
+		out[k] = append(out[k], v.Message)
+	}
+	return out
+}
+
+// TestEveryRuleFiresOnItsMutation: for each rule, a compliant real resource stays silent; changing
+// exactly the property the rule guards makes that rule, and only that rule, fire.
+func TestEveryRuleFiresOnItsMutation(t *testing.T) {
+	pack := loadPack(t)
+	cases := mutations()
+	for _, r := range pack.Rules {
+		assert.Contains(t, cases, r.Name, "rule %s has no mutation case", r.Name)
+	}
+	names := make([]string, 0, len(cases))
+	for n := range cases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	type baseline struct {
+		docs   []map[string]any
+		firing map[firing][]string
+	}
+	baselines := map[string]baseline{}
+	for _, rule := range names {
+		m := cases[rule]
+		t.Run(rule, func(t *testing.T) {
+			stack := m.stack
+			if stack == "" {
+				stack = "prod"
+			}
+			key := stack + fmt.Sprint(m.set)
+			base, ok := baselines[key]
+			if !ok {
+				docs := render.AnalyzerDocuments(stacktest.Run(t, stack, m.set))
+				base = baseline{docs, firings(evaluate(t, pack, stack, docs))}
+				baselines[key] = base
+			}
+			docs, before := base.docs, base.firing
+			for k := range before {
+				require.NotEqual(t, rule, k.rule, "the compliant original already fires %s: %v", rule, before[k])
+			}
+			mutated := copyDocs(t, docs)
+			if m.remove != nil {
+				var kept []map[string]any
+				for _, d := range mutated {
+					drop := false
+					for _, suffix := range m.remove {
+						drop = drop || (d["__type"] == m.typ && strings.HasSuffix(d["__name"].(string), suffix))
+					}
+					if !drop {
+						kept = append(kept, d)
+					}
+				}
+				require.Len(t, kept, len(mutated)-len(m.remove))
+				mutated = kept
+			} else {
+				n := 0
+				for _, d := range mutated {
+					if d["__type"] == m.typ && strings.HasSuffix(d["__name"].(string), m.name) {
+						m.apply(d)
+						n++
+					}
+				}
+				require.Equal(t, 1, n, "want exactly one %s named *%s", m.typ, m.name)
+			}
+			after := firings(evaluate(t, pack, stack, mutated))
+			var fired []firing
+			for k, msgs := range after {
+				if _, existed := before[k]; !existed {
+					fired = append(fired, k)
+					assert.Equal(t, rule, k.rule, "mutating for %s also fired %s: %v", rule, k.rule, msgs)
+				}
+			}
+			require.NotEmpty(t, fired, "%s did not fire", rule)
+			for _, f := range fired {
+				if f.rule == rule {
+					assert.Contains(t, strings.Join(after[f], "\n"), m.want)
+				}
+			}
+		})
+	}
+}
+
+// TestRegoUnitTests runs tests/policy/*_test.rego with OPA's tester against the pack's rules.
+func TestRegoUnitTests(t *testing.T) {
+	onlyRego := func(_ string, info fs.FileInfo, _ int) bool {
+		return !info.IsDir() && filepath.Ext(info.Name()) != ".rego"
+	}
+	modules, store, err := tester.LoadWithRegoVersion([]string{repoPath(t, "policies"), repoPath(t, "tests", "policy")}, onlyRego, ast.RegoV0)
+	require.NoError(t, err)
+	ch, err := tester.NewRunner().SetStore(store).Run(context.Background(), modules)
+	require.NoError(t, err)
+	n := 0
+	for r := range ch {
+		n++
+		assert.False(t, r.Fail, "%s failed", r.Name)
+		assert.NoError(t, r.Error, r.Name)
+	}
+	assert.GreaterOrEqual(t, n, 9, "the Rego tests ran")
+}
