@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -17,10 +18,10 @@ import (
 
 var mu sync.Mutex
 
-// Build returns the path of the tool built from pkg (a main package the tools module requires).
-// Binaries are cached under the OS temp directory by the tools module's go.sum, so a test run
-// builds each tool once and a version bump rebuilds it.
-func Build(t testing.TB, pkg string) string {
+// Build returns the path of the tool built from pkg (a main package the tools module requires)
+// with the given build tags. Binaries are cached under the OS temp directory by the tools module's
+// go.sum, so a test run builds each tool once and a version bump rebuilds it.
+func Build(t testing.TB, pkg string, tags ...string) string {
 	t.Helper()
 	mu.Lock()
 	defer mu.Unlock()
@@ -33,12 +34,16 @@ func Build(t testing.TB, pkg string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	digest := sha256.Sum256(append(sum, pkg...))
+	digest := sha256.Sum256([]byte(string(sum) + pkg + strings.Join(tags, ",")))
 	bin := filepath.Join(os.TempDir(), "langgraph-platform-tools", hex.EncodeToString(digest[:8]), path.Base(pkg))
 	if _, err := os.Stat(bin); err == nil {
 		return bin
 	}
-	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	args := []string{"build", "-o", bin}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.Command("go", append(args, pkg)...)
 	cmd.Dir = toolsDir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building %s from the tools module: %v\n%s", pkg, err, out)
