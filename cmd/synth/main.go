@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"path/filepath"
 
 	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/internal/diff"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/policy"
 	"github.com/langgraph-platform/infra/internal/render"
@@ -28,6 +30,9 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "diff" {
+		return runDiff(args[1:], stdout, stderr)
+	}
 	flags := flag.NewFlagSet("synth", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	stack := flags.String("stack", "", "stack to render: a Pulumi.<stack>.yaml must exist")
@@ -60,7 +65,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
 	}
-	files, err := render.Files(res, artifacts)
+	var renderer render.Renderer
+	if key := os.Getenv(render.FingerprintKeyEnv); key != "" {
+		if renderer.FingerprintKey, err = hex.DecodeString(key); err != nil || len(renderer.FingerprintKey) < 16 {
+			fmt.Fprintf(stderr, "synth: %s must be at least 16 bytes in hex (for example: openssl rand -hex 32)\n", render.FingerprintKeyEnv)
+			return 2
+		}
+	}
+	files, err := renderer.Files(res, artifacts)
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: rendering: %v\n", err)
 		return 1
@@ -115,5 +127,28 @@ func checkPolicies(res *harness.Result, dir, packDir, configFile string, stdout,
 	if len(mandatory) > 0 {
 		return 1
 	}
+	return 0
+}
+
+// runDiff compares two renderings: go run ./cmd/synth diff -base out/base -head out/head
+func runDiff(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("synth diff", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	base := flags.String("base", "", "rendering of the base branch (a synth -out directory, or a directory of them)")
+	head := flags.String("head", "", "rendering of the head branch")
+	maxBytes := flags.Int("max-bytes", 60000, "cut the report at this size (GitHub comments hold 65,536 characters)")
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	if *base == "" || *head == "" {
+		fmt.Fprintln(stderr, "synth diff: -base and -head are required")
+		return 2
+	}
+	stacks, err := diff.Compare(*base, *head)
+	if err != nil {
+		fmt.Fprintf(stderr, "synth diff: %v\n", err)
+		return 2
+	}
+	fmt.Fprint(stdout, diff.Markdown(stacks, *maxBytes))
 	return 0
 }

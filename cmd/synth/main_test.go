@@ -187,3 +187,46 @@ func TestSynthFailsOnMandatoryPolicyViolations(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "0 mandatory")
 }
+
+// With a fingerprint key, secrets render as keyed fingerprints: stable for one key, different
+// for another, never the value.
+func TestSecretFingerprints(t *testing.T) {
+	render := func(key string) map[string][]byte {
+		t.Setenv("SYNTH_SECRET_FINGERPRINT_KEY", key)
+		out := filepath.Join(t.TempDir(), "prod")
+		code, _, stderr := synth(t, "-stack", "prod", "-policies", "none", "-out", out)
+		require.Equal(t, 0, code, stderr)
+		return tree(t, out)
+	}
+	a := render(strings.Repeat("ab", 32))
+	b := render(strings.Repeat("ab", 32))
+	c := render(strings.Repeat("cd", 32))
+	assert.Equal(t, a, b)
+	docs := string(a["resources.json"])
+	assert.Contains(t, docs, `"<secret:`)
+	assert.NotContains(t, docs, `"<secret>"`)
+	assert.NotContains(t, docs, harness.DefaultSecrets()["langsmithApiKey"])
+	assert.NotEqual(t, string(a["resources.json"]), string(c["resources.json"]))
+
+	t.Setenv("SYNTH_SECRET_FINGERPRINT_KEY", "short")
+	code, _, stderr := synth(t, "-stack", "prod", "-out", filepath.Join(t.TempDir(), "x"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "at least 16 bytes")
+}
+
+func TestDiffCommand(t *testing.T) {
+	base, head := filepath.Join(t.TempDir(), "base"), filepath.Join(t.TempDir(), "head")
+	for _, s := range []string{"prod", "staging"} {
+		code, _, stderr := synth(t, "-stack", s, "-policies", "none", "-out", filepath.Join(base, s))
+		require.Equal(t, 0, code, stderr)
+		code, _, stderr = synth(t, "-stack", s, "-policies", "none", "-out", filepath.Join(head, s))
+		require.Equal(t, 0, code, stderr)
+	}
+	code, stdout, stderr := synth(t, "diff", "-base", base, "-head", head)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Stack <b>prod</b>: 0 added, 0 removed, 0 changed")
+	assert.Contains(t, stdout, "Stack <b>staging</b>: 0 added, 0 removed, 0 changed")
+	code, _, stderr = synth(t, "diff", "-base", base)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-base and -head are required")
+}

@@ -322,7 +322,7 @@ func TestPromtool(t *testing.T) {
 	th := prodThresholds(t)
 	// remove_all_sd is Prometheus's own build tag that leaves out every service-discovery plugin
 	// (cloud SDKs, the Kubernetes client): rule checks need none, and the build is much shorter.
-	promtool := tooltest.Build(t, "github.com/prometheus/prometheus/cmd/promtool", "remove_all_sd")
+	promtool := tooltest.Build(t, "promtool", "github.com/prometheus/prometheus/cmd/promtool", "remove_all_sd")
 	dir := t.TempDir()
 	rules, err := monitoring.RuleFile(scope, th)
 	require.NoError(t, err)

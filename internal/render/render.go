@@ -6,6 +6,8 @@ package render
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -26,22 +28,67 @@ const Secret = "<secret>"
 // Unknown is how a value unknown at render time is written (the mock engine rarely has one).
 const Unknown = "<computed>"
 
+// Renderer renders a run. With a FingerprintKey, secrets are written as "<secret:...>" with a
+// keyed hash of the value, so two renderings made with the same key show which secrets changed;
+// without the key (and between keys) the fingerprint reveals nothing.
+type Renderer struct {
+	FingerprintKey []byte
+}
+
+// FingerprintKeyEnv names the environment variable cmd/synth reads the key from (hex).
+const FingerprintKeyEnv = "SYNTH_SECRET_FINGERPRINT_KEY"
+
+func (rd Renderer) secret(v resource.PropertyValue) string {
+	if len(rd.FingerprintKey) == 0 {
+		return Secret
+	}
+	mac := hmac.New(sha256.New, rd.FingerprintKey)
+	b, _ := json.Marshal(Renderer{}.plainUnmasked(v))
+	mac.Write(b)
+	return fmt.Sprintf("<secret:%x>", mac.Sum(nil)[:6])
+}
+
+// plainUnmasked reveals secrets; it only feeds the fingerprint.
+func (rd Renderer) plainUnmasked(v resource.PropertyValue) any {
+	if v.IsSecret() {
+		return rd.plainUnmasked(v.SecretValue().Element)
+	}
+	if v.IsObject() {
+		out := map[string]any{}
+		for k, e := range v.ObjectValue() {
+			out[string(k)] = rd.plainUnmasked(e)
+		}
+		return out
+	}
+	if v.IsArray() {
+		out := []any{}
+		for _, e := range v.ArrayValue() {
+			out = append(out, rd.plainUnmasked(e))
+		}
+		return out
+	}
+	return Renderer{}.Plain(v)
+}
+
 // Plain converts a property value to plain data, masking secrets.
-func Plain(v resource.PropertyValue) any {
+func Plain(v resource.PropertyValue) any { return Renderer{}.Plain(v) }
+
+// Plain converts a property value to plain data, masking secrets.
+func (rd Renderer) Plain(v resource.PropertyValue) any {
 	switch {
 	case v.IsSecret():
-		return Secret
+		return rd.secret(v)
 	case v.IsComputed():
 		return Unknown
 	case v.IsOutput():
 		o := v.OutputValue()
 		if o.Secret {
-			return Secret
+			return rd.secret(o.Element)
 		}
 		if !o.Known {
 			return Unknown
 		}
-		return Plain(o.Element)
+		return rd.Plain(o.Element)
 	case v.IsNull():
 		return nil
 	case v.IsBool():
@@ -54,11 +101,11 @@ func Plain(v resource.PropertyValue) any {
 		arr := v.ArrayValue()
 		out := make([]any, len(arr))
 		for i, e := range arr {
-			out[i] = Plain(e)
+			out[i] = rd.Plain(e)
 		}
 		return out
 	case v.IsObject():
-		return PlainMap(v.ObjectValue())
+		return rd.PlainMap(v.ObjectValue())
 	case v.IsResourceReference():
 		return string(v.ResourceReferenceValue().URN)
 	case v.IsAsset(), v.IsArchive():
@@ -68,10 +115,10 @@ func Plain(v resource.PropertyValue) any {
 }
 
 // PlainMap converts a property map to plain data, masking secrets.
-func PlainMap(m resource.PropertyMap) map[string]any {
+func (rd Renderer) PlainMap(m resource.PropertyMap) map[string]any {
 	out := make(map[string]any, len(m))
 	for k, v := range m {
-		out[string(k)] = Plain(v)
+		out[string(k)] = rd.Plain(v)
 	}
 	return out
 }
@@ -79,8 +126,8 @@ func PlainMap(m resource.PropertyMap) map[string]any {
 // AnalyzerDocument is one resource as pulumi-policy-opa gives it to Rego: metadata, options,
 // provider, the input properties both nested and overlaid at the top level, the collision-safe
 // "__" copies, and (as in the stack input) dependencies.
-func AnalyzerDocument(res *harness.Result, r *harness.Resource) map[string]any {
-	props := PlainMap(r.Inputs)
+func (rd Renderer) AnalyzerDocument(res *harness.Result, r *harness.Resource) map[string]any {
+	props := rd.PlainMap(r.Inputs)
 	aliases := r.AliasURNs
 	if aliases == nil {
 		aliases = []string{}
@@ -99,7 +146,7 @@ func AnalyzerDocument(res *harness.Result, r *harness.Resource) map[string]any {
 	// A provider reference is "<provider URN>::<provider ID>".
 	if i := strings.LastIndex(r.Provider, "::"); i > 0 {
 		if p := res.ByURN(r.Provider[:i]); p != nil {
-			provider = map[string]any{"type": p.Type, "name": p.Name, "urn": p.URN, "properties": PlainMap(p.Inputs)}
+			provider = map[string]any{"type": p.Type, "name": p.Name, "urn": p.URN, "properties": rd.PlainMap(p.Inputs)}
 		}
 	}
 	doc := map[string]any{
@@ -142,11 +189,16 @@ func nonNil(s []string) []string {
 	return append([]string(nil), s...)
 }
 
-// AnalyzerDocuments renders every resource, sorted by URN.
+// AnalyzerDocuments renders every resource, sorted by URN, secrets masked.
 func AnalyzerDocuments(res *harness.Result) []map[string]any {
+	return Renderer{}.AnalyzerDocuments(res)
+}
+
+// AnalyzerDocuments renders every resource, sorted by URN.
+func (rd Renderer) AnalyzerDocuments(res *harness.Result) []map[string]any {
 	var docs []map[string]any
 	for _, r := range res.Sorted() {
-		docs = append(docs, AnalyzerDocument(res, r))
+		docs = append(docs, rd.AnalyzerDocument(res, r))
 	}
 	return docs
 }
@@ -156,13 +208,13 @@ var unsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 func slug(s string) string { return strings.Trim(unsafe.ReplaceAllString(s, "_"), "_") }
 
 // Files renders a run as file contents keyed by relative path.
-func Files(res *harness.Result, extra map[string][]byte) (map[string][]byte, error) {
+func (rd Renderer) Files(res *harness.Result, extra map[string][]byte) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for _, r := range res.Sorted() {
 		if !r.Custom {
 			continue
 		}
-		body := PlainMap(r.Inputs)
+		body := rd.PlainMap(r.Inputs)
 		if strings.HasPrefix(r.Type, "kubernetes:") && !strings.HasPrefix(r.Type, "kubernetes:helm") {
 			b, err := marshalYAML(body)
 			if err != nil {
@@ -178,7 +230,7 @@ func Files(res *harness.Result, extra map[string][]byte) (map[string][]byte, err
 		}
 		files[filepath.Join(slug(pkg), slug(r.Type)+"--"+slug(r.Name)+".json")] = b
 	}
-	docs, err := marshalJSON(AnalyzerDocuments(res))
+	docs, err := marshalJSON(rd.AnalyzerDocuments(res))
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +238,7 @@ func Files(res *harness.Result, extra map[string][]byte) (map[string][]byte, err
 	outputs := map[string]any{}
 	for k, o := range res.Outputs {
 		if o.Secret {
-			outputs[k] = Secret
+			outputs[k] = rd.secret(resource.NewProperty(fmt.Sprint(o.Value)))
 		} else {
 			outputs[k] = o.Value
 		}

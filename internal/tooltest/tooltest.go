@@ -1,5 +1,5 @@
-// Package tooltest builds the command-line tools that tests run (promtool, actionlint) from the
-// pinned tools module, so nothing is downloaded from anywhere but the Go module proxy.
+// Package tooltest builds the command-line tools that tests run (promtool, actionlint) from their
+// pinned modules under tools/, so nothing is downloaded from anywhere but the Go module proxy.
 package tooltest
 
 import (
@@ -18,10 +18,10 @@ import (
 
 var mu sync.Mutex
 
-// Build returns the path of the tool built from pkg (a main package the tools module requires)
-// with the given build tags. Binaries are cached under the OS temp directory by the tools module's
-// go.sum, so a test run builds each tool once and a version bump rebuilds it.
-func Build(t testing.TB, pkg string, tags ...string) string {
+// Build returns the path of the tool built from pkg, a main package that the module in
+// tools/<module> pins, with the given build tags. Binaries are cached under the OS temp directory
+// by that module's go.sum, so a test run builds each tool once and a version bump rebuilds it.
+func Build(t testing.TB, module, pkg string, tags ...string) string {
 	t.Helper()
 	mu.Lock()
 	defer mu.Unlock()
@@ -29,7 +29,7 @@ func Build(t testing.TB, pkg string, tags ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	toolsDir := filepath.Join(root, "tools")
+	toolsDir := filepath.Join(root, "tools", module)
 	sum, err := os.ReadFile(filepath.Join(toolsDir, "go.sum"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,263 @@
+// Package diff compares two synth renderings (base and head) and reports, per stack, the
+// resources added, removed and changed, with the changed properties of each. It reads only the
+// renderings' resources.json, where secrets are already masked ("<secret>", or "<secret:...>"
+// fingerprints that show a changed secret without its value).
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Change is one changed property.
+type Change struct {
+	Path       string
+	Base, Head string // JSON of the values; "" when absent
+}
+
+// Resource is a resource present on both sides with changed properties.
+type Resource struct {
+	URN, Type, Name string
+	Changes         []Change
+}
+
+// Stack is the comparison of one stack.
+type Stack struct {
+	Name             string
+	Added, Removed   []Ref
+	Changed          []Resource
+	BaseMissing, New bool
+}
+
+// Ref names a resource.
+type Ref struct{ URN, Type, Name string }
+
+// Stacks lists the stacks of a rendering root: its subdirectories holding resources.json, or the
+// root itself when it holds one.
+func Stacks(root string) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(root, "resources.json")); err == nil {
+		return []string{""}, nil
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(root, e.Name(), "resources.json")); e.IsDir() && err == nil {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+func load(dir string) (map[string]map[string]any, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "resources.json"))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var docs []map[string]any
+	if err := json.Unmarshal(b, &docs); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	out := map[string]map[string]any{}
+	for _, d := range docs {
+		urn, _ := d["__urn"].(string)
+		out[urn] = d
+	}
+	return out, nil
+}
+
+// Compare diffs every stack found in base or head.
+func Compare(base, head string) ([]Stack, error) {
+	names := map[string]bool{}
+	for _, root := range []string{base, head} {
+		stacks, err := Stacks(root)
+		if err != nil && !os.IsNotExist(err) {
+			return nil, err
+		}
+		for _, s := range stacks {
+			names[s] = true
+		}
+	}
+	var out []Stack
+	for _, name := range sortedKeys(names) {
+		b, err := load(filepath.Join(base, name))
+		if err != nil {
+			return nil, err
+		}
+		h, err := load(filepath.Join(head, name))
+		if err != nil {
+			return nil, err
+		}
+		label := name
+		if label == "" {
+			label = filepath.Base(head)
+		}
+		out = append(out, compareStack(label, b, h))
+	}
+	return out, nil
+}
+
+func ref(d map[string]any) Ref {
+	urn, _ := d["__urn"].(string)
+	typ, _ := d["__type"].(string)
+	name, _ := d["__name"].(string)
+	return Ref{urn, typ, name}
+}
+
+func compareStack(name string, base, head map[string]map[string]any) Stack {
+	s := Stack{Name: name, BaseMissing: base == nil}
+	for _, urn := range sortedKeys(head) {
+		if _, ok := base[urn]; !ok {
+			s.Added = append(s.Added, ref(head[urn]))
+		}
+	}
+	for _, urn := range sortedKeys(base) {
+		h, ok := head[urn]
+		if !ok {
+			s.Removed = append(s.Removed, ref(base[urn]))
+			continue
+		}
+		bp, hp := flatten("", base[urn]["__properties"]), flatten("", h["__properties"])
+		var changes []Change
+		for _, p := range sortedKeys(union(bp, hp)) {
+			if bp[p] != hp[p] {
+				changes = append(changes, Change{Path: p, Base: bp[p], Head: hp[p]})
+			}
+		}
+		if len(changes) > 0 {
+			r := ref(h)
+			s.Changed = append(s.Changed, Resource{URN: r.URN, Type: r.Type, Name: r.Name, Changes: changes})
+		}
+	}
+	return s
+}
+
+// flatten turns nested properties into path -> JSON value.
+func flatten(prefix string, v any) map[string]string {
+	out := map[string]string{}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			for kk, vv := range flatten(p, e) {
+				out[kk] = vv
+			}
+		}
+		if len(x) == 0 && prefix != "" {
+			out[prefix] = "{}"
+		}
+	case []any:
+		for i, e := range x {
+			for kk, vv := range flatten(fmt.Sprintf("%s[%d]", prefix, i), e) {
+				out[kk] = vv
+			}
+		}
+		if len(x) == 0 && prefix != "" {
+			out[prefix] = "[]"
+		}
+	default:
+		out[prefix] = jsonText(x)
+	}
+	return out
+}
+
+// jsonText encodes without HTML escaping, so "<secret>" stays recognisable.
+func jsonText(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func union(a, b map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Markdown renders the comparison as a pull-request comment: one collapsed section per stack,
+// cut at maxBytes with a note that the full rendering is in the artifact.
+func Markdown(stacks []Stack, maxBytes int) string {
+	var b strings.Builder
+	b.WriteString("## Offline diff of the desired state\n\n")
+	for _, s := range stacks {
+		fmt.Fprintf(&b, "<details><summary>Stack <b>%s</b>: %d added, %d removed, %d changed</summary>\n\n", s.Name, len(s.Added), len(s.Removed), len(s.Changed))
+		if len(s.Added)+len(s.Removed)+len(s.Changed) == 0 {
+			b.WriteString("No changes.\n")
+		}
+		if len(s.Added) > 0 {
+			b.WriteString("### Added\n\n")
+			for _, r := range s.Added {
+				fmt.Fprintf(&b, "- `%s` **%s**\n", r.Type, r.Name)
+			}
+			b.WriteString("\n")
+		}
+		if len(s.Removed) > 0 {
+			b.WriteString("### Removed\n\n")
+			for _, r := range s.Removed {
+				fmt.Fprintf(&b, "- `%s` **%s**\n", r.Type, r.Name)
+			}
+			b.WriteString("\n")
+		}
+		if len(s.Changed) > 0 {
+			b.WriteString("### Changed\n\n")
+			for _, r := range s.Changed {
+				fmt.Fprintf(&b, "#### `%s` **%s**\n\n| property | base | head |\n| --- | --- | --- |\n", r.Type, r.Name)
+				for _, c := range r.Changes {
+					fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.Path, cell(c.Base), cell(c.Head))
+				}
+				b.WriteString("\n")
+			}
+		}
+		b.WriteString("</details>\n\n")
+	}
+	out := b.String()
+	if maxBytes > 0 && len(out) > maxBytes {
+		const note = "\n\n…the diff is longer than a comment allows; the full renderings are in the workflow's artifact.\n</details>\n"
+		cut := strings.LastIndex(out[:maxBytes-len(note)], "\n")
+		out = out[:cut] + note
+	}
+	return out
+}
+
+// cell shows a value in a table cell; secrets are already masked in the renderings.
+func cell(v string) string {
+	if v == "" {
+		return "_(absent)_"
+	}
+	if strings.HasPrefix(v, `"<secret`) {
+		return "`<secret>` (value hidden)"
+	}
+	v = strings.ReplaceAll(v, "|", `\|`)
+	if len(v) > 120 {
+		v = v[:117] + "..."
+	}
+	return "`" + v + "`"
+}

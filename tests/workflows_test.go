@@ -1,0 +1,154 @@
+package tests
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/tooltest"
+)
+
+type workflow struct {
+	Permissions map[string]string `yaml:"permissions"`
+	Concurrency struct {
+		Group            string `yaml:"group"`
+		CancelInProgress bool   `yaml:"cancel-in-progress"`
+	} `yaml:"concurrency"`
+	Jobs map[string]struct {
+		If          string            `yaml:"if"`
+		Needs       any               `yaml:"needs"`
+		Environment string            `yaml:"environment"`
+		Permissions map[string]string `yaml:"permissions"`
+		Strategy    struct {
+			Matrix map[string][]string `yaml:"matrix"`
+		} `yaml:"strategy"`
+		Steps []struct {
+			Uses string            `yaml:"uses"`
+			Run  string            `yaml:"run"`
+			With map[string]string `yaml:"with"`
+		} `yaml:"steps"`
+	} `yaml:"jobs"`
+}
+
+func readWorkflow(t *testing.T, name string) workflow {
+	b, err := os.ReadFile(repoPath(t, ".github", "workflows", name))
+	require.NoError(t, err)
+	var w workflow
+	require.NoError(t, yaml.Unmarshal(b, &w))
+	return w
+}
+
+func TestActionlint(t *testing.T) {
+	actionlint := tooltest.Build(t, "actionlint", "github.com/rhysd/actionlint/cmd/actionlint")
+	files, err := filepath.Glob(repoPath(t, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.Len(t, files, 2)
+	out, err := exec.Command(actionlint, append([]string{"-color=false"}, files...)...).CombinedOutput()
+	assert.NoError(t, err, "actionlint:\n%s", out)
+}
+
+func stackFiles(t *testing.T) []string {
+	root, err := harness.RepoRoot()
+	require.NoError(t, err)
+	return harness.Stacks(root)
+}
+
+func TestWorkflowsCoverEveryStack(t *testing.T) {
+	stacks := stackFiles(t)
+	pr := readWorkflow(t, "pull-request.yml")
+	for _, job := range []string{"preview", "policy"} {
+		got := append([]string(nil), pr.Jobs[job].Strategy.Matrix["stack"]...)
+		sort.Strings(got)
+		assert.Equal(t, stacks, got, "pull-request.yml %s matrix", job)
+	}
+	deploy := readWorkflow(t, "deploy.yml")
+	var deployed []string
+	for _, job := range deploy.Jobs {
+		for _, s := range job.Steps {
+			if strings.HasPrefix(s.Uses, "pulumi/actions@") {
+				assert.Equal(t, "up", s.With["command"])
+				assert.Equal(t, "true", s.With["refresh"])
+				assert.Equal(t, "policies", s.With["policyPacks"])
+				assert.Equal(t, "policies/config/"+s.With["stack-name"]+".json", s.With["policyPackConfigs"])
+				deployed = append(deployed, s.With["stack-name"])
+			}
+		}
+	}
+	sort.Strings(deployed)
+	assert.Equal(t, stacks, deployed)
+	assert.Equal(t, "production", deploy.Jobs["prod"].Environment, "prod waits for the environment's required reviewers")
+	assert.Equal(t, "staging", deploy.Jobs["prod"].Needs, "prod deploys after staging")
+	assert.False(t, deploy.Concurrency.CancelInProgress, "a deploy is never cancelled halfway")
+	assert.NotEmpty(t, deploy.Concurrency.Group)
+}
+
+func TestPreviewCommentsOncePerStack(t *testing.T) {
+	pr := readWorkflow(t, "pull-request.yml")
+	preview := pr.Jobs["preview"]
+	found := false
+	for _, s := range preview.Steps {
+		if strings.HasPrefix(s.Uses, "pulumi/actions@") {
+			found = true
+			assert.Equal(t, "preview", s.With["command"])
+			assert.Equal(t, "true", s.With["diff"])
+			assert.Equal(t, "true", s.With["comment-on-pr"])
+			assert.Equal(t, "true", s.With["edit-pr-comment"])
+			assert.Equal(t, "policies", s.With["policyPacks"])
+			assert.Equal(t, "policies/config/${{ matrix.stack }}.json", s.With["policyPackConfigs"])
+		}
+		if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
+			assert.Contains(t, s.With["role-to-assume"], "vars.", "the OIDC role comes from repository variables")
+		}
+	}
+	assert.True(t, found)
+	// Forks: the preview steps aside, the offline diff runs instead.
+	assert.Contains(t, preview.If, "head.repo.full_name == github.repository")
+	assert.Contains(t, pr.Jobs["offline-diff"].If, "head.repo.full_name != github.repository")
+	assert.True(t, pr.Concurrency.CancelInProgress)
+	assert.Contains(t, pr.Concurrency.Group, "pull_request.number")
+}
+
+func TestPermissionsAreMinimal(t *testing.T) {
+	for _, name := range []string{"pull-request.yml", "deploy.yml"} {
+		w := readWorkflow(t, name)
+		assert.Equal(t, map[string]string{"contents": "read"}, w.Permissions, "%s: workflow default", name)
+		for jobName, job := range w.Jobs {
+			if job.Permissions == nil {
+				continue
+			}
+			allowed := map[string]string{"contents": "read", "id-token": "write"}
+			if name == "pull-request.yml" {
+				allowed["pull-requests"] = "write"
+			}
+			assert.Equal(t, allowed, job.Permissions, "%s job %s", name, jobName)
+		}
+	}
+	pr := readWorkflow(t, "pull-request.yml")
+	assert.Equal(t, map[string]string{"contents": "read", "id-token": "write", "pull-requests": "write"}, pr.Jobs["preview"].Permissions)
+	assert.Nil(t, pr.Jobs["offline-diff"].Permissions, "forks get the read-only default")
+}
+
+func TestEveryActionIsPinned(t *testing.T) {
+	pinned := regexp.MustCompile(`^[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$`)
+	n := 0
+	for _, name := range []string{"pull-request.yml", "deploy.yml"} {
+		for jobName, job := range readWorkflow(t, name).Jobs {
+			for _, s := range job.Steps {
+				if s.Uses != "" {
+					n++
+					assert.Regexp(t, pinned, s.Uses, "%s job %s", name, jobName)
+				}
+			}
+		}
+	}
+	assert.Greater(t, n, 10)
+}
