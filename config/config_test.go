@@ -193,6 +193,12 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"percent out of range", harness.Options{Set: map[string]any{"kpi.successRatePercent": 120}}, nil, []string{"kpi.successRatePercent=120 must be in (0, 100]"}},
 		{"memory limit below request", harness.Options{Set: map[string]any{"dataplane.resources.memoryLimit": "1Gi"}}, nil, []string{`dataplane.resources.memoryLimit="1Gi" must be >= dataplane.resources.memoryRequest`}},
 		{"bad quantity", harness.Options{Set: map[string]any{"dataplane.resources.cpuRequest": "two"}}, nil, []string{`dataplane.resources.cpuRequest="two" is not a positive Kubernetes quantity`}},
+		{"capacity: too few slots", harness.Options{Set: map[string]any{"dataplane.jobsPerWorker": 10}}, nil, []string{"capacity: run slots at max replicas is 500 runs; limit 3750 runs", "capacity.acceptRisk"}},
+		{"capacity: HPA cannot scale", harness.Options{Set: map[string]any{"capacity.cpuAtFullLoadPercent": 60}}, nil, []string{"capacity: CPU of a fully busy pod over the HPA target is 60 %; limit 70 %"}},
+		{"capacity: database connections", harness.Options{Set: map[string]any{"dataplane.dbPoolMaxSize": 200}}, nil, []string{"capacity: database connections at max replicas is 1.002e+04 connections; limit 4000 connections"}},
+		// 3,795 runs on 3,800 slots: Erlang C says about 90 % of runs wait, p95 near 100 s.
+		{"capacity: queue wait", harness.Options{Set: map[string]any{"hpa.maxReplicas": 38, "kpi.concurrentUsers": 5060}}, nil, []string{"capacity: p95 queue wait at target load is 10", "s; limit 60 s"}},
+		{"capacity: redis memory", harness.Options{Set: map[string]any{"capacity.redisKiBPerRun": 4096}}, nil, []string{"capacity: Redis memory for streams in progress is 14.65 GiB; limit 9.803 GiB"}},
 		{"bad email", harness.Options{Set: map[string]any{"database.eventEmails": []any{"ops at example"}}}, nil, []string{`database.eventEmails[0]="ops at example" is not an e-mail address`}},
 	}
 	require.GreaterOrEqual(t, len(cases), 15)
@@ -280,4 +286,12 @@ func repoRoot(t *testing.T) string {
 	dir, err := harness.RepoRoot()
 	require.NoError(t, err)
 	return dir
+}
+
+func TestAcceptRiskLetsAFailingStackThrough(t *testing.T) {
+	cfg, err := load(t, "prod", harness.Options{Set: map[string]any{
+		"dataplane.jobsPerWorker": 10, "capacity.acceptRisk": "load test on 2026-12-01 will size N_JOBS_PER_WORKER",
+	}})
+	require.NoError(t, err)
+	assert.NotEmpty(t, cfg.CapacityReport().Failed())
 }

@@ -96,6 +96,17 @@ func Defaults() Config {
 			DBPoolPercent:      80,
 			QueueDepth:         100,
 		},
+		Capacity: Capacity{
+			ThinkTimeSeconds: 60,
+			// Above the HPA's 70 % CPU target, or the HPA never scales on load (docs/capacity.md);
+			// size dataplane.resources.cpuRequest so a fully busy pod uses about this much of it.
+			CPUAtFullLoadPercent:    90,
+			PodStartupSeconds:       90,
+			AdminReserveConnections: 10,
+			ExporterConnections:     5,
+			RedisConnectionsPerPod:  20,
+			RedisKiBPerRun:          1024,
+		},
 		KPI: KPI{
 			ConcurrentUsers:    5000,
 			SuccessRatePercent: 95,

@@ -41,6 +41,9 @@ var Keys = []Key{
 	{Name: "kpi", Type: "object", object: func(c *Config) any { return &c.KPI },
 		Description: "KPI targets for the concurrent users the stack is sized for (seed section 2)."},
 
+	{Name: "capacity", Type: "object", object: func(c *Config) any { return &c.Capacity },
+		Description: "Load assumptions of the capacity model (think time, CPU per busy pod, start-up, connection reserves) and acceptRisk."},
+
 	{Name: "kubeconfig", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.Kubeconfig },
 		Description: "Secret. kubeconfig for the cluster; empty: the ambient kubeconfig and cluster.kubeContext."},
 	{Name: "langsmithApiKey", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.LangSmithAPIKey },

@@ -50,6 +50,17 @@ func FromContext(ctx *pulumi.Context) (*Config, error) {
 // (aws:, kubernetes:, ...) belong to providers and are left alone. All problems are reported at
 // once, one per line, each naming the key, the value and what is allowed.
 func Load(project, stack string, raw Raw) (*Config, error) {
+	return LoadWithOptions(project, stack, raw, Options{})
+}
+
+// Options adjust loading.
+type Options struct {
+	// SkipCapacityCheck loads a stack that fails the capacity model (cmd/capacity reports it).
+	SkipCapacityCheck bool
+}
+
+// LoadWithOptions is Load with options.
+func LoadWithOptions(project, stack string, raw Raw, opts Options) (*Config, error) {
 	cfg := Defaults()
 	cfg.Project, cfg.Stack = project, stack
 	var errs []error
@@ -100,6 +111,9 @@ func Load(project, stack string, raw Raw) (*Config, error) {
 	}
 	if len(errs) == 0 {
 		errs = Validate(&cfg)
+	}
+	if len(errs) == 0 && !opts.SkipCapacityCheck {
+		errs = capacityProblems(&cfg)
 	}
 	if len(errs) > 0 {
 		return nil, &Error{Stack: stack, Problems: errs}

@@ -30,6 +30,7 @@ type Config struct {
 	Monitoring  Monitoring `json:"monitoring"`
 	Alerts      Alerts     `json:"alerts"`
 	KPI         KPI        `json:"kpi"`
+	Capacity    Capacity   `json:"capacity"`
 
 	Secrets Secrets `json:"-"`
 }
@@ -224,4 +225,17 @@ type KPI struct {
 	ErrorRatePercent   float64 `json:"errorRatePercent" doc:"Error rate target (<)."`
 	CPUPercent         float64 `json:"cpuPercent" doc:"Pod CPU use target (<)."`
 	MemoryPercent      float64 `json:"memoryPercent" doc:"Pod memory use target (<)."`
+}
+
+// Capacity holds the load assumptions of the capacity model (package capacity) and the escape
+// hatch for a stack that fails it.
+type Capacity struct {
+	ThinkTimeSeconds        float64 `json:"thinkTimeSeconds" doc:"Seconds a user waits between the end of a run and the next."`
+	CPUAtFullLoadPercent    float64 `json:"cpuAtFullLoadPercent" doc:"CPU use, % of the request, of a pod whose run slots are all busy (runs mostly wait on LLM calls); measure it with a load test."`
+	PodStartupSeconds       float64 `json:"podStartupSeconds" doc:"Seconds from the HPA adding a pod to it serving (scheduling, image pull, start-up probe)."`
+	AdminReserveConnections int     `json:"adminReserveConnections" doc:"Database connections kept for RDS and operators."`
+	ExporterConnections     int     `json:"exporterConnections" doc:"Database connections of the postgres exporter."`
+	RedisConnectionsPerPod  int     `json:"redisConnectionsPerPod" doc:"Redis connections one dataplane pod opens."`
+	RedisKiBPerRun          float64 `json:"redisKiBPerRun" doc:"Redis memory one run in progress holds (stream buffer), KiB."`
+	AcceptRisk              string  `json:"acceptRisk" doc:"When set, a failing capacity check is reported but does not stop the deployment; say why."`
 }

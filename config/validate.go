@@ -137,6 +137,7 @@ func Validate(cfg *Config) []error {
 	validateCache(c, cfg.Cache)
 	validateMonitoring(c, cfg)
 	validateThresholds(c, cfg)
+	validateCapacity(c, cfg.Capacity)
 	if !cfg.Secrets.LangSmithAPIKey.IsSet() && !cfg.Secrets.LangGraphLicenseKey.IsSet() {
 		c.errs = append(c.errs, fmt.Errorf("langsmithApiKey or langgraphLicenseKey is required: set one with `pulumi config set --secret langsmithApiKey <key>`"))
 	}

@@ -173,25 +173,31 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 		return nil, err
 	}
 
+	report := cfg.CapacityReport()
 	return map[string]pulumi.Output{
-		"dataplaneNamespace":      dp.Namespace,
-		"dataplaneHost":           dp.Host,
-		"monitoringNamespace":     mon.Namespace,
-		"grafanaAdminPassword":    mon.GrafanaPassword,
-		"accessLogBucket":         front.AccessLogBucket,
-		"webAclArn":               front.WebACLArn,
-		"databaseAddress":         db.Address,
-		"databaseReaderAddresses": db.ReaderAddresses,
-		"databasePort":            db.Port,
-		"databaseSecretArn":       db.SecretARN,
-		"databaseSecurityGroupId": db.SecurityGroupID,
-		"databaseMaxConnections":  db.MaxConnections,
-		"databaseEventTopicArn":   db.EventTopicARN,
-		"cachePrimaryEndpoint":    redis.PrimaryEndpoint,
-		"cacheReaderEndpoint":     redis.ReaderEndpoint,
-		"cachePort":               redis.Port,
-		"cacheSecretArn":          redis.SecretARN,
-		"cacheSecurityGroupId":    redis.SecurityGroupID,
+		"capacityRunsInProgress":           pulumi.Float64(report.OfferedLoad).ToFloat64Output(),
+		"capacityRunSlotsAtMax":            pulumi.Int(report.SlotsAtMax).ToIntOutput(),
+		"capacityP95QueueWaitSeconds":      pulumi.Float64(report.P95Wait).ToFloat64Output(),
+		"capacityDatabaseConnectionsAtMax": pulumi.Int(report.DBConnections).ToIntOutput(),
+		"capacityRampSeconds":              pulumi.Float64(report.Ramp.SecondsToCapacity).ToFloat64Output(),
+		"dataplaneNamespace":               dp.Namespace,
+		"dataplaneHost":                    dp.Host,
+		"monitoringNamespace":              mon.Namespace,
+		"grafanaAdminPassword":             mon.GrafanaPassword,
+		"accessLogBucket":                  front.AccessLogBucket,
+		"webAclArn":                        front.WebACLArn,
+		"databaseAddress":                  db.Address,
+		"databaseReaderAddresses":          db.ReaderAddresses,
+		"databasePort":                     db.Port,
+		"databaseSecretArn":                db.SecretARN,
+		"databaseSecurityGroupId":          db.SecurityGroupID,
+		"databaseMaxConnections":           db.MaxConnections,
+		"databaseEventTopicArn":            db.EventTopicARN,
+		"cachePrimaryEndpoint":             redis.PrimaryEndpoint,
+		"cacheReaderEndpoint":              redis.ReaderEndpoint,
+		"cachePort":                        redis.Port,
+		"cacheSecretArn":                   redis.SecretARN,
+		"cacheSecurityGroupId":             redis.SecurityGroupID,
 	}, nil
 }
 
@@ -347,6 +353,7 @@ func Artifacts(cfg *config.Config) (map[string][]byte, error) {
 		return nil, err
 	}
 	return map[string][]byte{
+		"capacity.md":                            []byte("# Capacity of stack " + cfg.Stack + "\n\n" + cfg.CapacityReport().Table()),
 		"monitoring/langgraph.rules.yaml":        rules,
 		"dashboards/" + dashboards.DataplaneFile: dashboard,
 	}, nil

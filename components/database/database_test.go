@@ -116,11 +116,11 @@ func TestParameterGroup(t *testing.T) {
 			assert.Equal(t, 1802, maxConn)
 		}
 	}
-	res := stacktest.Run(t, "prod", map[string]any{"database.maxConnections": 1500, "database.logMinDurationStatementMs": 250})
+	res := stacktest.Run(t, "prod", map[string]any{"database.maxConnections": 4000, "database.logMinDurationStatementMs": 250})
 	params := stacktest.One(t, res, "aws:rds/parameterGroup:ParameterGroup", "-db-params")
-	assert.Contains(t, params.In("parameters"), map[string]any{"name": "max_connections", "value": "1500", "applyMethod": "pending-reboot"})
+	assert.Contains(t, params.In("parameters"), map[string]any{"name": "max_connections", "value": "4000", "applyMethod": "pending-reboot"})
 	assert.Contains(t, params.In("parameters"), map[string]any{"name": "log_min_duration_statement", "value": "250", "applyMethod": "immediate"})
-	assert.Equal(t, 1500, res.Outputs["databaseMaxConnections"].Value)
+	assert.Equal(t, 4000, res.Outputs["databaseMaxConnections"].Value)
 }
 
 func TestReadReplicas(t *testing.T) {
