@@ -3,9 +3,10 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -37,7 +38,7 @@ func decodeValue(path string, v any, dst reflect.Value) []error {
 		}
 		fields := fieldIndex(dst.Type())
 		var errs []error
-		for _, name := range sortedKeys(m) {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
 			idx, ok := fields[name]
 			if !ok {
 				errs = append(errs, unknownKeyError(path+"."+name, name, fieldNames(dst.Type())))
@@ -158,15 +159,6 @@ func jsonName(f reflect.StructField) string {
 		return ""
 	}
 	return strings.Split(tag, ",")[0]
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func show(v any) string {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"net/netip"
 	"net/url"
@@ -322,7 +323,7 @@ func validateDatabase(c *checker, d Database) {
 		c.failf("database.engineVersion", d.EngineVersion, "has an unsupported major; allowed majors: %s", strings.Join(SupportedPostgresMajors, ", "))
 	}
 	if _, ok := RDSInstanceMemoryGiB[d.InstanceClass]; !ok {
-		c.failf("database.instanceClass", d.InstanceClass, "is not an allowed instance class; allowed: %s", strings.Join(sortedMapKeys(RDSInstanceMemoryGiB), ", "))
+		c.failf("database.instanceClass", d.InstanceClass, "is not an allowed instance class; allowed: %s", strings.Join(slices.Sorted(maps.Keys(RDSInstanceMemoryGiB)), ", "))
 	}
 	c.between("database.allocatedStorageGb", d.AllocatedStorageGB, 20, 65536)
 	if d.MaxAllocatedStorageGB <= d.AllocatedStorageGB || d.MaxAllocatedStorageGB > 65536 {
@@ -377,10 +378,10 @@ func validateCache(c *checker, k Cache) {
 	if !ok {
 		c.failf("cache.engine", k.Engine, "is not allowed; allowed: valkey, redis")
 	} else if _, ok := versions[k.EngineVersion]; !ok {
-		c.failf("cache.engineVersion", k.EngineVersion, "is not a %s version ElastiCache offers here; allowed: %s", k.Engine, strings.Join(sortedMapKeys(versions), ", "))
+		c.failf("cache.engineVersion", k.EngineVersion, "is not a %s version ElastiCache offers here; allowed: %s", k.Engine, strings.Join(slices.Sorted(maps.Keys(versions)), ", "))
 	}
 	if _, ok := ElastiCacheNodeMemoryGiB[k.NodeType]; !ok {
-		c.failf("cache.nodeType", k.NodeType, "is not an allowed node type; allowed: %s", strings.Join(sortedMapKeys(ElastiCacheNodeMemoryGiB), ", "))
+		c.failf("cache.nodeType", k.NodeType, "is not an allowed node type; allowed: %s", strings.Join(slices.Sorted(maps.Keys(ElastiCacheNodeMemoryGiB)), ", "))
 	}
 	if k.Nodes < 2 || k.Nodes > 6 {
 		c.failf("cache.nodes", k.Nodes, "must be between 2 and 6 (1 primary + 1-5 replicas; automatic failover needs a replica)")
@@ -502,15 +503,6 @@ func joinInts(v []int) string {
 		s[i] = strconv.Itoa(n)
 	}
 	return strings.Join(s, ", ")
-}
-
-func sortedMapKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func cut(s, sep string) (string, string, bool) { return strings.Cut(s, sep) }

@@ -2,14 +2,11 @@ package main
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
-	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stacktest"
 )
 
 func capacity(t *testing.T, args ...string) (int, string, string) {
@@ -29,15 +26,7 @@ func TestStacksPass(t *testing.T) {
 
 // A project copy whose prod stack restores the seed's 10 jobs per pod: the report fails and names it.
 func TestFailingStackExitsOne(t *testing.T) {
-	root, err := harness.RepoRoot()
-	require.NoError(t, err)
-	dir := t.TempDir()
-	for _, f := range []string{"Pulumi.yaml", "Pulumi.prod.yaml"} {
-		b, err := os.ReadFile(filepath.Join(root, f))
-		require.NoError(t, err)
-		b = bytes.Replace(b, []byte("jobsPerWorker: 100"), []byte("jobsPerWorker: 10"), 1)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
+	dir := stacktest.ProjectCopy(t, "prod", "jobsPerWorker: 100", "jobsPerWorker: 10")
 	code, out, _ := capacity(t, "-dir", dir, "-stack", "prod")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "| run slots at max replicas | 500 runs | 3750 runs | FAIL |")

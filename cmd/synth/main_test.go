@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/program"
 )
 
@@ -146,17 +147,7 @@ func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
 	assert.Contains(t, stderr, "-stack is required")
 
 	// An invalid configuration: a project copy whose prod stack sets a bad value.
-	dir := t.TempDir()
-	root, err := harness.RepoRoot()
-	require.NoError(t, err)
-	for _, f := range []string{"Pulumi.yaml", "Pulumi.prod.yaml"} {
-		b, err := os.ReadFile(filepath.Join(root, f))
-		require.NoError(t, err)
-		if f == "Pulumi.prod.yaml" {
-			b = bytes.Replace(b, []byte("maxReplicas: 50"), []byte("maxReplicas: 5"), 1)
-		}
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
+	dir := stacktest.ProjectCopy(t, "prod", "maxReplicas: 50", "maxReplicas: 5")
 	code, _, stderr = synth(t, "-dir", dir, "-stack", "prod", "-out", out)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "hpa.maxReplicas=5 must be >= hpa.minReplicas=10")
@@ -165,17 +156,9 @@ func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
 
 func TestSynthFailsOnMandatoryPolicyViolations(t *testing.T) {
 	// A project copy whose prod stack turns Multi-AZ off: config allows it, the prod policy does not.
-	dir := t.TempDir()
+	dir := stacktest.ProjectCopy(t, "prod", "multiAz: true", "multiAz: false")
 	root, err := harness.RepoRoot()
 	require.NoError(t, err)
-	for _, f := range []string{"Pulumi.yaml", "Pulumi.prod.yaml"} {
-		b, err := os.ReadFile(filepath.Join(root, f))
-		require.NoError(t, err)
-		if f == "Pulumi.prod.yaml" {
-			b = bytes.Replace(b, []byte("multiAz: true"), []byte("multiAz: false"), 1)
-		}
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
 	out := filepath.Join(t.TempDir(), "prod")
 	code, stdout, stderr := synth(t, "-dir", dir, "-policies", filepath.Join(root, "policies"), "-stack", "prod", "-out", out)
 	assert.Equal(t, 1, code, stderr)

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -273,7 +275,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	for _, file := range sortedKeys(args.Dashboards) {
+	for _, file := range slices.Sorted(maps.Keys(args.Dashboards)) {
 		cmMeta := meta(dashboardName(file))
 		cmMeta.Labels = with(map[string]string{DashboardLabel: "1"})
 		if _, err := corev1.NewConfigMap(ctx, name+"-dashboard-"+dashboardName(file), &corev1.ConfigMapArgs{

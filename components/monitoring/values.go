@@ -2,7 +2,6 @@ package monitoring
 
 import (
 	"fmt"
-	"sort"
 )
 
 // Typed Helm values: only the fields this project sets, with the charts' own names.
@@ -277,13 +276,4 @@ func RedisExporterValues() any {
 	v.Auth.Enabled = true
 	v.Auth.Secret = secretRef{RedisAuthSecret, "password"}
 	return v
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -7,9 +7,10 @@ package diff
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -88,7 +89,7 @@ func Compare(base, head string) ([]Stack, error) {
 		}
 	}
 	var out []Stack
-	for _, name := range sortedKeys(names) {
+	for _, name := range slices.Sorted(maps.Keys(names)) {
 		b, err := load(filepath.Join(base, name))
 		if err != nil {
 			return nil, err
@@ -115,12 +116,12 @@ func ref(d map[string]any) Ref {
 
 func compareStack(name string, base, head map[string]map[string]any) Stack {
 	s := Stack{Name: name, BaseMissing: base == nil}
-	for _, urn := range sortedKeys(head) {
+	for _, urn := range slices.Sorted(maps.Keys(head)) {
 		if _, ok := base[urn]; !ok {
 			s.Added = append(s.Added, ref(head[urn]))
 		}
 	}
-	for _, urn := range sortedKeys(base) {
+	for _, urn := range slices.Sorted(maps.Keys(base)) {
 		h, ok := head[urn]
 		if !ok {
 			s.Removed = append(s.Removed, ref(base[urn]))
@@ -128,7 +129,7 @@ func compareStack(name string, base, head map[string]map[string]any) Stack {
 		}
 		bp, hp := flatten("", base[urn]["__properties"]), flatten("", h["__properties"])
 		var changes []Change
-		for _, p := range sortedKeys(union(bp, hp)) {
+		for _, p := range slices.Sorted(maps.Keys(union(bp, hp))) {
 			if bp[p] != hp[p] {
 				changes = append(changes, Change{Path: p, Base: bp[p], Head: hp[p]})
 			}
@@ -191,15 +192,6 @@ func union(a, b map[string]string) map[string]bool {
 		out[k] = true
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Markdown renders the comparison as a pull-request comment: one collapsed section per stack,

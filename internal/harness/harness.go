@@ -15,8 +15,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -111,7 +113,7 @@ func Run(program Program, opts Options) (*Result, error) {
 		if err != nil {
 			return err
 		}
-		for _, name := range sortedKeys(outputs) {
+		for _, name := range slices.Sorted(maps.Keys(outputs)) {
 			ctx.Export(name, outputs[name])
 			r, err := internals.UnsafeAwaitOutput(context.Background(), outputs[name])
 			if err != nil {
@@ -224,7 +226,7 @@ func stackConfig(dir string, opts Options) (project string, values map[string]st
 
 	// Project-level declarations: defaults for absent keys, type checks, required keys.
 	var missing []string
-	for _, name := range sortedKeys(proj.Config) {
+	for _, name := range slices.Sorted(maps.Keys(proj.Config)) {
 		decl := proj.Config[name]
 		full := name
 		if !strings.Contains(name, ":") {
@@ -353,13 +355,4 @@ func Stacks(dir string) []string {
 	}
 	sort.Strings(stacks)
 	return stacks
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -10,9 +10,11 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -269,11 +271,11 @@ func Summary(res *harness.Result) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Stack %s: %d resources\n\n## Per component (descendants)\n\n| component | resources |\n| --- | --- |\n", res.Stack, len(res.Resources))
-	for _, k := range sortedKeys(perComponent) {
+	for _, k := range slices.Sorted(maps.Keys(perComponent)) {
 		fmt.Fprintf(&b, "| %s | %d |\n", k, perComponent[k])
 	}
 	b.WriteString("\n## Per type\n\n| type | count |\n| --- | --- |\n")
-	for _, k := range sortedKeys(perType) {
+	for _, k := range slices.Sorted(maps.Keys(perType)) {
 		fmt.Fprintf(&b, "| %s | %d |\n", k, perType[k])
 	}
 	return b.String()
@@ -291,7 +293,7 @@ func Write(dir string, files map[string][]byte) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	for _, p := range sortedKeys(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		full := filepath.Join(tmp, p)
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return err
@@ -324,13 +326,4 @@ func marshalYAML(v any) ([]byte, error) {
 	}
 	err := enc.Close()
 	return buf.Bytes(), err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
