@@ -224,42 +224,17 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// The exporters' ServiceMonitors and the rules need the operator's CRDs: after the stack.
 	afterStack := append(inNS, pulumi.DependsOn([]pulumi.Resource{stack}))
 
-	dsnSecret, err := corev1.NewSecret(ctx, name+"-postgres-exporter-dsn", &corev1.SecretArgs{
-		Metadata:   meta(PostgresDSNSecret),
-		StringData: pulumi.ToSecret(pulumi.StringMap{"DATA_SOURCE_NAME": args.DatabaseURI}).(pulumi.StringMapOutput),
-	}, inNS...)
-	if err != nil {
-		return nil, err
+	exporters := []exporterRelease{
+		{release: PostgresExporter, chart: PostgresChart, version: args.PostgresExporterChartVersion,
+			secret: PostgresDSNSecret, data: pulumi.StringMap{"DATA_SOURCE_NAME": args.DatabaseURI}, values: PostgresExporterValues()},
+		{release: RedisExporter, chart: RedisChart, version: args.RedisExporterChartVersion,
+			secret: RedisAuthSecret, data: pulumi.StringMap{"password": args.RedisAuthToken}, values: RedisExporterValues(),
+			extra: pulumi.Map{"redisAddress": pulumi.Sprintf("rediss://%s", args.RedisAddress)}},
 	}
-	pgValues, err := toMap(PostgresExporterValues())
-	if err != nil {
-		return nil, err
-	}
-	if _, err := helmv3.NewRelease(ctx, name+"-postgres-exporter", &helmv3.ReleaseArgs{
-		Name: pulumi.String(PostgresExporter), Chart: pulumi.String(PostgresChart), Version: pulumi.String(args.PostgresExporterChartVersion),
-		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)}, Namespace: pulumi.String(args.Namespace),
-		Values: pgValues, MaxHistory: pulumi.Int(10),
-	}, append(afterStack, pulumi.DependsOn([]pulumi.Resource{stack, dsnSecret}))...); err != nil {
-		return nil, err
-	}
-	authSecret, err := corev1.NewSecret(ctx, name+"-redis-exporter-auth", &corev1.SecretArgs{
-		Metadata:   meta(RedisAuthSecret),
-		StringData: pulumi.ToSecret(pulumi.StringMap{"password": args.RedisAuthToken}).(pulumi.StringMapOutput),
-	}, inNS...)
-	if err != nil {
-		return nil, err
-	}
-	redisValues, err := toMap(RedisExporterValues())
-	if err != nil {
-		return nil, err
-	}
-	redisValues["redisAddress"] = pulumi.Sprintf("rediss://%s", args.RedisAddress)
-	if _, err := helmv3.NewRelease(ctx, name+"-redis-exporter", &helmv3.ReleaseArgs{
-		Name: pulumi.String(RedisExporter), Chart: pulumi.String(RedisChart), Version: pulumi.String(args.RedisExporterChartVersion),
-		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)}, Namespace: pulumi.String(args.Namespace),
-		Values: redisValues, MaxHistory: pulumi.Int(10),
-	}, append(afterStack, pulumi.DependsOn([]pulumi.Resource{stack, authSecret}))...); err != nil {
-		return nil, err
+	for _, e := range exporters {
+		if err := e.deploy(ctx, name, args.Namespace, meta(e.secret), inNS, stack); err != nil {
+			return nil, err
+		}
 	}
 
 	spec, err := toPlain(RuleSpec(args.Scope, args.Thresholds))
@@ -289,6 +264,41 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	m.Namespace = ns.Metadata.Name().Elem()
 	m.GrafanaPassword = pulumi.ToSecret(password.Result).(pulumi.StringOutput)
 	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"namespace": m.Namespace, "grafanaPassword": m.GrafanaPassword})
+}
+
+// exporterRelease is a prometheus-community exporter chart whose credentials live in a Secret.
+type exporterRelease struct {
+	release, chart, version string
+	secret                  string
+	data                    pulumi.StringMap // the Secret's entries (secret values)
+	values                  any              // typed Helm values
+	extra                   pulumi.Map       // values known only as outputs
+}
+
+// deploy creates the exporter's Secret and its release, after the stack whose CRDs its
+// ServiceMonitor needs.
+func (e exporterRelease) deploy(ctx *pulumi.Context, name, namespace string, meta *metav1.ObjectMetaArgs, inNS []pulumi.ResourceOption, stack pulumi.Resource) error {
+	secret, err := corev1.NewSecret(ctx, name+"-"+e.secret, &corev1.SecretArgs{
+		Metadata:   meta,
+		StringData: pulumi.ToSecret(e.data).(pulumi.StringMapOutput),
+	}, inNS...)
+	if err != nil {
+		return err
+	}
+	values, err := toMap(e.values)
+	if err != nil {
+		return err
+	}
+	for k, v := range e.extra {
+		values[k] = v
+	}
+	opts := append(append([]pulumi.ResourceOption(nil), inNS...), pulumi.DependsOn([]pulumi.Resource{stack, secret}))
+	_, err = helmv3.NewRelease(ctx, name+"-"+e.release, &helmv3.ReleaseArgs{
+		Name: pulumi.String(e.release), Chart: pulumi.String(e.chart), Version: pulumi.String(e.version),
+		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)}, Namespace: pulumi.String(namespace),
+		Values: values, MaxHistory: pulumi.Int(10),
+	}, opts...)
+	return err
 }
 
 func dashboardName(file string) string {
