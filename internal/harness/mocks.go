@@ -73,6 +73,17 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		Provider: args.Provider,
 		Inputs:   args.Inputs.Copy(),
 	}
+	if read := args.ReadRPC; read != nil {
+		// A get function: the engine reads an existing object by ID and manages nothing.
+		r.Read, r.Custom, r.ID = true, true, args.ID
+		r.Parent = read.GetParent()
+		r.Dependencies = append([]string(nil), read.GetDependencies()...)
+		r.URN = m.urn(r.Parent, r.Type, r.Name)
+		m.mu.Lock()
+		m.resources = append(m.resources, r)
+		m.mu.Unlock()
+		return args.ID, args.Inputs.Copy(), nil
+	}
 	if rpc != nil {
 		r.Parent = rpc.GetParent()
 		r.Protect = rpc.GetProtect()
@@ -201,11 +212,14 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 type Resource struct {
 	URN, Type, Name string
 	Custom          bool
-	ID              string
-	Parent          string
-	Provider        string
-	Inputs          resource.PropertyMap
-	Outputs         resource.PropertyMap
+	// Read is a get function's read of an existing object (pulumi.ID given): the engine reads it
+	// and never creates, changes or deletes it; policy packs do not analyze it.
+	Read     bool
+	ID       string
+	Parent   string
+	Provider string
+	Inputs   resource.PropertyMap
+	Outputs  resource.PropertyMap
 
 	Protect                 bool
 	Dependencies            []string

@@ -200,6 +200,9 @@ func AnalyzerDocuments(res *harness.Result) []map[string]any {
 func (rd Renderer) AnalyzerDocuments(res *harness.Result) []map[string]any {
 	var docs []map[string]any
 	for _, r := range res.Sorted() {
+		if r.Read { // the engine analyzes registrations, not reads
+			continue
+		}
 		docs = append(docs, rd.AnalyzerDocument(res, r))
 	}
 	return docs
@@ -213,7 +216,7 @@ func slug(s string) string { return strings.Trim(unsafe.ReplaceAllString(s, "_")
 func (rd Renderer) Files(res *harness.Result, extra map[string][]byte) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for _, r := range res.Sorted() {
-		if !r.Custom {
+		if !r.Custom || r.Read {
 			continue
 		}
 		body := rd.PlainMap(r.Inputs)
@@ -273,6 +276,15 @@ func Summary(res *harness.Result) string {
 	fmt.Fprintf(&b, "# Stack %s: %d resources\n\n## Per component (descendants)\n\n| component | resources |\n| --- | --- |\n", res.Stack, len(res.Resources))
 	for _, k := range slices.Sorted(maps.Keys(perComponent)) {
 		fmt.Fprintf(&b, "| %s | %d |\n", k, perComponent[k])
+	}
+	var reads []string
+	for _, r := range res.Sorted() {
+		if r.Read {
+			reads = append(reads, fmt.Sprintf("| %s | %s |\n", r.Type, r.ID))
+		}
+	}
+	if len(reads) > 0 {
+		b.WriteString("\n## Preflight reads (must exist in the cluster)\n\n| type | id |\n| --- | --- |\n" + strings.Join(reads, ""))
 	}
 	b.WriteString("\n## Per type\n\n| type | count |\n| --- | --- |\n")
 	for _, k := range slices.Sorted(maps.Keys(perType)) {
