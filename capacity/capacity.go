@@ -9,6 +9,9 @@
 //     F (capacity.cpuAtFullLoadPercent) of its request, so it settles at a busy fraction of
 //     target / F. Only when F > target does the HPA scale on load at all; the replicas it then
 //     wants are ceil(a / (N_JOBS_PER_WORKER x target / F)).
+//   - With the External queue metric (pending runs per pod, target P), the HPA also wants
+//     ceil(pending / P) replicas and takes the largest recommendation: runs wait only when every
+//     slot is busy, so it settles with at least ceil(a / N_JOBS_PER_WORKER) replicas whatever F is.
 //   - Queue wait, M/M/c with c = run slots at max replicas, service rate mu = 1/S: the Erlang C
 //     probability that a run waits, C(c, a); mean wait Wq = C / (c mu - lambda); the wait exceeds
 //     t with probability C e^(-(c mu - lambda) t), so the p95 wait is ln(C / 0.05) / (c mu - lambda)
@@ -37,6 +40,7 @@ type Inputs struct {
 	MaxReplicas        int
 	CPUTarget          float64 // HPA CPU target, fraction of requests
 	CPUAtFullLoad      float64 // CPU use, fraction of requests, when every slot of a pod is busy
+	PendingPerPod      float64 // External queue metric target, pending runs per pod; 0: no queue metric
 	PoolPerPod         int
 	ExporterConns      int
 	AdminReserveConns  int
@@ -66,7 +70,7 @@ type Report struct {
 	OfferedLoad   float64 // runs in progress (Erlangs)
 	SlotsAtMin    int
 	SlotsAtMax    int
-	ReplicasFor   int // replicas needed at the CPU target
+	ReplicasFor   int // replicas the HPA settles at under the target load
 	WaitProb      float64
 	MeanWait      float64
 	P95Wait       float64
@@ -127,10 +131,27 @@ func Evaluate(in Inputs) Report {
 	r.OfferedLoad = r.ArrivalRate * in.RunSeconds
 	r.SlotsAtMin = in.MinReplicas * in.JobsPerWorker
 	r.SlotsAtMax = in.MaxReplicas * in.JobsPerWorker
-	scales := in.CPUAtFullLoad > in.CPUTarget
+	cpuScales := in.CPUAtFullLoad > in.CPUTarget
+	queueScales := in.PendingPerPod > 0
+	scales := cpuScales || queueScales
 	r.ReplicasFor = math.MaxInt
-	if scales {
+	how := "the HPA sees no load: neither CPU over its target nor a queue metric"
+	if cpuScales {
 		r.ReplicasFor = int(math.Ceil(r.OfferedLoad / (float64(in.JobsPerWorker) * in.CPUTarget / in.CPUAtFullLoad)))
+		how = fmt.Sprintf("CPU: ceil(%.0f / (%d x %.2f / %.2f))", r.OfferedLoad, in.JobsPerWorker, in.CPUTarget, in.CPUAtFullLoad)
+	}
+	if queueScales {
+		byQueue := int(math.Ceil(r.OfferedLoad / float64(in.JobsPerWorker)))
+		if !cpuScales || byQueue > r.ReplicasFor {
+			r.ReplicasFor = byQueue
+			how = fmt.Sprintf("queue metric: pods until no run waits, ceil(%.0f / %d)", r.OfferedLoad, in.JobsPerWorker)
+		} else {
+			how += fmt.Sprintf("; the queue metric alone would hold ceil(%.0f / %d) = %d", r.OfferedLoad, in.JobsPerWorker, byQueue)
+		}
+	}
+	cpuDetail := "at or below the target the HPA never scales on CPU: busy pods sit at the minimum while the queue grows"
+	if queueScales {
+		cpuDetail = fmt.Sprintf("informational with the queue metric (%.0f pending runs per pod): it scales on the queue", in.PendingPerPod)
 	}
 	r.WaitProb, r.MeanWait, r.P95Wait = Wait(r.SlotsAtMax, r.ArrivalRate, in.RunSeconds)
 	r.DBConnections = in.MaxReplicas*in.PoolPerPod + in.ExporterConns + in.AdminReserveConns
@@ -144,9 +165,9 @@ func Evaluate(in Inputs) Report {
 		{Name: "run slots at max replicas", Value: float64(r.SlotsAtMax), Limit: r.OfferedLoad, Unit: "runs", OK: float64(r.SlotsAtMax) > r.OfferedLoad,
 			Detail: fmt.Sprintf("%d replicas x %d jobs against %.0f runs in progress", in.MaxReplicas, in.JobsPerWorker, r.OfferedLoad)},
 		{Name: "CPU of a fully busy pod over the HPA target", Value: in.CPUAtFullLoad * 100, Limit: in.CPUTarget * 100, Unit: "%", OK: scales,
-			Detail: "at or below the target the HPA never scales on load: busy pods sit at the minimum while the queue grows"},
-		{Name: "replicas needed at the CPU target", Value: replicasValue(r.ReplicasFor), Limit: float64(in.MaxReplicas), Unit: "replicas", OK: scales && r.ReplicasFor <= in.MaxReplicas,
-			Detail: fmt.Sprintf("ceil(%.0f / (%d x %.2f / %.2f))", r.OfferedLoad, in.JobsPerWorker, in.CPUTarget, in.CPUAtFullLoad)},
+			Info: queueScales, Detail: cpuDetail},
+		{Name: "replicas the HPA settles at", Value: replicasValue(r.ReplicasFor), Limit: float64(in.MaxReplicas), Unit: "replicas", OK: scales && r.ReplicasFor <= in.MaxReplicas,
+			Detail: how},
 		{Name: "p95 queue wait at target load", Value: r.P95Wait, Limit: in.QueueWaitTarget, Unit: "s", OK: r.P95Wait < in.QueueWaitTarget,
 			Detail: fmt.Sprintf("Erlang C: P(wait) %.4f, mean wait %.2f s", r.WaitProb, r.MeanWait)},
 		{Name: "database connections at max replicas", Value: float64(r.DBConnections), Limit: r.DBLimit, Unit: "connections", OK: float64(r.DBConnections) <= r.DBLimit,

@@ -120,7 +120,49 @@ func TestCPUBelowTargetNeverScales(t *testing.T) {
 	for _, c := range r.Failed() {
 		names = append(names, c.Name)
 	}
-	assert.ElementsMatch(t, []string{"CPU of a fully busy pod over the HPA target", "replicas needed at the CPU target"}, names)
+	assert.ElementsMatch(t, []string{"CPU of a fully busy pod over the HPA target", "replicas the HPA settles at"}, names)
+}
+
+// The queue metric makes the HPA see load that CPU does not show: with pods far below the CPU
+// target it still scales until no run waits, and nothing fails.
+func TestQueueMetricScalesWhenCPUDoesNot(t *testing.T) {
+	in := prodLike()
+	in.CPUAtFullLoad = 0.6
+	in.PendingPerPod = 5
+	r := capacity.Evaluate(in)
+	assert.Empty(t, r.Failed(), r.Table())
+	assert.Equal(t, 38, r.ReplicasFor, "ceil(3750 / 100)")
+	assert.False(t, math.IsInf(r.Ramp.SecondsToCapacity, 1), "capacity covers the load")
+	// CPU below its target pulls replicas down whenever the queue is empty, so the HPA saws
+	// around the load; in the second half hour the queue never holds more than the queue-wait
+	// KPI's worth of arrivals (Little's law: wait = queue / arrival rate).
+	lambda := float64(in.Users) / (in.RunSeconds + in.ThinkSeconds)
+	for _, step := range r.Ramp.Steps {
+		if step.Second >= 1800 {
+			assert.Less(t, step.Waiting/lambda, in.QueueWaitTarget, "second %.0f: %.0f runs waiting", step.Second, step.Waiting)
+			assert.GreaterOrEqual(t, step.Replicas, 30, "second %.0f", step.Second)
+		}
+	}
+}
+
+// With CPU able to scale too, the queue metric only adds: the HPA takes the largest
+// recommendation, so the ramp is never slower and the peak queue never larger.
+func TestQueueMetricNeverSlowsTheRamp(t *testing.T) {
+	cpuOnly := prodLike()
+	withQueue := prodLike()
+	withQueue.PendingPerPod = 5
+	a, b := capacity.Simulate(cpuOnly), capacity.Simulate(withQueue)
+	assert.LessOrEqual(t, b.SecondsToCapacity, a.SecondsToCapacity)
+	assert.LessOrEqual(t, b.PeakQueue, a.PeakQueue)
+	assert.Equal(t, 49, capacity.Evaluate(withQueue).ReplicasFor, "CPU still decides where it wants more")
+	t.Logf("step to full load: CPU only %.0f s (peak queue %.0f); with queue metric %.0f s (peak queue %.0f)",
+		a.SecondsToCapacity, a.PeakQueue, b.SecondsToCapacity, b.PeakQueue)
+}
+
+func TestRecommendPerPod(t *testing.T) {
+	assert.Equal(t, 20, capacity.RecommendPerPod(10, 100, 5, 0.1), "100 pending / 5 per pod")
+	assert.Equal(t, 10, capacity.RecommendPerPod(10, 52, 5, 0.1), "within 10 % of the target: unchanged")
+	assert.Equal(t, 0, capacity.RecommendPerPod(10, 0, 5, 0.1), "an empty queue asks for nothing; CPU and the minimum decide")
 }
 
 // The seed's literal numbers: N_JOBS_PER_WORKER 10 (LangGraph's default), 200 connections per
@@ -140,7 +182,7 @@ func TestTheSeedsNumbersFail(t *testing.T) {
 	slots := failed["run slots at max replicas"]
 	assert.Equal(t, 500.0, slots.Value)
 	assert.Equal(t, 3750.0, slots.Limit, "3,250 slots short")
-	assert.Equal(t, 536.0, failed["replicas needed at the CPU target"].Value, "ceil(3750 / 7)")
+	assert.Equal(t, 536.0, failed["replicas the HPA settles at"].Value, "ceil(3750 / 7)")
 	assert.True(t, math.IsInf(failed["p95 queue wait at target load"].Value, 1), "the queue never drains")
 	db := failed["database connections at max replicas"]
 	assert.Equal(t, 10015.0, db.Value)

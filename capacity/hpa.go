@@ -44,11 +44,21 @@ func Recommend(current int, metric, target, tolerance float64) int {
 	return int(math.Ceil(float64(current) * ratio))
 }
 
+// RecommendPerPod is the HPA's recommendation for an External metric with an AverageValue
+// target: the total divided by the per-pod target, unchanged within the tolerance of it.
+func RecommendPerPod(current int, total, perPod, tolerance float64) int {
+	if math.Abs(total/(perPod*float64(current))-1) <= tolerance {
+		return current
+	}
+	return int(math.Ceil(total / perPod))
+}
+
 // Simulate steps the load from zero to the target at t = 0 and follows the HPA second by second
 // for an hour. Runs arrive at lambda per second, take S seconds, and start when a ready slot is
 // free; a pod is ready PodStartupSeconds after the HPA adds it. At each sync the CPU metric is the
 // average over all pods, not-yet-ready pods counting as 0 % (the controller's conservative choice
-// when scaling up); the recommendation is stabilized (scale-up: the minimum over UpWindow;
+// when scaling up); with the queue metric, the larger of that and ceil(waiting / PendingPerPod) is
+// taken; the recommendation is stabilized (scale-up: the minimum over UpWindow;
 // scale-down: the maximum over DownWindow), limited by the Pods policies, and clamped to min..max.
 func Simulate(in Inputs) Ramp {
 	p := in.HPA
@@ -84,7 +94,11 @@ func Simulate(in Inputs) Ramp {
 			continue
 		}
 		util := in.CPUAtFullLoad * running / float64(replicas*in.JobsPerWorker)
-		recs = append(recs, recommendation{t, clamp(Recommend(replicas, util, in.CPUTarget, p.Tolerance), in.MinReplicas, in.MaxReplicas)})
+		rec := Recommend(replicas, util, in.CPUTarget, p.Tolerance)
+		if in.PendingPerPod > 0 {
+			rec = max(rec, RecommendPerPod(replicas, waiting, in.PendingPerPod, p.Tolerance))
+		}
+		recs = append(recs, recommendation{t, clamp(rec, in.MinReplicas, in.MaxReplicas)})
 		desired := replicas
 		up, down := math.MaxInt, 0
 		for _, r := range recs {
