@@ -19,6 +19,7 @@ func (c *Config) CapacityInputs() capacity.Inputs {
 		MaxReplicas:        h.MaxReplicas,
 		CPUTarget:          float64(h.CPUUtilization) / 100,
 		CPUAtFullLoad:      c.Capacity.CPUAtFullLoadPercent / 100,
+		PendingPerPod:      c.pendingPerPod(),
 		PoolPerPod:         c.Dataplane.DBPoolMaxSize,
 		ExporterConns:      c.Capacity.ExporterConnections,
 		AdminReserveConns:  c.Capacity.AdminReserveConnections,
@@ -34,6 +35,14 @@ func (c *Config) CapacityInputs() capacity.Inputs {
 			DownPods: h.ScaleDown.Pods, DownPeriod: float64(h.ScaleDown.PeriodSeconds), DownWindow: float64(h.ScaleDown.StabilizationWindowSeconds),
 		},
 	}
+}
+
+// pendingPerPod is the queue metric's target when the HPA has it, else 0.
+func (c *Config) pendingPerPod() float64 {
+	if c.QueueMetricActive() {
+		return float64(c.HPA.PendingRunsPerPod)
+	}
+	return 0
 }
 
 // CapacityReport runs the capacity model for this configuration.

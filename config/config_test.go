@@ -43,12 +43,19 @@ func TestStackFilesLoadAndValidate(t *testing.T) {
 	prod, err := load(t, "prod", harness.Options{})
 	require.NoError(t, err)
 	assert.True(t, prod.Production())
-	// The seed's HPA, exactly.
+	// The seed's HPA, exactly, plus the queue metric.
 	assert.Equal(t, config.HPA{
 		MinReplicas: 10, MaxReplicas: 50, CPUUtilization: 70, MemoryUtilization: 80,
-		ScaleUp:   config.ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
-		ScaleDown: config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
+		ScaleUp:      config.ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
+		ScaleDown:    config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
+		QueueScaling: true, PendingRunsPerPod: 5,
 	}, prod.HPA)
+	assert.True(t, prod.QueueMetricActive())
+	assert.Equal(t, config.Addons{
+		MetricsServer:          config.MetricsServer{Enabled: true, ChartVersion: "3.13.0", Replicas: 2},
+		LoadBalancerController: config.LoadBalancerController{Enabled: true, ChartVersion: "3.4.2", Replicas: 2, Identity: "podIdentity"},
+		PrometheusAdapter:      config.PrometheusAdapter{Enabled: true, ChartVersion: "5.2.1", Replicas: 2},
+	}, prod.Addons)
 	assert.Equal(t, 5000, prod.KPI.ConcurrentUsers)
 	assert.True(t, prod.Secrets.LangSmithAPIKey.IsSet())
 
@@ -194,11 +201,18 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"memory limit below request", harness.Options{Set: map[string]any{"dataplane.resources.memoryLimit": "1Gi"}}, nil, []string{`dataplane.resources.memoryLimit="1Gi" must be >= dataplane.resources.memoryRequest`}},
 		{"bad quantity", harness.Options{Set: map[string]any{"dataplane.resources.cpuRequest": "two"}}, nil, []string{`dataplane.resources.cpuRequest="two" is not a positive Kubernetes quantity`}},
 		{"capacity: too few slots", harness.Options{Set: map[string]any{"dataplane.jobsPerWorker": 10}}, nil, []string{"capacity: run slots at max replicas is 500 runs; limit 3750 runs", "capacity.acceptRisk"}},
-		{"capacity: HPA cannot scale", harness.Options{Set: map[string]any{"capacity.cpuAtFullLoadPercent": 60}}, nil, []string{"capacity: CPU of a fully busy pod over the HPA target is 60 %; limit 70 %"}},
+		{"capacity: HPA cannot scale", harness.Options{Set: map[string]any{"capacity.cpuAtFullLoadPercent": 60, "hpa.queueScaling": false}}, nil, []string{"capacity: CPU of a fully busy pod over the HPA target is 60 %; limit 70 %"}},
 		{"capacity: database connections", harness.Options{Set: map[string]any{"dataplane.dbPoolMaxSize": 200}}, nil, []string{"capacity: database connections at max replicas is 1.002e+04 connections; limit 4000 connections"}},
 		// 3,795 runs on 3,800 slots: Erlang C says about 90 % of runs wait, p95 near 100 s.
 		{"capacity: queue wait", harness.Options{Set: map[string]any{"hpa.maxReplicas": 38, "kpi.concurrentUsers": 5060}}, nil, []string{"capacity: p95 queue wait at target load is 10", "s; limit 60 s"}},
 		{"capacity: redis memory", harness.Options{Set: map[string]any{"capacity.redisKiBPerRun": 4096}}, nil, []string{"capacity: Redis memory for streams in progress is 14.65 GiB; limit 9.803 GiB"}},
+		{"queue target", harness.Options{Set: map[string]any{"hpa.pendingRunsPerPod": 0}}, nil, []string{"hpa.pendingRunsPerPod=0 must be between 1 and 10000"}},
+		{"addon chart range", harness.Options{Set: map[string]any{"addons.metricsServer.chartVersion": "^3.13"}}, nil, []string{`addons.metricsServer.chartVersion="^3.13" is not an exact chart version`}},
+		{"addon replicas", harness.Options{Set: map[string]any{"addons.prometheusAdapter.replicas": 0}}, nil, []string{"addons.prometheusAdapter.replicas=0 must be between 1 and 10"}},
+		{"controller identity", harness.Options{Set: map[string]any{"addons.loadBalancerController.identity": "kiam"}}, nil, []string{`addons.loadBalancerController.identity="kiam" is not allowed; allowed: podIdentity, irsa`}},
+		{"irsa without issuer", harness.Options{Set: map[string]any{"addons.loadBalancerController.identity": "irsa"}}, nil, []string{"addons.loadBalancerController.oidcIssuerUrl is required with identity irsa"}},
+		{"bad issuer", harness.Options{Set: map[string]any{"addons.loadBalancerController.identity": "irsa", "addons.loadBalancerController.oidcIssuerUrl": "https://example.com/id/1"}}, nil, []string{`addons.loadBalancerController.oidcIssuerUrl="https://example.com/id/1" is not an EKS OIDC issuer URL`}},
+		{"issuer without irsa", harness.Options{Set: map[string]any{"addons.loadBalancerController.oidcIssuerUrl": "https://oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE5C0F"}}, nil, []string{`is only used with identity irsa (identity is "podIdentity")`}},
 		{"bad email", harness.Options{Set: map[string]any{"database.eventEmails": []any{"ops at example"}}}, nil, []string{`database.eventEmails[0]="ops at example" is not an e-mail address`}},
 	}
 	require.GreaterOrEqual(t, len(cases), 15)

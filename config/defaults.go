@@ -35,6 +35,10 @@ func Defaults() Config {
 			MemoryUtilization: 80,
 			ScaleUp:           ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
 			ScaleDown:         ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
+			// Runs mostly wait on LLM calls, so CPU can stay low while the queue grows: the queue
+			// metric adds a pod for every 5 runs waiting per pod, well before alerts.queueDepth.
+			QueueScaling:      true,
+			PendingRunsPerPod: 5,
 		},
 		Ingress: Ingress{
 			Scheme:                 "internet-facing",
@@ -106,6 +110,12 @@ func Defaults() Config {
 			ExporterConnections:     5,
 			RedisConnectionsPerPod:  20,
 			RedisKiBPerRun:          1024,
+		},
+		Addons: Addons{
+			// Chart versions confirmed from the projects' release records; bump them deliberately.
+			MetricsServer:          MetricsServer{Enabled: true, ChartVersion: "3.13.0", Replicas: 2},
+			LoadBalancerController: LoadBalancerController{Enabled: true, ChartVersion: "3.4.2", Replicas: 2, Identity: IdentityPodIdentity},
+			PrometheusAdapter:      PrometheusAdapter{Enabled: true, ChartVersion: "5.2.1", Replicas: 2},
 		},
 		KPI: KPI{
 			ConcurrentUsers:    5000,

@@ -43,6 +43,8 @@ var Keys = []Key{
 
 	{Name: "capacity", Type: "object", object: func(c *Config) any { return &c.Capacity },
 		Description: "Load assumptions of the capacity model (think time, CPU per busy pod, start-up, connection reserves) and acceptRisk."},
+	{Name: "addons", Type: "object", object: func(c *Config) any { return &c.Addons },
+		Description: "Cluster add-ons the dataplane needs: metricsServer, loadBalancerController (IAM via Pod Identity or IRSA), prometheusAdapter; each switchable for clusters that already run it."},
 
 	{Name: "kubeconfig", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.Kubeconfig },
 		Description: "Secret. kubeconfig for the cluster; empty: the ambient kubeconfig and cluster.kubeContext."},

@@ -11,7 +11,11 @@
 // the value and what is allowed.
 package config
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/langgraph-platform/infra/components/clusteraddons"
+)
 
 // Config is the typed, defaulted and validated configuration of one stack.
 type Config struct {
@@ -31,6 +35,7 @@ type Config struct {
 	Alerts      Alerts     `json:"alerts"`
 	KPI         KPI        `json:"kpi"`
 	Capacity    Capacity   `json:"capacity"`
+	Addons      Addons     `json:"addons"`
 
 	Secrets Secrets `json:"-"`
 }
@@ -134,6 +139,8 @@ type HPA struct {
 	MemoryUtilization int         `json:"memoryUtilization" doc:"Target average memory utilization, % of requests."`
 	ScaleUp           ScalingRule `json:"scaleUp"`
 	ScaleDown         ScalingRule `json:"scaleDown"`
+	QueueScaling      bool        `json:"queueScaling" doc:"Also scale on LangGraph's pending runs (External metric served by prometheus-adapter); needs addons.prometheusAdapter.enabled."`
+	PendingRunsPerPod int         `json:"pendingRunsPerPod" doc:"Target pending runs per pod of the queue metric: the HPA adds pods when the queue exceeds this x replicas."`
 }
 
 // Ingress is the ALB in front of the dataplane.
@@ -238,4 +245,47 @@ type Capacity struct {
 	RedisConnectionsPerPod  int     `json:"redisConnectionsPerPod" doc:"Redis connections one dataplane pod opens."`
 	RedisKiBPerRun          float64 `json:"redisKiBPerRun" doc:"Redis memory one run in progress holds (stream buffer), KiB."`
 	AcceptRisk              string  `json:"acceptRisk" doc:"When set, a failing capacity check is reported but does not stop the deployment; say why."`
+}
+
+// Addons are the cluster add-ons the dataplane depends on. EKS installs none of them; switch one
+// off only when the cluster already runs it (the program then checks for what it provides).
+type Addons struct {
+	MetricsServer          MetricsServer          `json:"metricsServer"`
+	LoadBalancerController LoadBalancerController `json:"loadBalancerController"`
+	PrometheusAdapter      PrometheusAdapter      `json:"prometheusAdapter"`
+}
+
+// MetricsServer serves the resource metrics API (metrics.k8s.io) the CPU and memory HPA reads.
+type MetricsServer struct {
+	Enabled      bool   `json:"enabled" doc:"Install metrics-server; false when the cluster already serves metrics.k8s.io."`
+	ChartVersion string `json:"chartVersion" doc:"metrics-server chart version (kubernetes-sigs), exact."`
+	Replicas     int    `json:"replicas" doc:"metrics-server replicas; a PodDisruptionBudget is added when > 1."`
+}
+
+// Identity methods for the AWS Load Balancer Controller's IAM role.
+const (
+	IdentityPodIdentity = clusteraddons.IdentityPodIdentity
+	IdentityIRSA        = clusteraddons.IdentityIRSA
+)
+
+// LoadBalancerController is the AWS Load Balancer Controller, which turns the Ingress into an ALB.
+type LoadBalancerController struct {
+	Enabled       bool   `json:"enabled" doc:"Install the AWS Load Balancer Controller; false when the cluster already runs it (IngressClass alb)."`
+	ChartVersion  string `json:"chartVersion" doc:"aws-load-balancer-controller chart version (eks-charts), exact."`
+	Replicas      int    `json:"replicas" doc:"Controller replicas (leader-elected; 2 for availability)."`
+	Identity      string `json:"identity" doc:"How the controller gets its IAM role: podIdentity (EKS Pod Identity; the eks-pod-identity-agent add-on must run) or irsa (IAM roles for service accounts)."`
+	OIDCIssuerURL string `json:"oidcIssuerUrl" doc:"The cluster's OIDC issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<id>); required for irsa, whose IAM OIDC provider must exist."`
+}
+
+// PrometheusAdapter serves the external metrics API from the monitoring stack's Prometheus.
+type PrometheusAdapter struct {
+	Enabled      bool   `json:"enabled" doc:"Install prometheus-adapter serving LangGraph's queue depth as an External metric."`
+	ChartVersion string `json:"chartVersion" doc:"prometheus-adapter chart version (prometheus-community), exact."`
+	Replicas     int    `json:"replicas" doc:"prometheus-adapter replicas; a PodDisruptionBudget is added when > 1."`
+}
+
+// QueueMetricActive reports whether the dataplane HPA gets the External queue metric: it is
+// asked for and the adapter that serves it is installed.
+func (c *Config) QueueMetricActive() bool {
+	return c.HPA.QueueScaling && c.Addons.PrometheusAdapter.Enabled
 }

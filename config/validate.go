@@ -34,6 +34,7 @@ var (
 	weeklyWindow      = regexp.MustCompile(`^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$`)
 	semver            = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
 	promDuration      = regexp.MustCompile(`^\d+(ms|s|m|h|d|w|y)$`)
+	eksOIDCIssuer     = regexp.MustCompile(`^https://oidc\.eks\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?/id/[0-9A-F]{32}$`)
 	awsTagValue       = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$`)
 )
 
@@ -133,6 +134,7 @@ func Validate(cfg *Config) []error {
 	validateCluster(c, cfg.Cluster)
 	validateDataplane(c, cfg)
 	validateHPA(c, cfg.HPA)
+	validateAddons(c, cfg.Addons)
 	validateIngress(c, cfg)
 	validateDatabase(c, cfg.Database)
 	validateCache(c, cfg.Cache)
@@ -293,6 +295,41 @@ func validateHPA(c *checker, h HPA) {
 		// Kubernetes' own limits for HPA behavior.
 		c.between(name+".periodSeconds", r.PeriodSeconds, 1, 1800)
 		c.between(name+".stabilizationWindowSeconds", r.StabilizationWindowSeconds, 0, 3600)
+	}
+	if h.QueueScaling {
+		c.between("hpa.pendingRunsPerPod", h.PendingRunsPerPod, 1, 10000)
+	}
+}
+
+func validateAddons(c *checker, a Addons) {
+	version := func(key, v string, on bool) {
+		if on {
+			c.match(key, v, semver, "an exact chart version such as 1.2.3 (no ranges)")
+		}
+	}
+	replicas := func(key string, n int, on bool) {
+		if on {
+			c.between(key, n, 1, 10)
+		}
+	}
+	m, l, p := a.MetricsServer, a.LoadBalancerController, a.PrometheusAdapter
+	version("addons.metricsServer.chartVersion", m.ChartVersion, m.Enabled)
+	replicas("addons.metricsServer.replicas", m.Replicas, m.Enabled)
+	version("addons.prometheusAdapter.chartVersion", p.ChartVersion, p.Enabled)
+	replicas("addons.prometheusAdapter.replicas", p.Replicas, p.Enabled)
+	if !l.Enabled {
+		return
+	}
+	version("addons.loadBalancerController.chartVersion", l.ChartVersion, true)
+	replicas("addons.loadBalancerController.replicas", l.Replicas, true)
+	c.oneOf("addons.loadBalancerController.identity", l.Identity, []string{IdentityPodIdentity, IdentityIRSA})
+	switch {
+	case l.Identity == IdentityIRSA && l.OIDCIssuerURL == "":
+		c.errs = append(c.errs, fmt.Errorf("addons.loadBalancerController.oidcIssuerUrl is required with identity irsa: `aws eks describe-cluster --query cluster.identity.oidc.issuer`"))
+	case l.Identity == IdentityIRSA:
+		c.match("addons.loadBalancerController.oidcIssuerUrl", l.OIDCIssuerURL, eksOIDCIssuer, "an EKS OIDC issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<32 hex digits>)")
+	case l.OIDCIssuerURL != "":
+		c.failf("addons.loadBalancerController.oidcIssuerUrl", l.OIDCIssuerURL, "is only used with identity irsa (identity is %q): remove it or set identity irsa", l.Identity)
 	}
 }
 

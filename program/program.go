@@ -13,6 +13,7 @@ import (
 
 	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/components/cache"
+	"github.com/langgraph-platform/infra/components/clusteraddons"
 	"github.com/langgraph-platform/infra/components/database"
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/edge"
@@ -148,6 +149,16 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 	if err != nil {
 		return nil, err
 	}
+	addons, err := clusteraddons.New(ctx, prefix+"-addons", AddonsArgs(cfg, account), pulumi.Providers(k8s))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HPA.QueueScaling && !cfg.QueueMetricActive() {
+		// Not silent: the preview shows it. The HPA keeps the seed's CPU and memory metrics.
+		if err := ctx.Log.Warn("hpa.queueScaling is on but addons.prometheusAdapter.enabled is false: the dataplane HPA scales on CPU and memory only (no External queue metric)", nil); err != nil {
+			return nil, err
+		}
+	}
 	front, err := edge.New(ctx, prefix+"-edge", edge.Args{
 		RateLimit:              cfg.Ingress.WAFRateLimit,
 		AccessLogRetentionDays: cfg.Ingress.AccessLogRetentionDays,
@@ -156,7 +167,9 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 	if err != nil {
 		return nil, err
 	}
-	dp, err := dataplane.New(ctx, prefix+"-dataplane", DataplaneArgs(cfg, db, redis, front), pulumi.Providers(k8s))
+	dpArgs := DataplaneArgs(cfg, db, redis, front)
+	dpArgs.After = []pulumi.Resource{addons.IngressReady}
+	dp, err := dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s))
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +207,31 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 		"cachePort":                        redis.Port,
 		"cacheSecretArn":                   redis.SecretARN,
 		"cacheSecurityGroupId":             redis.SecurityGroupID,
+		"loadBalancerControllerRoleArn":    addons.ControllerRoleArn,
+		"hpaQueueMetric":                   addons.QueueMetric,
 	}, nil
+}
+
+// AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
+func AddonsArgs(cfg *config.Config, account awsbase.Account) clusteraddons.Args {
+	a := cfg.Addons
+	args := clusteraddons.Args{ClusterName: cfg.Cluster.Name, VpcID: cfg.Cluster.VPCID, Account: account, Tags: Tags(cfg)}
+	if a.MetricsServer.Enabled {
+		args.MetricsServer = &clusteraddons.MetricsServer{ChartVersion: a.MetricsServer.ChartVersion, Replicas: a.MetricsServer.Replicas}
+	}
+	if l := a.LoadBalancerController; l.Enabled {
+		args.LoadBalancerController = &clusteraddons.LoadBalancerController{
+			ChartVersion: l.ChartVersion, Replicas: l.Replicas, Identity: l.Identity, OIDCIssuerURL: l.OIDCIssuerURL,
+		}
+	}
+	if p := a.PrometheusAdapter; p.Enabled {
+		args.PrometheusAdapter = &clusteraddons.PrometheusAdapter{
+			ChartVersion: p.ChartVersion, Replicas: p.Replicas,
+			PrometheusURL: monitoring.PrometheusURL(cfg.Monitoring.Namespace), PrometheusPort: monitoring.PrometheusPort,
+			QueueSeries: monitoring.SeriesPendingRuns,
+		}
+	}
+	return args
 }
 
 // KubernetesProvider is the one explicit provider every Kubernetes resource uses: the kubeconfig
@@ -218,6 +255,10 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 	}
 	rule := func(r config.ScalingRule) dataplane.ScalingRule {
 		return dataplane.ScalingRule{Pods: r.Pods, PeriodSeconds: r.PeriodSeconds, StabilizationWindowSeconds: r.StabilizationWindowSeconds}
+	}
+	var queueMetric *dataplane.QueueMetric
+	if cfg.QueueMetricActive() {
+		queueMetric = &dataplane.QueueMetric{Name: clusteraddons.QueueMetric, PendingRunsPerPod: h.PendingRunsPerPod}
 	}
 	var queue *dataplane.Queue
 	if d.Queue.Enabled {
@@ -243,13 +284,15 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 			MinReplicas: h.MinReplicas, MaxReplicas: h.MaxReplicas,
 			CPUUtilization: h.CPUUtilization, MemoryUtilization: h.MemoryUtilization,
 			ScaleUp: rule(h.ScaleUp), ScaleDown: rule(h.ScaleDown),
+			QueueMetric: queueMetric,
 		},
 		EmergencyReplicas:     d.EmergencyReplicas,
 		PDBMaxUnavailable:     d.PDBMaxUnavailable,
 		Queue:                 queue,
 		ServiceAccountRoleARN: d.ServiceAccountRoleARN,
 		Ingress: dataplane.Ingress{
-			Host: cfg.Ingress.Host, CertificateARN: cfg.Ingress.CertificateARN, Scheme: cfg.Ingress.Scheme,
+			ClassName: clusteraddons.IngressClass,
+			Host:      cfg.Ingress.Host, CertificateARN: cfg.Ingress.CertificateARN, Scheme: cfg.Ingress.Scheme,
 			SSLPolicy: cfg.Ingress.SSLPolicy, IdleTimeoutSeconds: cfg.Ingress.IdleTimeoutSeconds,
 			MaintenanceMode: d.MaintenanceMode, AccessLogBucket: front.AccessLogBucket, AccessLogPrefix: cfg.Environment,
 			WebACLArn: front.WebACLArn, DeletionProtection: cfg.Production(), Tags: Tags(cfg),

@@ -92,6 +92,16 @@ type Autoscaling struct {
 	MinReplicas, MaxReplicas          int
 	CPUUtilization, MemoryUtilization int
 	ScaleUp, ScaleDown                ScalingRule
+	// QueueMetric adds an External metric on pending runs; nil: CPU and memory only.
+	QueueMetric *QueueMetric
+}
+
+// QueueMetric is an External metric of pending runs (served by prometheus-adapter) with a
+// target per pod: the HPA wants ceil(pending / PendingRunsPerPod) replicas and takes the
+// largest recommendation of all its metrics, so CPU and memory scaling are kept.
+type QueueMetric struct {
+	Name              string
+	PendingRunsPerPod int
 }
 
 // Queue configures the optional queue-worker tier.
@@ -102,6 +112,8 @@ type Queue struct {
 
 // Ingress configures the ALB.
 type Ingress struct {
+	// ClassName is the IngressClass of the AWS Load Balancer Controller.
+	ClassName                               string
 	Host, CertificateARN, Scheme, SSLPolicy string
 	IdleTimeoutSeconds                      int
 	MaintenanceMode                         bool
@@ -158,6 +170,10 @@ type Args struct {
 
 	// ServiceMonitorLabels make the monitoring stack's selector pick the ServiceMonitor up.
 	ServiceMonitorLabels map[string]string
+
+	// After are cluster add-ons every object here waits for: the load balancer controller's
+	// webhooks admit the pods and the Ingress, so they must run first.
+	After []pulumi.Resource
 }
 
 // Validate reports every Args problem.
@@ -192,8 +208,11 @@ func (a *Args) Validate() error {
 	if (a.Connections.LangSmithAPIKey == nil) == (a.Connections.LicenseKey == nil) {
 		bad("Connections", "LangSmithAPIKey/LicenseKey", "set exactly one")
 	}
-	if a.Ingress.Host == "" || a.Ingress.CertificateARN == "" || a.Ingress.AccessLogBucket == nil || a.Ingress.WebACLArn == nil {
-		bad("Ingress", a.Ingress.Host, "Host, CertificateARN, AccessLogBucket and WebACLArn are required")
+	if q := a.Autoscaling.QueueMetric; q != nil && (q.Name == "" || q.PendingRunsPerPod < 1) {
+		bad("Autoscaling.QueueMetric", fmt.Sprintf("%q/%d", q.Name, q.PendingRunsPerPod), "needs a metric name and PendingRunsPerPod >= 1")
+	}
+	if a.Ingress.ClassName == "" || a.Ingress.Host == "" || a.Ingress.CertificateARN == "" || a.Ingress.AccessLogBucket == nil || a.Ingress.WebACLArn == nil {
+		bad("Ingress", a.Ingress.Host, "ClassName, Host, CertificateARN, AccessLogBucket and WebACLArn are required")
 	}
 	if len(a.Network.LoadBalancerCIDRs) == 0 || len(a.Network.DataStoreCIDRs) == 0 || a.Network.MonitoringNamespace == "" {
 		bad("Network", "", "LoadBalancerCIDRs, DataStoreCIDRs and MonitoringNamespace are required")
@@ -241,7 +260,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Name:   pulumi.String(args.Namespace),
 			Labels: pulumi.ToStringMap(namespaceLabels(args)),
 		},
-	}, child)
+	}, child, pulumi.DependsOn(args.After))
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +303,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	sort.Strings(secretKeys)
 
-	api, err := workload(ctx, name, args, Name, ComponentAPI, args.Resources, args.Autoscaling, secretKeys, sa, secret, meta, inNS)
+	apiScaling := args.Autoscaling
+	if args.Queue != nil {
+		// Pending runs scale the tier that exists to drain them; scaling both on one queue
+		// would add twice the pods.
+		apiScaling.QueueMetric = nil
+	}
+	api, err := workload(ctx, name, args, Name, ComponentAPI, args.Resources, apiScaling, secretKeys, sa, secret, meta, inNS)
 	if err != nil {
 		return nil, err
 	}
@@ -348,6 +373,9 @@ func namespaceLabels(args Args) map[string]string {
 		labels["pod-security.kubernetes.io/"+mode] = PodSecurityLevel
 		labels["pod-security.kubernetes.io/"+mode+"-version"] = PodSecurityVersion
 	}
+	// The load balancer controller adds a readiness gate to pods here: a new pod counts as ready
+	// only once the ALB sees it healthy, so a rollout never drains the old pods first.
+	labels[ReadinessGateLabel] = "enabled"
 	return labels
 }
 
@@ -491,6 +519,19 @@ func workload(ctx *pulumi.Context, name string, args Args, objName, component st
 			},
 		}
 	}
+	metrics := autoscalingv2.MetricSpecArray{
+		utilization("cpu", scaling.CPUUtilization),
+		utilization("memory", scaling.MemoryUtilization),
+	}
+	if q := scaling.QueueMetric; q != nil {
+		metrics = append(metrics, autoscalingv2.MetricSpecArgs{
+			Type: pulumi.String("External"),
+			External: &autoscalingv2.ExternalMetricSourceArgs{
+				Metric: autoscalingv2.MetricIdentifierArgs{Name: pulumi.String(q.Name)},
+				Target: autoscalingv2.MetricTargetArgs{Type: pulumi.String("AverageValue"), AverageValue: pulumi.String(fmt.Sprint(q.PendingRunsPerPod))},
+			},
+		})
+	}
 	if _, err := autoscalingv2.NewHorizontalPodAutoscaler(ctx, name+"-hpa", &autoscalingv2.HorizontalPodAutoscalerArgs{
 		Metadata: meta(objName, component),
 		Spec: &autoscalingv2.HorizontalPodAutoscalerSpecArgs{
@@ -499,10 +540,7 @@ func workload(ctx *pulumi.Context, name string, args Args, objName, component st
 			},
 			MinReplicas: pulumi.Int(minReplicas),
 			MaxReplicas: pulumi.Int(maxReplicas),
-			Metrics: autoscalingv2.MetricSpecArray{
-				utilization("cpu", scaling.CPUUtilization),
-				utilization("memory", scaling.MemoryUtilization),
-			},
+			Metrics:     metrics,
 			Behavior: &autoscalingv2.HorizontalPodAutoscalerBehaviorArgs{
 				ScaleUp:   rule(scaling.ScaleUp),
 				ScaleDown: rule(scaling.ScaleDown),
@@ -541,6 +579,9 @@ func MaintenanceResponse() string {
 	})
 	return string(b)
 }
+
+// ReadinessGateLabel opts a namespace into the AWS Load Balancer Controller's pod readiness gates.
+const ReadinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject"
 
 // IngressAnnotation is the AWS Load Balancer Controller annotation prefix.
 const IngressAnnotation = "alb.ingress.kubernetes.io/"
@@ -597,7 +638,7 @@ func ingress(ctx *pulumi.Context, name string, args Args, meta func(string, stri
 	return networkingv1.NewIngress(ctx, name+"-ingress", &networkingv1.IngressArgs{
 		Metadata: m,
 		Spec: &networkingv1.IngressSpecArgs{
-			IngressClassName: pulumi.String("alb"),
+			IngressClassName: pulumi.String(in.ClassName),
 			Tls:              networkingv1.IngressTLSArray{networkingv1.IngressTLSArgs{Hosts: pulumi.ToStringArray([]string{in.Host})}},
 			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
 				Host: pulumi.String(in.Host),

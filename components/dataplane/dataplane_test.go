@@ -43,6 +43,11 @@ func TestProdHPAIsTheSeedsFieldByField(t *testing.T) {
 		"metrics": []any{
 			map[string]any{"type": "Resource", "resource": map[string]any{"name": "cpu", "target": map[string]any{"type": "Utilization", "averageUtilization": 70.0}}},
 			map[string]any{"type": "Resource", "resource": map[string]any{"name": "memory", "target": map[string]any{"type": "Utilization", "averageUtilization": 80.0}}},
+			// Issue 9: pending runs per pod from prometheus-adapter, next to the seed's two.
+			map[string]any{"type": "External", "external": map[string]any{
+				"metric": map[string]any{"name": "langgraph_runs_pending"},
+				"target": map[string]any{"type": "AverageValue", "averageValue": "5"},
+			}},
 		},
 		"behavior": map[string]any{
 			"scaleUp": map[string]any{"stabilizationWindowSeconds": 60.0, "policies": []any{
@@ -53,6 +58,32 @@ func TestProdHPAIsTheSeedsFieldByField(t *testing.T) {
 	}, hpa.In("spec"))
 	assert.Equal(t, "langgraph-dataplane", hpa.In("metadata.name"))
 	assert.Equal(t, "autoscaling/v2", hpa.In("apiVersion"))
+}
+
+// Without the adapter the External metric is absent and the HPA is otherwise the same; the
+// same holds when hpa.queueScaling is off.
+func TestQueueMetricNeedsTheAdapter(t *testing.T) {
+	with := stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa")
+	for _, set := range []map[string]any{{"addons.prometheusAdapter.enabled": false}, {"hpa.queueScaling": false}} {
+		without := stacktest.One(t, stacktest.Run(t, "prod", set), hpaType, "-dataplane-hpa")
+		metrics := with.In("spec.metrics").([]any)
+		assert.Equal(t, metrics[:2], without.In("spec.metrics"), "%v: the seed's two resource metrics, unchanged", set)
+		assert.Equal(t, "External", metrics[2].(map[string]any)["type"])
+		for _, field := range []string{"scaleTargetRef", "minReplicas", "maxReplicas", "behavior"} {
+			assert.Equal(t, with.In("spec."+field), without.In("spec."+field), "%v: spec.%s", set, field)
+		}
+		assert.Equal(t, with.In("metadata"), without.In("metadata"))
+	}
+}
+
+// With a queue tier, pending runs scale the queue workers, not the API as well.
+func TestQueueMetricScalesTheQueueTier(t *testing.T) {
+	res := stacktest.Run(t, "prod", map[string]any{"dataplane.queue.enabled": true})
+	api := stacktest.One(t, res, hpaType, "-dataplane-hpa")
+	queue := stacktest.One(t, res, hpaType, "-dataplane-queue-hpa")
+	assert.Len(t, api.In("spec.metrics"), 2)
+	require.Len(t, queue.In("spec.metrics"), 3)
+	assert.Equal(t, "langgraph_runs_pending", queue.In("spec.metrics").([]any)[2].(map[string]any)["external"].(map[string]any)["metric"].(map[string]any)["name"])
 }
 
 func TestStagingHPAIsValidAndSmaller(t *testing.T) {

@@ -4,7 +4,6 @@
 package monitoring
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -19,6 +18,8 @@ import (
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -26,9 +27,13 @@ const TypeToken = "langgraph:kubernetes:Monitoring"
 
 // Names the stack is wired by: defined once.
 const (
-	Repository        = "https://prometheus-community.github.io/helm-charts"
-	StackChart        = "kube-prometheus-stack"
-	ReleaseName       = "kube-prometheus-stack" // selectors pick objects labelled release=<this>
+	Repository  = "https://prometheus-community.github.io/helm-charts"
+	StackChart  = "kube-prometheus-stack"
+	ReleaseName = "kube-prometheus-stack" // selectors pick objects labelled release=<this>
+	// PrometheusService and PrometheusPort are where Prometheus answers queries in the
+	// namespace (the chart's fullname is pinned to ReleaseName).
+	PrometheusService = ReleaseName + "-prometheus"
+	PrometheusPort    = 9090
 	PostgresChart     = "prometheus-postgres-exporter"
 	PostgresExporter  = "postgres-exporter" // release, fullname and scrape job
 	RedisChart        = "prometheus-redis-exporter"
@@ -53,6 +58,11 @@ func Labels(a Args) map[string]string {
 		"app.kubernetes.io/part-of":    "langgraph-platform",
 		"app.kubernetes.io/managed-by": "pulumi",
 	}
+}
+
+// PrometheusURL is Prometheus's in-cluster URL, without the port, in namespace.
+func PrometheusURL(namespace string) string {
+	return fmt.Sprintf("http://%s.%s.svc", PrometheusService, namespace)
 }
 
 // SelectorLabels are the labels kube-prometheus-stack's rule and ServiceMonitor selectors match.
@@ -204,7 +214,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	deps = append(deps, grafanaSecret, receiverSecret)
 
-	values, err := toMap(StackValues(args))
+	values, err := helmvalues.Map(StackValues(args))
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +247,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 	}
 
-	spec, err := toPlain(RuleSpec(args.Scope, args.Thresholds))
+	spec, err := helmvalues.Plain(RuleSpec(args.Scope, args.Thresholds))
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +295,7 @@ func (e exporterRelease) deploy(ctx *pulumi.Context, name, namespace string, met
 	if err != nil {
 		return err
 	}
-	values, err := toMap(e.values)
+	values, err := helmvalues.Map(e.values)
 	if err != nil {
 		return err
 	}
@@ -325,27 +335,4 @@ func RuleSpec(s Scope, t Thresholds) monitoringv1.PrometheusRuleSpec {
 		spec.Groups = append(spec.Groups, group)
 	}
 	return spec
-}
-
-// toPlain turns a typed value into the JSON-shaped data a Kubernetes object carries.
-func toPlain(v any) (any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out any
-	return out, json.Unmarshal(b, &out)
-}
-
-// toMap turns typed Helm values into the map a Release takes.
-func toMap(v any) (pulumi.Map, error) {
-	plain, err := toPlain(v)
-	if err != nil {
-		return nil, err
-	}
-	m, ok := plain.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("helm values must be an object, got %T", plain)
-	}
-	return pulumi.ToMap(m), nil
 }

@@ -179,7 +179,8 @@ type grafanaValues struct {
 
 // StackValues are kube-prometheus-stack's values.
 type stackValues struct {
-	Prometheus struct {
+	FullnameOverride string `json:"fullnameOverride"`
+	Prometheus       struct {
 		PrometheusSpec prometheusSpec `json:"prometheusSpec"`
 	} `json:"prometheus"`
 	Alertmanager struct {
@@ -192,6 +193,7 @@ type stackValues struct {
 // StackValues renders kube-prometheus-stack's values from Args.
 func StackValues(a Args) any {
 	var v stackValues
+	v.FullnameOverride = ReleaseName
 	p := &v.Prometheus.PrometheusSpec
 	p.Replicas = a.PrometheusReplicas
 	p.Retention = a.PrometheusRetention

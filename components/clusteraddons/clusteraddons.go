@@ -1,0 +1,298 @@
+// Package clusteraddons installs what the dataplane needs from its cluster and EKS does not
+// provide by default: metrics-server (the resource metrics API the CPU and memory HPA reads), the
+// AWS Load Balancer Controller (which turns the Ingress into an ALB) with its IAM role, and
+// prometheus-adapter (the external metrics API serving LangGraph's queue depth to the HPA).
+//
+// Each add-on is switchable for clusters that already run it. A switched-off add-on is replaced
+// by a preflight: the program reads the API object the add-on would provide through the
+// Kubernetes provider, so `pulumi preview` fails early, naming it, on a cluster that lacks it.
+package clusteraddons
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	apiregistrationv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiregistration/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/langgraph-platform/infra/components/awsbase"
+	"github.com/langgraph-platform/infra/internal/helmvalues"
+)
+
+// TypeToken is the component's Pulumi type.
+const TypeToken = "langgraph:kubernetes:ClusterAddons"
+
+// Names the add-ons are installed and found by: defined once.
+const (
+	Namespace = "kube-system"
+
+	MetricsServerRepository = "https://kubernetes-sigs.github.io/metrics-server/"
+	MetricsServerChart      = "metrics-server"
+	MetricsServerRelease    = "metrics-server"
+	// MetricsAPIService is what metrics-server registers and the HPA's Resource metrics read.
+	MetricsAPIService = "v1beta1.metrics.k8s.io"
+
+	LoadBalancerControllerRepository     = "https://aws.github.io/eks-charts"
+	LoadBalancerControllerChart          = "aws-load-balancer-controller"
+	LoadBalancerControllerRelease        = "aws-load-balancer-controller"
+	LoadBalancerControllerServiceAccount = "aws-load-balancer-controller"
+	// IngressClass is the class the controller serves and the dataplane's Ingress names.
+	IngressClass   = "alb"
+	IRSAAnnotation = "eks.amazonaws.com/role-arn"
+
+	PrometheusAdapterRepository = "https://prometheus-community.github.io/helm-charts"
+	PrometheusAdapterChart      = "prometheus-adapter"
+	PrometheusAdapterRelease    = "prometheus-adapter"
+	// ExternalMetricsAPIService is what prometheus-adapter registers for External metrics.
+	ExternalMetricsAPIService = "v1beta1.external.metrics.k8s.io"
+	// QueueMetric is the External metric the dataplane HPA reads: LangGraph's pending runs.
+	QueueMetric = "langgraph_runs_pending"
+)
+
+// Identity methods for the controller's IAM role.
+const (
+	IdentityPodIdentity = "podIdentity"
+	IdentityIRSA        = "irsa"
+)
+
+// MetricsServer configures metrics-server.
+type MetricsServer struct {
+	ChartVersion string
+	Replicas     int
+}
+
+// LoadBalancerController configures the AWS Load Balancer Controller and its IAM role.
+type LoadBalancerController struct {
+	ChartVersion string
+	Replicas     int
+	Identity     string // IdentityPodIdentity or IdentityIRSA
+	// OIDCIssuerURL is the cluster's OIDC issuer (IRSA only).
+	OIDCIssuerURL string
+}
+
+// PrometheusAdapter configures prometheus-adapter.
+type PrometheusAdapter struct {
+	ChartVersion string
+	Replicas     int
+	// PrometheusURL (http://service.namespace.svc) and PrometheusPort locate the Prometheus to query.
+	PrometheusURL  string
+	PrometheusPort int
+	// QueueSeries is the recorded series of pending runs (a monitoring recording rule).
+	QueueSeries string
+}
+
+// Args configure the add-ons. A nil add-on is switched off: the cluster must already provide it.
+type Args struct {
+	ClusterName string
+	VpcID       string
+	Account     awsbase.Account
+	Tags        map[string]string
+
+	MetricsServer          *MetricsServer
+	LoadBalancerController *LoadBalancerController
+	PrometheusAdapter      *PrometheusAdapter
+}
+
+var exactVersion = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+
+// Validate reports every Args problem.
+func (a *Args) Validate() error {
+	var errs []error
+	bad := func(field string, v any, allowed string) {
+		errs = append(errs, fmt.Errorf("clusteraddons.Args.%s=%q: %s", field, fmt.Sprint(v), allowed))
+	}
+	version := func(field, v string) {
+		if !exactVersion.MatchString(v) {
+			bad(field, v, "must be an exact chart version such as 1.2.3")
+		}
+	}
+	replicas := func(field string, n int) {
+		if n < 1 {
+			bad(field, n, "must be >= 1")
+		}
+	}
+	if m := a.MetricsServer; m != nil {
+		version("MetricsServer.ChartVersion", m.ChartVersion)
+		replicas("MetricsServer.Replicas", m.Replicas)
+	}
+	if l := a.LoadBalancerController; l != nil {
+		version("LoadBalancerController.ChartVersion", l.ChartVersion)
+		replicas("LoadBalancerController.Replicas", l.Replicas)
+		if a.ClusterName == "" || a.VpcID == "" || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
+			bad("ClusterName/VpcID/Account", a.ClusterName+"/"+a.VpcID+"/"+a.Account.ID, "the controller needs the cluster name, VPC, account, region and partition")
+		}
+		switch l.Identity {
+		case IdentityPodIdentity:
+		case IdentityIRSA:
+			if l.OIDCIssuerURL == "" {
+				bad("LoadBalancerController.OIDCIssuerURL", "", "is required with IRSA")
+			}
+		default:
+			bad("LoadBalancerController.Identity", l.Identity, "must be "+IdentityPodIdentity+" or "+IdentityIRSA)
+		}
+	}
+	if p := a.PrometheusAdapter; p != nil {
+		version("PrometheusAdapter.ChartVersion", p.ChartVersion)
+		replicas("PrometheusAdapter.Replicas", p.Replicas)
+		if p.PrometheusURL == "" || p.PrometheusPort < 1 || p.QueueSeries == "" {
+			bad("PrometheusAdapter.PrometheusURL/PrometheusPort/QueueSeries", p.PrometheusURL, "the adapter needs Prometheus's URL and port and the recorded queue series")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ClusterAddons is the deployed set.
+type ClusterAddons struct {
+	pulumi.ResourceState
+
+	// ControllerRoleArn is the Load Balancer Controller's IAM role ("" when it is not installed).
+	ControllerRoleArn pulumi.StringOutput `pulumi:"controllerRoleArn"`
+	// QueueMetric is the External metric name the HPA can read ("" without the adapter).
+	QueueMetric pulumi.StringOutput `pulumi:"queueMetric"`
+
+	// IngressReady is what an Ingress must wait for: the controller's release (its webhooks
+	// reject Ingresses until it runs) or, when switched off, the IngressClass preflight.
+	IngressReady pulumi.Resource
+}
+
+// New installs the add-ons. Pass the explicit Kubernetes provider with pulumi.Providers.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*ClusterAddons, error) {
+	if err := args.Validate(); err != nil {
+		return nil, err
+	}
+	c := &ClusterAddons{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(c)
+
+	if m := args.MetricsServer; m != nil {
+		values, err := helmvalues.Map(MetricsServerValues(m.Replicas))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := release(ctx, name+"-metrics-server", MetricsServerRelease, MetricsServerChart, MetricsServerRepository,
+			m.ChartVersion, values, child); err != nil {
+			return nil, err
+		}
+	} else if _, err := apiregistrationv1.GetAPIService(ctx, name+"-preflight-metrics-api", pulumi.ID(MetricsAPIService), nil, child); err != nil {
+		return nil, fmt.Errorf("addons.metricsServer is off, so the cluster must serve APIService %s (metrics-server or an equivalent): %w", MetricsAPIService, err)
+	}
+
+	c.ControllerRoleArn = pulumi.String("").ToStringOutput()
+	if l := args.LoadBalancerController; l != nil {
+		controller, role, err := loadBalancerController(ctx, name, args, *l, child)
+		if err != nil {
+			return nil, err
+		}
+		c.IngressReady, c.ControllerRoleArn = controller, role
+	} else {
+		class, err := networkingv1.GetIngressClass(ctx, name+"-preflight-ingress-class", pulumi.ID(IngressClass), nil, child)
+		if err != nil {
+			return nil, fmt.Errorf("addons.loadBalancerController is off, so the cluster must have IngressClass %q (the AWS Load Balancer Controller): %w", IngressClass, err)
+		}
+		c.IngressReady = class
+	}
+
+	c.QueueMetric = pulumi.String("").ToStringOutput()
+	if p := args.PrometheusAdapter; p != nil {
+		values, err := helmvalues.Map(PrometheusAdapterValues(*p))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := release(ctx, name+"-prometheus-adapter", PrometheusAdapterRelease, PrometheusAdapterChart, PrometheusAdapterRepository,
+			p.ChartVersion, values, child); err != nil {
+			return nil, err
+		}
+		c.QueueMetric = pulumi.String(QueueMetric).ToStringOutput()
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"controllerRoleArn": c.ControllerRoleArn, "queueMetric": c.QueueMetric})
+}
+
+// loadBalancerController creates the controller's IAM policy and role, binds the role to its
+// ServiceAccount (a Pod Identity association, or the IRSA trust plus annotation), and installs
+// the chart after the binding so the first pods already get credentials.
+func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadBalancerController, child pulumi.ResourceOption) (pulumi.Resource, pulumi.StringOutput, error) {
+	acct := args.Account
+	var trust PolicyDocument
+	if l.Identity == IdentityIRSA {
+		trust = IRSATrust(acct.Partition, acct.ID, l.OIDCIssuerURL, Namespace, LoadBalancerControllerServiceAccount)
+	} else {
+		trust = PodIdentityTrust(acct.Partition, acct.ID, acct.Region, args.ClusterName)
+	}
+	trustJSON, err := trust.JSON()
+	if err != nil {
+		return nil, pulumi.StringOutput{}, err
+	}
+	policyJSON, err := LoadBalancerControllerPolicy(acct.Partition).JSON()
+	if err != nil {
+		return nil, pulumi.StringOutput{}, err
+	}
+	tags := pulumi.ToStringMap(args.Tags)
+	policy, err := iam.NewPolicy(ctx, name+"-lbc", &iam.PolicyArgs{
+		Description: pulumi.Sprintf("AWS Load Balancer Controller of EKS cluster %s", args.ClusterName),
+		Policy:      pulumi.String(policyJSON),
+		Tags:        tags,
+	}, child)
+	if err != nil {
+		return nil, pulumi.StringOutput{}, err
+	}
+	role, err := iam.NewRole(ctx, name+"-lbc", &iam.RoleArgs{
+		Description:      pulumi.Sprintf("AWS Load Balancer Controller of EKS cluster %s (%s)", args.ClusterName, l.Identity),
+		AssumeRolePolicy: pulumi.String(trustJSON),
+		Tags:             tags,
+	}, child)
+	if err != nil {
+		return nil, pulumi.StringOutput{}, err
+	}
+	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-lbc", &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: policy.Arn,
+	}, child)
+	if err != nil {
+		return nil, pulumi.StringOutput{}, err
+	}
+	binding := []pulumi.Resource{attachment}
+	if l.Identity == IdentityPodIdentity {
+		association, err := eks.NewPodIdentityAssociation(ctx, name+"-lbc", &eks.PodIdentityAssociationArgs{
+			ClusterName:    pulumi.String(args.ClusterName),
+			Namespace:      pulumi.String(Namespace),
+			ServiceAccount: pulumi.String(LoadBalancerControllerServiceAccount),
+			RoleArn:        role.Arn,
+			Tags:           tags,
+		}, child)
+		if err != nil {
+			return nil, pulumi.StringOutput{}, err
+		}
+		binding = append(binding, association)
+	}
+	values, err := helmvalues.Map(LoadBalancerControllerValues(l, args.ClusterName, acct.Region, args.VpcID))
+	if err != nil {
+		return nil, pulumi.StringOutput{}, err
+	}
+	if l.Identity == IdentityIRSA {
+		// IRSA: the ServiceAccount names the role, whose ARN is known only once it exists.
+		values["serviceAccount"] = pulumi.Map{
+			"create": pulumi.Bool(true), "name": pulumi.String(LoadBalancerControllerServiceAccount),
+			"annotations": pulumi.StringMap{IRSAAnnotation: role.Arn},
+		}
+	}
+	controller, err := release(ctx, name+"-load-balancer-controller", LoadBalancerControllerRelease, LoadBalancerControllerChart,
+		LoadBalancerControllerRepository, l.ChartVersion, values, child, pulumi.DependsOn(binding))
+	return controller, role.Arn, err
+}
+
+// release installs a pinned chart into kube-system.
+func release(ctx *pulumi.Context, name, releaseName, chart, repo, version string, values pulumi.Map, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
+	return helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
+		Name: pulumi.String(releaseName), Chart: pulumi.String(chart), Version: pulumi.String(version),
+		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(repo)},
+		Namespace:      pulumi.String(Namespace), Values: values, Timeout: pulumi.Int(600), MaxHistory: pulumi.Int(10),
+	}, opts...)
+}
+
+func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
