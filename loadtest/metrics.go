@@ -1,0 +1,106 @@
+package loadtest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/promql"
+)
+
+// QueueWaitMetric is LangGraph's histogram of a run's first-attempt queue wait, in milliseconds
+// (Agent Server v0.11 and later), after the metric prefix.
+const QueueWaitMetric = "run_queue_wait_time_1st_attempt"
+
+// QueueWait is the queue wait of the runs queued during the test, from the server's histogram.
+type QueueWait struct {
+	Count int64   `json:"count"`
+	Avg   float64 `json:"avg"` // seconds
+	P95   float64 `json:"p95"` // seconds, interpolated within buckets as histogram_quantile does
+}
+
+// queueBuckets is one scrape of the histogram, summed over its series: cumulative counts by
+// upper bound (milliseconds), the sum and the count.
+type queueBuckets struct {
+	counts     map[float64]float64
+	sum, count float64
+}
+
+func (b queueBuckets) minus(base queueBuckets) queueBuckets {
+	out := queueBuckets{counts: map[float64]float64{}, sum: b.sum - base.sum, count: b.count - base.count}
+	for le, c := range b.counts {
+		out.counts[le] = c - base.counts[le]
+	}
+	return out
+}
+
+// scrapeQueueWait reads the queue-wait histogram from a Prometheus text endpoint.
+func scrapeQueueWait(ctx context.Context, c *http.Client, u *url.URL, prefix string) (queueBuckets, error) {
+	name := prefix + QueueWaitMetric
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return queueBuckets{}, fmt.Errorf("-metrics-url=%s: %v", u.Redacted(), err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return queueBuckets{}, fmt.Errorf("-metrics-url: cannot reach %s: %v", u.Redacted(), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return queueBuckets{}, fmt.Errorf("-metrics-url: GET %s answered %d", u.Redacted(), resp.StatusCode)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return queueBuckets{}, fmt.Errorf("-metrics-url: %s is not Prometheus text format: %v", u.Redacted(), err)
+	}
+	family, ok := families[name]
+	if !ok || family.GetType().String() != "HISTOGRAM" {
+		return queueBuckets{}, fmt.Errorf("-metrics-url: %s has no histogram %s (LangGraph Agent Server v0.11 or later serves it; check -metric-prefix and LSD_PROM_METRICS_ENABLED)", u.Redacted(), name)
+	}
+	out := queueBuckets{counts: map[float64]float64{}}
+	for _, m := range family.GetMetric() {
+		h := m.GetHistogram()
+		out.sum += h.GetSampleSum()
+		out.count += float64(h.GetSampleCount())
+		for _, b := range h.GetBucket() {
+			out.counts[b.GetUpperBound()] += float64(b.GetCumulativeCount())
+		}
+	}
+	return out, nil
+}
+
+// queueWaitOf merges the per-endpoint deltas and computes the p95 with Prometheus's own bucket
+// quantile (the function behind histogram_quantile) and the mean from sum and count.
+func queueWaitOf(deltas []queueBuckets) *QueueWait {
+	total := queueBuckets{counts: map[float64]float64{}}
+	for _, d := range deltas {
+		total.sum += d.sum
+		total.count += d.count
+		for le, c := range d.counts {
+			total.counts[le] += c
+		}
+	}
+	q := &QueueWait{Count: int64(total.count)}
+	if total.count <= 0 {
+		return q
+	}
+	if _, ok := total.counts[math.Inf(1)]; !ok { // the quantile needs the +Inf bucket
+		total.counts[math.Inf(1)] = total.count
+	}
+	var buckets promql.Buckets
+	for _, le := range slices.Sorted(maps.Keys(total.counts)) {
+		buckets = append(buckets, promql.Bucket{UpperBound: le, Count: total.counts[le]})
+	}
+	p95, _, _, _, _, _ := promql.BucketQuantile(0.95, buckets)
+	q.P95 = p95 / 1000
+	q.Avg = total.sum / total.count / 1000
+	return q
+}
