@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/loadtest"
+	"github.com/langgraph-platform/infra/loadtest/fakeapi"
+)
+
+type outcome struct {
+	code           int
+	stdout, stderr string
+	report         loadtest.Report
+	series         [][]string
+}
+
+// loadtestRun runs the command for a few seconds with small numbers against url.
+func loadtestRun(t *testing.T, ctx context.Context, url string, extra ...string) outcome {
+	t.Helper()
+	dir := t.TempDir()
+	report, series := filepath.Join(dir, "report.json"), filepath.Join(dir, "series.csv")
+	args := append([]string{"-stack", "staging", "-url", url, "-users", "20", "-ramp", "200ms", "-duration", "1s",
+		"-think", "10ms", "-interval", "250ms", "-report", report, "-csv", series, "-progress", "off"}, extra...)
+	var out, errOut bytes.Buffer
+	o := outcome{code: run(ctx, args, &out, &errOut, false), stdout: out.String(), stderr: errOut.String()}
+	if b, err := os.ReadFile(report); err == nil {
+		require.NoError(t, json.Unmarshal(b, &o.report))
+	}
+	if f, err := os.Open(series); err == nil {
+		defer f.Close()
+		o.series, err = csv.NewReader(f).ReadAll()
+		require.NoError(t, err)
+	}
+	return o
+}
+
+func server(t *testing.T, s *fakeapi.Server) string {
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// A healthy server passes every KPI of the stack; the targets come from its config.
+func TestHealthyServerPasses(t *testing.T) {
+	fake := fakeapi.New(1)
+	fake.Latency = fakeapi.Uniform(5*time.Millisecond, 15*time.Millisecond)
+	fake.QueueWait = fakeapi.Uniform(0, 100*time.Millisecond)
+	url := server(t, fake)
+	o := loadtestRun(t, context.Background(), url, "-metrics-url", url+"/metrics")
+	require.Equal(t, exitPass, o.code, "%s\n%s", o.stdout, o.stderr)
+	assert.Contains(t, o.stdout, "| success rate | > 95.00 % | 100.00 % | pass |", "staging's kpi.successRatePercent")
+	assert.Contains(t, o.stdout, "| p95 response time | < 300.000 s |")
+	assert.Contains(t, o.stdout, "| p95 queue wait | < 60.000 s |")
+	assert.True(t, o.report.Pass)
+	assert.Equal(t, "staging", o.report.Stack)
+	require.Len(t, o.report.KPIs, 5)
+	for _, k := range o.report.KPIs {
+		assert.True(t, k.Measured, k.Name)
+	}
+	assert.Equal(t, 20, o.report.Result.Users)
+	require.Greater(t, len(o.series), 2, "a header and a row per interval")
+	assert.Equal(t, loadtest.CSVHeader, o.series[0])
+}
+
+// A server that breaks a KPI makes the command exit non-zero naming it.
+func TestBrokenKPIExitsOneNamingIt(t *testing.T) {
+	fake := fakeapi.New(2)
+	fake.ErrorRate = 0.3
+	o := loadtestRun(t, context.Background(), server(t, fake))
+	assert.Equal(t, exitKPIFailed, o.code, "%s\n%s", o.stdout, o.stderr)
+	assert.Contains(t, o.stderr, "KPI failed: success rate, error rate")
+	assert.Contains(t, o.stdout, "first 500: POST ")
+	assert.False(t, o.report.Pass)
+
+	// Latency KPIs come from the stack file too: a copy with a 20 ms p95 target.
+	slow := fakeapi.New(3)
+	slow.Latency = fakeapi.Uniform(40*time.Millisecond, 60*time.Millisecond)
+	dir := stacktest.ProjectCopy(t, "staging", "concurrentUsers: 500", "concurrentUsers: 500\n    p95ResponseSeconds: 0.02\n    avgResponseSeconds: 0.01")
+	o = loadtestRun(t, context.Background(), server(t, slow), "-dir", dir)
+	assert.Equal(t, exitKPIFailed, o.code, "%s\n%s", o.stdout, o.stderr)
+	assert.Contains(t, o.stderr, "KPI failed: average response time, p95 response time")
+}
+
+func TestUsageAndServerErrorsExitTwo(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	refused := "http://" + l.Addr().String()
+	require.NoError(t, l.Close())
+	html := fakeapi.New(4)
+	html.NotJSON = true
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"no stack":        {[]string{"-url", "http://x"}, "-stack is required"},
+		"no url":          {[]string{"-stack", "prod"}, "-url is required"},
+		"unknown stack":   {[]string{"-stack", "qa", "-url", "http://x"}, "Pulumi.qa.yaml"},
+		"wrong url":       {[]string{"-stack", "prod", "-url", "agents.example.com"}, "-url=agents.example.com: must be an http:// or https:// URL with a host"},
+		"zero users":      {[]string{"-stack", "prod", "-url", "http://x", "-users", "0"}, "-users=0: must be between 1 and 100000"},
+		"bad body":        {[]string{"-stack", "prod", "-url", "http://x", "-body", "/does/not/exist.json"}, "-body: open /does/not/exist.json"},
+		"refused":         {[]string{"-stack", "prod", "-url", refused, "-users", "1"}, "cannot reach " + refused},
+		"not json":        {[]string{"-stack", "prod", "-url", server(t, html), "-users", "1"}, "the answer is not JSON"},
+		"bad progress":    {[]string{"-stack", "prod", "-url", "http://x", "-progress", "sometimes"}, `-progress="sometimes": must be auto, on or off`},
+		"stray arguments": {[]string{"-stack", "prod", "-url", "http://x", "5000"}, "unexpected arguments"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), tc.args, &out, &errOut, false)
+		assert.Equal(t, exitUsage, code, name)
+		assert.Contains(t, errOut.String(), tc.want, name)
+	}
+}
+
+// Ctrl-C stops the run, still prints and writes the report, and exits 3.
+func TestInterruptExitsThreeWithAReport(t *testing.T) {
+	fake := fakeapi.New(5)
+	fake.Latency = fakeapi.Uniform(5*time.Millisecond, 10*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(600*time.Millisecond, cancel)
+	o := loadtestRun(t, ctx, server(t, fake), "-duration", "1h")
+	assert.Equal(t, exitInterrupted, o.code, "%s\n%s", o.stdout, o.stderr)
+	assert.Contains(t, o.stderr, "interrupted")
+	assert.Contains(t, o.stdout, "| success rate |")
+	assert.True(t, o.report.Result.Interrupted)
+	assert.False(t, o.report.Pass, "an interrupted run never passes")
+	assert.Positive(t, o.report.Result.RunsOK)
+}
+
+// The API key is read from the environment and sent; the report never contains it.
+func TestAPIKeyFromTheEnvironment(t *testing.T) {
+	fake := fakeapi.New(6)
+	fake.APIKey = "lsv2_test_key_0123456789"
+	t.Setenv("LOADTEST_KEY", fake.APIKey)
+	url := server(t, fake)
+	o := loadtestRun(t, context.Background(), url, "-api-key-env", "LOADTEST_KEY")
+	require.Equal(t, exitPass, o.code, "%s\n%s", o.stdout, o.stderr)
+	b, err := json.Marshal(o.report)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b)+o.stdout+o.stderr, fake.APIKey)
+
+	o = loadtestRun(t, context.Background(), url, "-api-key-env", "LOADTEST_MISSING_KEY")
+	assert.Equal(t, exitUsage, o.code)
+	assert.Contains(t, o.stderr, "$LOADTEST_MISSING_KEY is empty")
+	assert.Contains(t, o.stderr, "answered 403")
+}
