@@ -51,7 +51,7 @@ func TestActionlint(t *testing.T) {
 	actionlint := tooltest.Build(t, "actionlint", "github.com/rhysd/actionlint/cmd/actionlint")
 	files, err := filepath.Glob(repoPath(t, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
-	require.Len(t, files, 2)
+	require.Len(t, files, 3)
 	out, err := exec.Command(actionlint, append([]string{"-color=false"}, files...)...).CombinedOutput()
 	assert.NoError(t, err, "actionlint:\n%s", out)
 }
@@ -117,8 +117,37 @@ func TestPreviewCommentsOncePerStack(t *testing.T) {
 	assert.Contains(t, pr.Concurrency.Group, "pull_request.number")
 }
 
+// workflows lists every workflow file's name.
+func workflows(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(repoPath(t, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	require.Contains(t, names, "load-test.yml")
+	return names
+}
+
+// The load test runs only by hand, in the stack's environment (prod behind its approval), with
+// the API key from that environment's secrets, and keeps its report even when a KPI fails.
+func TestLoadTestWorkflow(t *testing.T) {
+	raw, err := os.ReadFile(repoPath(t, ".github", "workflows", "load-test.yml"))
+	require.NoError(t, err)
+	w := string(raw)
+	assert.Contains(t, w, "workflow_dispatch:")
+	assert.NotContains(t, w, "push:")
+	assert.NotContains(t, w, "schedule:")
+	assert.Contains(t, w, "environment: ${{ inputs.stack == 'prod' && 'production' || 'staging' }}")
+	assert.Contains(t, w, "LANGSMITH_API_KEY: ${{ secrets.LANGSMITH_API_KEY }}")
+	assert.Contains(t, w, "go run ./cmd/loadtest")
+	assert.Contains(t, w, "if: always()")
+	assert.NotContains(t, w, "-url ${{", "inputs reach the shell through env, never spliced into the script")
+}
+
 func TestPermissionsAreMinimal(t *testing.T) {
-	for _, name := range []string{"pull-request.yml", "deploy.yml"} {
+	for _, name := range workflows(t) {
 		w := readWorkflow(t, name)
 		assert.Equal(t, map[string]string{"contents": "read"}, w.Permissions, "%s: workflow default", name)
 		for jobName, job := range w.Jobs {
@@ -140,7 +169,7 @@ func TestPermissionsAreMinimal(t *testing.T) {
 func TestEveryActionIsPinned(t *testing.T) {
 	pinned := regexp.MustCompile(`^[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$`)
 	n := 0
-	for _, name := range []string{"pull-request.yml", "deploy.yml"} {
+	for _, name := range workflows(t) {
 		for jobName, job := range readWorkflow(t, name).Jobs {
 			for _, s := range job.Steps {
 				if s.Uses != "" {

@@ -385,9 +385,12 @@ func TestQueueTier(t *testing.T) {
 }
 
 func TestArgsValidate(t *testing.T) {
-	err := (&dataplane.Args{Image: "repo:latest", PDBMaxUnavailable: 0}).Validate()
+	err := (&dataplane.Args{Image: "repo:latest", PDBMaxUnavailable: 0,
+		Autoscaling: dataplane.Autoscaling{QueueMetric: &dataplane.QueueMetric{Name: "langgraph_runs_pending"}}}).Validate()
 	require.Error(t, err)
-	for _, want := range []string{"dataplane.Args.Image=repo:latest", "dataplane.Args.PDBMaxUnavailable=0", "dataplane.Args.Connections", "dataplane.Args.Autoscaling"} {
+	for _, want := range []string{"dataplane.Args.Image=repo:latest", "dataplane.Args.PDBMaxUnavailable=0", "dataplane.Args.Connections", "dataplane.Args.Autoscaling",
+		`dataplane.Args.Autoscaling.QueueMetric="langgraph_runs_pending"/0: needs a metric name and PendingRunsPerPod >= 1`,
+		"ClassName, Host, CertificateARN, AccessLogBucket and WebACLArn are required"} {
 		assert.Contains(t, err.Error(), want)
 	}
 }
