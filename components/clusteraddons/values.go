@@ -53,14 +53,32 @@ type pdb struct {
 	MaxUnavailable int  `json:"maxUnavailable,omitempty"`
 }
 
-// metricsServerValues are metrics-server's chart values.
-type metricsServerValues struct {
+// podValues are the pod settings metrics-server's and prometheus-adapter's charts name alike.
+type podValues struct {
 	Replicas                  int                `json:"replicas"`
 	PriorityClassName         string             `json:"priorityClassName"`
 	SecurityContext           containerSecurity  `json:"securityContext"`
 	Resources                 resources          `json:"resources"`
 	PodDisruptionBudget       pdb                `json:"podDisruptionBudget"`
 	TopologySpreadConstraints []spreadConstraint `json:"topologySpreadConstraints"`
+}
+
+// hardenedPods run restricted as uid, critical to the cluster (they serve the HPA's metrics),
+// spread over zones, with a disruption budget when there is more than one.
+func hardenedPods(release string, replicas, uid int, requests, limits map[string]string) podValues {
+	return podValues{
+		Replicas:                  replicas,
+		PriorityClassName:         "system-cluster-critical",
+		SecurityContext:           restricted(uid),
+		Resources:                 resources{Requests: requests, Limits: limits},
+		PodDisruptionBudget:       pdb{Enabled: replicas > 1, MaxUnavailable: 1},
+		TopologySpreadConstraints: zoneSpread(release),
+	}
+}
+
+// metricsServerValues are metrics-server's chart values.
+type metricsServerValues struct {
+	podValues
 	// The chart's own APIService for metrics.k8s.io.
 	APIService struct {
 		Create bool `json:"create"`
@@ -70,14 +88,8 @@ type metricsServerValues struct {
 // MetricsServerValues are hardened: non-root with a read-only root file system, requests sized
 // for a few hundred nodes, a disruption budget when there is more than one replica.
 func MetricsServerValues(replicas int) any {
-	v := metricsServerValues{
-		Replicas:                  replicas,
-		PriorityClassName:         "system-cluster-critical",
-		SecurityContext:           restricted(1000),
-		Resources:                 resources{Requests: map[string]string{"cpu": "100m", "memory": "200Mi"}, Limits: map[string]string{"memory": "400Mi"}},
-		PodDisruptionBudget:       pdb{Enabled: replicas > 1, MaxUnavailable: 1},
-		TopologySpreadConstraints: zoneSpread(MetricsServerRelease),
-	}
+	v := metricsServerValues{podValues: hardenedPods(MetricsServerRelease, replicas, 1000,
+		map[string]string{"cpu": "100m", "memory": "200Mi"}, map[string]string{"memory": "400Mi"})}
 	v.APIService.Create = true
 	return v
 }
@@ -171,13 +183,8 @@ type adapterValues struct {
 		Port int    `json:"port"`
 		Path string `json:"path"`
 	} `json:"prometheus"`
-	Replicas                  int                `json:"replicas"`
-	PriorityClassName         string             `json:"priorityClassName"`
-	SecurityContext           containerSecurity  `json:"securityContext"`
-	Resources                 resources          `json:"resources"`
-	PodDisruptionBudget       pdb                `json:"podDisruptionBudget"`
-	TopologySpreadConstraints []spreadConstraint `json:"topologySpreadConstraints"`
-	Rules                     struct {
+	podValues
+	Rules struct {
 		// Default off: the chart's default rules publish every pod metric as a custom metric,
 		// which nothing here reads. Resource rules stay off: metrics-server serves metrics.k8s.io
 		// and two servers for one APIService fight.
@@ -190,15 +197,10 @@ type adapterValues struct {
 // PrometheusAdapterValues point the adapter at the monitoring stack's Prometheus and serve only
 // the External queue metric.
 func PrometheusAdapterValues(a PrometheusAdapter) any {
-	var v adapterValues
+	v := adapterValues{podValues: hardenedPods(PrometheusAdapterRelease, a.Replicas, 10001,
+		map[string]string{"cpu": "100m", "memory": "128Mi"}, map[string]string{"memory": "512Mi"})}
 	v.Prometheus.URL = a.PrometheusURL
 	v.Prometheus.Port = a.PrometheusPort
-	v.Replicas = a.Replicas
-	v.PriorityClassName = "system-cluster-critical"
-	v.SecurityContext = restricted(10001)
-	v.Resources = resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "512Mi"}}
-	v.PodDisruptionBudget = pdb{Enabled: a.Replicas > 1, MaxUnavailable: 1}
-	v.TopologySpreadConstraints = zoneSpread(PrometheusAdapterRelease)
 	v.Rules.Custom = []any{}
 	v.Rules.External = []ExternalRule{QueueRule(a.QueueSeries, QueueMetric)}
 	return v
