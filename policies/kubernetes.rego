@@ -182,3 +182,22 @@ deny_k8s_namespacepss contains msg if {
 	level != "restricted"
 	msg := sprintf("%s: pod-security.kubernetes.io/enforce is %q; allowed: restricted", [res, level])
 }
+
+# METADATA
+# title: "Helm charts pinned to an exact version from an HTTPS repository"
+# description: "A release without a version, or with a range, installs whatever the repository serves on the day: a preview no longer says what an update does, and staging and prod drift apart."
+# custom:
+#   message: "Set the chart version to an exact x.y.z and the repository to an https:// URL."
+deny_helm_pinned contains msg if {
+	input.__type == "kubernetes:helm.sh/v3:Release"
+	version := object.get(input, "version", "")
+	not regex.match(`^v?[0-9]+\.[0-9]+\.[0-9]+$`, version)
+	msg := sprintf("%s: chart %q version %q is not exact; allowed: x.y.z", [res, object.get(input, "chart", ""), version])
+}
+
+deny_helm_pinned contains msg if {
+	input.__type == "kubernetes:helm.sh/v3:Release"
+	repo := object.get(input, ["repositoryOpts", "repo"], "")
+	not startswith(repo, "https://")
+	msg := sprintf("%s: chart %q repository %q is not fetched over TLS; allowed: an https:// repository", [res, object.get(input, "chart", ""), repo])
+}

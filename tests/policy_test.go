@@ -122,6 +122,7 @@ func mutations() map[string]mutation {
 			value: map[string]any{"path": "/var/run"}, want: "/var/run"},
 		"deny_k8s_resources":    {typ: deployment, name: "-dataplane-deployment", path: at(container, "resources", "limits", "memory"), delete: true, want: "limits.memory"},
 		"deny_k8s_imagepinned":  {typ: deployment, name: "-dataplane-deployment", path: at(container, "image"), value: "langgraph-agents:latest", want: "langgraph-agents:latest"},
+		"deny_helm_pinned":      {typ: "kubernetes:helm.sh/v3:Release", name: "-addons-metrics-server", path: []any{"version"}, value: "^3.13", want: `version "^3.13" is not exact`},
 		"deny_k8s_probes":       {typ: deployment, name: "-dataplane-deployment", path: at(container, "readinessProbe"), delete: true, want: "readinessProbe"},
 		"deny_k8s_labels":       {typ: deployment, name: "-dataplane-deployment", path: []any{"metadata", "labels", "app.kubernetes.io/version"}, delete: true, want: "app.kubernetes.io/version"},
 		"deny_k8s_namespacepss": {typ: "kubernetes:core/v1:Namespace", name: "-dataplane-namespace", path: []any{"metadata", "labels", "pod-security.kubernetes.io/enforce"}, value: "baseline", want: "baseline"},

@@ -116,3 +116,15 @@ test_capacity if {
 	small := object.union(d, {"spec": {"template": {"spec": {"containers": [{"name": "c", "env": [{"name": "LANGGRAPH_POSTGRES_POOL_MAX_SIZE", "value": "60"}]}]}}}})
 	count(langgraph.stack_deny_capacity_dbconnections) == 0 with input as {"resources": [hpa, small, pg]}
 }
+
+release(version, repo) := {
+	"__type": "kubernetes:helm.sh/v3:Release", "__name": "r", "chart": "metrics-server",
+	"version": version, "repositoryOpts": {"repo": repo},
+}
+
+test_helm_release_pinned if {
+	count(langgraph.deny_helm_pinned) == 0 with input as release("3.13.0", "https://kubernetes-sigs.github.io/metrics-server/")
+	count(langgraph.deny_helm_pinned) == 1 with input as release("^3.13", "https://kubernetes-sigs.github.io/metrics-server/")
+	count(langgraph.deny_helm_pinned) == 1 with input as release("", "https://kubernetes-sigs.github.io/metrics-server/")
+	count(langgraph.deny_helm_pinned) == 1 with input as release("3.13.0", "http://charts.example.com")
+}
