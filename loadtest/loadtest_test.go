@@ -34,19 +34,20 @@ func options(base *url.URL, users int, ramp, duration, think time.Duration) load
 	}
 }
 
-// The tool measures what the server injects. Injected: run latency uniform on [20 ms, 80 ms]
-// (mean 50 ms, p95 77 ms), 10 % of runs answered 500, queue wait uniform on [0, 1 s] (mean
+// The tool measures what the server injects. Injected: run latency uniform on [100 ms, 300 ms]
+// (mean 200 ms, p95 290 ms), 10 % of runs answered 500, queue wait uniform on [0, 1 s] (mean
 // 500 ms, p95 950 ms; uniform within the 500-1000 ms bucket, so bucket interpolation is exact).
 // Tolerances: success rate and run error share within 2.5 points (thousands of runs: the
-// binomial standard deviation is under 1 point); latency within -2 ms/+25 % (the client adds
-// loopback and scheduling time, never removes any); queue wait within 7 % (sampling).
+// binomial standard deviation is about 0.6 point); latency within -2 ms/+15 % (the client adds
+// loopback and scheduling time, never removes any; 15 % leaves room for a busy CI machine);
+// queue wait within 7 % (sampling).
 func TestMeasuresTheInjectedDistribution(t *testing.T) {
 	fake := fakeapi.New(42)
-	fake.Latency = fakeapi.Uniform(20*time.Millisecond, 80*time.Millisecond)
+	fake.Latency = fakeapi.Uniform(100*time.Millisecond, 300*time.Millisecond)
 	fake.ErrorRate = 0.10
 	fake.QueueWait = fakeapi.Uniform(0, time.Second)
 	base := serve(t, fake)
-	o := options(base, 100, 200*time.Millisecond, 3*time.Second, 10*time.Millisecond)
+	o := options(base, 300, 200*time.Millisecond, 3*time.Second, 10*time.Millisecond)
 	o.MetricsURLs = []*url.URL{base.JoinPath("metrics")}
 	require.NoError(t, loadtest.Preflight(context.Background(), &o))
 	res, err := loadtest.Run(context.Background(), o)
@@ -56,14 +57,14 @@ func TestMeasuresTheInjectedDistribution(t *testing.T) {
 	require.Greater(t, runs, int64(2000), "enough runs for the tolerances")
 	assert.InDelta(t, 90.0, res.SuccessRate(), 2.5)
 	assert.Equal(t, res.RunsFailed, res.Requests[loadtest.OpRun]["500"], "every failed run is a 500")
-	assert.Equal(t, int64(100), res.Requests[loadtest.OpThread]["200"], "a thread per user")
+	assert.Equal(t, int64(300), res.Requests[loadtest.OpThread]["200"], "a thread per user")
 	// The error rate counts thread creations too: 10 % of runs over all requests.
-	assert.InDelta(t, 100*0.10*float64(runs)/float64(runs+100), res.ErrorRate(), 2.5)
+	assert.InDelta(t, 100*0.10*float64(runs)/float64(runs+300), res.ErrorRate(), 2.5)
 
-	assert.GreaterOrEqual(t, res.RunLatency.Avg, 0.048)
-	assert.LessOrEqual(t, res.RunLatency.Avg, 0.050*1.25)
-	assert.GreaterOrEqual(t, res.RunLatency.P95, 0.075)
-	assert.LessOrEqual(t, res.RunLatency.P95, 0.077*1.25)
+	assert.GreaterOrEqual(t, res.RunLatency.Avg, 0.198)
+	assert.LessOrEqual(t, res.RunLatency.Avg, 0.200*1.15)
+	assert.GreaterOrEqual(t, res.RunLatency.P95, 0.288)
+	assert.LessOrEqual(t, res.RunLatency.P95, 0.290*1.15)
 	assert.LessOrEqual(t, res.RunLatency.P50, res.RunLatency.P95)
 	assert.LessOrEqual(t, res.RunLatency.P95, res.RunLatency.P99)
 	assert.Equal(t, res.RunsOK, res.RunLatency.Count, "latency is recorded for every successful run")
@@ -242,7 +243,7 @@ func TestFiveThousandUsers(t *testing.T) {
 	assert.Equal(t, int64(users), fake.Threads.Load(), "one thread per user")
 	assert.Equal(t, int64(0), res.FailedRequests, "%v", res.Errors)
 	assert.Greater(t, res.RunsOK, int64(users), "users kept running after their first run")
-	assert.Greater(t, fake.PeakInFlight.Load(), int64(users/4), "thousands of requests in flight at once")
+	assert.Greater(t, fake.PeakInFlight.Load(), int64(users/10), "hundreds of requests in flight at once")
 
 	var usage syscall.Rusage
 	require.NoError(t, syscall.Getrusage(syscall.RUSAGE_SELF, &usage))
