@@ -295,4 +295,3 @@ func release(ctx *pulumi.Context, name, releaseName, chart, repo, version string
 	}, opts...)
 }
 
-func regexpQuote(s string) string { return regexp.QuoteMeta(s) }

@@ -1,5 +1,7 @@
 package clusteraddons
 
+import "regexp"
+
 // Typed Helm values: only the fields this project sets, with the charts' own names.
 
 type resources struct {
@@ -171,7 +173,7 @@ func QueueRule(series, metric string) ExternalRule {
 	var r ExternalRule
 	r.SeriesQuery = series
 	r.Resources.Namespaced = false
-	r.Name.Matches = "^" + regexpQuote(series) + "$"
+	r.Name.Matches = "^" + regexp.QuoteMeta(series) + "$"
 	r.Name.As = metric
 	r.MetricsQuery = "sum(<<.Series>>{<<.LabelMatchers>>})"
 	return r
