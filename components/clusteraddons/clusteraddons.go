@@ -294,4 +294,3 @@ func release(ctx *pulumi.Context, name, releaseName, chart, repo, version string
 		Namespace:      pulumi.String(Namespace), Values: values, Timeout: pulumi.Int(600), MaxHistory: pulumi.Int(10),
 	}, opts...)
 }
-
