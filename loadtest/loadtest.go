@@ -213,7 +213,7 @@ func isTimeout(err error) bool {
 
 // do sends one request and reads the whole answer through check (nil: discard). It returns the
 // outcome and, for errors worth showing once, a message.
-func (c *client) do(test context.Context, path string, body []byte, check func(status int, r io.Reader) error) (outcome, error) {
+func (c *client) do(test context.Context, path string, body []byte, check func(r io.Reader) error) (outcome, error) {
 	ctx, cancel := context.WithTimeout(test, c.timeout)
 	defer cancel()
 	u := c.base.JoinPath(path)
@@ -238,7 +238,7 @@ func (c *client) do(test context.Context, path string, body []byte, check func(s
 		return outcome{kind: status}, fmt.Errorf("POST %s answered %d: %s", u.Redacted(), resp.StatusCode, strings.TrimSpace(string(snippet)))
 	}
 	if check != nil {
-		if err := check(resp.StatusCode, io.LimitReader(resp.Body, maxBody)); err != nil {
+		if err := check(io.LimitReader(resp.Body, maxBody)); err != nil {
 			if ctx.Err() != nil {
 				return classify(test, ctx.Err()), err
 			}
@@ -262,7 +262,7 @@ var errRunFailed = errors.New("the run failed")
 // createThread returns a new thread's ID.
 func (c *client) createThread(ctx context.Context) (string, outcome, error) {
 	var id string
-	o, err := c.do(ctx, "threads", []byte(`{}`), func(_ int, r io.Reader) error {
+	o, err := c.do(ctx, "threads", []byte(`{}`), func(r io.Reader) error {
 		var t struct {
 			ThreadID string `json:"thread_id"`
 		}
@@ -291,7 +291,7 @@ func decodeJSON(r io.Reader, v any) error {
 // run runs the assistant once on thread.
 func (c *client) run(ctx context.Context, thread string) (outcome, error) {
 	path := "threads/" + url.PathEscape(thread) + "/runs/" + c.mode
-	return c.do(ctx, path, c.body, func(_ int, r io.Reader) error {
+	return c.do(ctx, path, c.body, func(r io.Reader) error {
 		if c.mode == ModeStream {
 			return readStream(r)
 		}

@@ -51,9 +51,8 @@ type Sample struct {
 }
 
 type recorder struct {
-	start    time.Time
-	interval time.Duration
-	active   atomic.Int64
+	start  time.Time
+	active atomic.Int64
 
 	mu                     sync.Mutex
 	runs, threads, window  *hdr.Histogram
@@ -74,7 +73,7 @@ type recorder struct {
 func newRecorder(o Options) *recorder {
 	now := time.Now()
 	return &recorder{
-		start: now, lastSample: now, interval: o.Interval, users: o.Users, mode: o.Mode,
+		start: now, lastSample: now, users: o.Users, mode: o.Mode,
 		runs: newHistogram(), threads: newHistogram(), window: newHistogram(),
 		byOp:        map[string]map[string]int64{OpThread: {}, OpRun: {}},
 		firstErrors: map[string]string{},

@@ -1,13 +1,12 @@
 package clusteraddons
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/langgraph-platform/infra/internal/helmvalues"
+)
 
 // Typed Helm values: only the fields this project sets, with the charts' own names.
-
-type resources struct {
-	Requests map[string]string `json:"requests,omitempty"`
-	Limits   map[string]string `json:"limits,omitempty"`
-}
 
 // containerSecurity is the restricted Pod Security Standard for a container.
 type containerSecurity struct {
@@ -57,12 +56,12 @@ type pdb struct {
 
 // podValues are the pod settings metrics-server's and prometheus-adapter's charts name alike.
 type podValues struct {
-	Replicas                  int                `json:"replicas"`
-	PriorityClassName         string             `json:"priorityClassName"`
-	SecurityContext           containerSecurity  `json:"securityContext"`
-	Resources                 resources          `json:"resources"`
-	PodDisruptionBudget       pdb                `json:"podDisruptionBudget"`
-	TopologySpreadConstraints []spreadConstraint `json:"topologySpreadConstraints"`
+	Replicas                  int                  `json:"replicas"`
+	PriorityClassName         string               `json:"priorityClassName"`
+	SecurityContext           containerSecurity    `json:"securityContext"`
+	Resources                 helmvalues.Resources `json:"resources"`
+	PodDisruptionBudget       pdb                  `json:"podDisruptionBudget"`
+	TopologySpreadConstraints []spreadConstraint   `json:"topologySpreadConstraints"`
 }
 
 // hardenedPods run restricted as uid, critical to the cluster (they serve the HPA's metrics),
@@ -72,7 +71,7 @@ func hardenedPods(release string, replicas, uid int, requests, limits map[string
 		Replicas:                  replicas,
 		PriorityClassName:         "system-cluster-critical",
 		SecurityContext:           restricted(uid),
-		Resources:                 resources{Requests: requests, Limits: limits},
+		Resources:                 helmvalues.Resources{Requests: requests, Limits: limits},
 		PodDisruptionBudget:       pdb{Enabled: replicas > 1, MaxUnavailable: 1},
 		TopologySpreadConstraints: zoneSpread(release),
 	}
@@ -115,7 +114,7 @@ type loadBalancerControllerValues struct {
 	ServiceAccount              serviceAccountValues `json:"serviceAccount"`
 	PriorityClassName           string               `json:"priorityClassName"`
 	SecurityContext             containerSecurity    `json:"securityContext"`
-	Resources                   resources            `json:"resources"`
+	Resources                   helmvalues.Resources `json:"resources"`
 	PodDisruptionBudget         *lbcPDB              `json:"podDisruptionBudget,omitempty"`
 	TopologySpreadConstraints   []spreadConstraint   `json:"topologySpreadConstraints"`
 	CreateIngressClassResource  bool                 `json:"createIngressClassResource"`
@@ -139,7 +138,7 @@ func LoadBalancerControllerValues(a LoadBalancerController, clusterName, region,
 			Annotations: map[string]string{}},
 		PriorityClassName:           "system-cluster-critical",
 		SecurityContext:             restricted(65534),
-		Resources:                   resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "512Mi"}},
+		Resources:                   helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "512Mi"}},
 		TopologySpreadConstraints:   zoneSpread(LoadBalancerControllerRelease),
 		CreateIngressClassResource:  true,
 		IngressClass:                IngressClass,

@@ -2,14 +2,11 @@ package monitoring
 
 import (
 	"fmt"
+
+	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
 
 // Typed Helm values: only the fields this project sets, with the charts' own names.
-
-type resources struct {
-	Requests map[string]string `json:"requests,omitempty"`
-	Limits   map[string]string `json:"limits,omitempty"`
-}
 
 type labelSelector struct {
 	MatchLabels map[string]string `json:"matchLabels,omitempty"`
@@ -40,18 +37,18 @@ type prometheusSpec struct {
 	StorageSpec   struct {
 		VolumeClaimTemplate volumeClaimTemplate `json:"volumeClaimTemplate"`
 	} `json:"storageSpec"`
-	Resources                       resources     `json:"resources"`
-	RuleSelector                    labelSelector `json:"ruleSelector"`
-	RuleNamespaceSelector           labelSelector `json:"ruleNamespaceSelector"`
-	ServiceMonitorSelector          labelSelector `json:"serviceMonitorSelector"`
-	ServiceMonitorNamespaceSelector labelSelector `json:"serviceMonitorNamespaceSelector"`
-	PodAntiAffinity                 string        `json:"podAntiAffinity"`
+	Resources                       helmvalues.Resources `json:"resources"`
+	RuleSelector                    labelSelector        `json:"ruleSelector"`
+	RuleNamespaceSelector           labelSelector        `json:"ruleNamespaceSelector"`
+	ServiceMonitorSelector          labelSelector        `json:"serviceMonitorSelector"`
+	ServiceMonitorNamespaceSelector labelSelector        `json:"serviceMonitorNamespaceSelector"`
+	PodAntiAffinity                 string               `json:"podAntiAffinity"`
 }
 
 type alertmanagerSpec struct {
-	Replicas  int       `json:"replicas"`
-	Secrets   []string  `json:"secrets"`
-	Resources resources `json:"resources"`
+	Replicas  int                  `json:"replicas"`
+	Secrets   []string             `json:"secrets"`
+	Resources helmvalues.Resources `json:"resources"`
 	Storage   struct {
 		VolumeClaimTemplate volumeClaimTemplate `json:"volumeClaimTemplate"`
 	} `json:"storage"`
@@ -174,7 +171,7 @@ type grafanaValues struct {
 			SearchNamespace string `json:"searchNamespace"`
 		} `json:"dashboards"`
 	} `json:"sidecar"`
-	Resources resources `json:"resources"`
+	Resources helmvalues.Resources `json:"resources"`
 }
 
 // StackValues are kube-prometheus-stack's values.
@@ -200,7 +197,7 @@ func StackValues(a Args) any {
 	// Keep 10 % of the volume free for compaction: retention by size stops before the disk fills.
 	p.RetentionSize = fmt.Sprintf("%dGB", a.PrometheusStorageGB*9/10)
 	p.StorageSpec.VolumeClaimTemplate = claim(a.StorageClass, a.PrometheusStorageGB)
-	p.Resources = resources{Requests: map[string]string{"cpu": "1", "memory": "4Gi"}, Limits: map[string]string{"memory": "8Gi"}}
+	p.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "1", "memory": "4Gi"}, Limits: map[string]string{"memory": "8Gi"}}
 	// Select this project's objects by the release label, in every namespace.
 	p.RuleSelector = labelSelector{MatchLabels: SelectorLabels()}
 	p.ServiceMonitorSelector = labelSelector{MatchLabels: SelectorLabels()}
@@ -209,7 +206,7 @@ func StackValues(a Args) any {
 	am := &v.Alertmanager.AlertmanagerSpec
 	am.Replicas = a.AlertmanagerReplicas
 	am.Secrets = []string{ReceiversSecret}
-	am.Resources = resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "256Mi"}}
+	am.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "256Mi"}}
 	am.Storage.VolumeClaimTemplate = claim(a.StorageClass, 10)
 	am.PodAntiAffinity = "soft"
 	v.Alertmanager.Config = Alertmanager(a.SlackWebhookURL != nil, a.PagerDutyRoutingKey != nil)
@@ -220,7 +217,7 @@ func StackValues(a Args) any {
 	g.Sidecar.Dashboards.Enabled = true
 	g.Sidecar.Dashboards.Label, g.Sidecar.Dashboards.LabelValue = DashboardLabel, "1"
 	g.Sidecar.Dashboards.SearchNamespace = "ALL"
-	g.Resources = resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}, Limits: map[string]string{"memory": "512Mi"}}
+	g.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}, Limits: map[string]string{"memory": "512Mi"}}
 	return v
 }
 
@@ -233,14 +230,14 @@ type serviceMonitorValues struct {
 type exporterBase struct {
 	FullnameOverride string               `json:"fullnameOverride"`
 	ServiceMonitor   serviceMonitorValues `json:"serviceMonitor"`
-	Resources        resources            `json:"resources"`
+	Resources        helmvalues.Resources `json:"resources"`
 }
 
 func exporter(name string) exporterBase {
 	return exporterBase{
 		FullnameOverride: name,
 		ServiceMonitor:   serviceMonitorValues{Enabled: true, Labels: SelectorLabels(), Interval: "30s"},
-		Resources:        resources{Requests: map[string]string{"cpu": "50m", "memory": "64Mi"}, Limits: map[string]string{"memory": "128Mi"}},
+		Resources:        helmvalues.Resources{Requests: map[string]string{"cpu": "50m", "memory": "64Mi"}, Limits: map[string]string{"memory": "128Mi"}},
 	}
 }
 

@@ -31,3 +31,9 @@ func Map(v any) (pulumi.Map, error) {
 	}
 	return pulumi.ToMap(m), nil
 }
+
+// Resources are a container's requests and limits as charts take them.
+type Resources struct {
+	Requests map[string]string `json:"requests,omitempty"`
+	Limits   map[string]string `json:"limits,omitempty"`
+}
