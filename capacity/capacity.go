@@ -31,13 +31,16 @@ import (
 
 // Inputs are the figures the model needs, from a stack's configuration.
 type Inputs struct {
-	Users              int     // concurrent users
-	RunSeconds         float64 // average run duration S
-	ThinkSeconds       float64 // think time between a user's runs T
-	QueueWaitTarget    float64 // seconds, KPI: p95 queue wait below this
-	JobsPerWorker      int
-	MinReplicas        int
-	MaxReplicas        int
+	Users           int     // concurrent users
+	RunSeconds      float64 // average run duration S
+	ThinkSeconds    float64 // think time between a user's runs T
+	QueueWaitTarget float64 // seconds, KPI: p95 queue wait below this
+	JobsPerWorker   int
+	MinReplicas     int // of the pods that execute runs
+	MaxReplicas     int // of the pods that execute runs
+	// NonWorkerPodsAtMax are pods that hold database and Redis connections but execute no runs
+	// (the API tier beside a queue tier); 0 without a queue tier.
+	NonWorkerPodsAtMax int
 	CPUTarget          float64 // HPA CPU target, fraction of requests
 	CPUAtFullLoad      float64 // CPU use, fraction of requests, when every slot of a pod is busy
 	PendingPerPod      float64 // External queue metric target, pending runs per pod; 0: no queue metric
@@ -154,9 +157,10 @@ func Evaluate(in Inputs) Report {
 		cpuDetail = fmt.Sprintf("informational with the queue metric (%.0f pending runs per pod): it scales on the queue", in.PendingPerPod)
 	}
 	r.WaitProb, r.MeanWait, r.P95Wait = Wait(r.SlotsAtMax, r.ArrivalRate, in.RunSeconds)
-	r.DBConnections = in.MaxReplicas*in.PoolPerPod + in.ExporterConns + in.AdminReserveConns
+	pods := in.MaxReplicas + in.NonWorkerPodsAtMax
+	r.DBConnections = pods*in.PoolPerPod + in.ExporterConns + in.AdminReserveConns
 	r.DBLimit = in.PoolAlertRatio * float64(in.MaxConnections)
-	redisConns := float64(in.MaxReplicas * in.RedisConnsPerPod)
+	redisConns := float64(pods * in.RedisConnsPerPod)
 	redisBytes := r.OfferedLoad * in.RedisBytesPerRun
 	redisLimit := in.RedisNodeMemoryGiB * (1 << 30) * 0.75
 	r.Ramp = Simulate(in)
@@ -171,9 +175,9 @@ func Evaluate(in Inputs) Report {
 		{Name: "p95 queue wait at target load", Value: r.P95Wait, Limit: in.QueueWaitTarget, Unit: "s", OK: r.P95Wait < in.QueueWaitTarget,
 			Detail: fmt.Sprintf("Erlang C: P(wait) %.4f, mean wait %.2f s", r.WaitProb, r.MeanWait)},
 		{Name: "database connections at max replicas", Value: float64(r.DBConnections), Limit: r.DBLimit, Unit: "connections", OK: float64(r.DBConnections) <= r.DBLimit,
-			Detail: fmt.Sprintf("%d x %d + %d exporter + %d reserve, against %.0f%% of max_connections %d", in.MaxReplicas, in.PoolPerPod, in.ExporterConns, in.AdminReserveConns, in.PoolAlertRatio*100, in.MaxConnections)},
+			Detail: fmt.Sprintf("%d pods x %d + %d exporter + %d reserve, against %.0f%% of max_connections %d", pods, in.PoolPerPod, in.ExporterConns, in.AdminReserveConns, in.PoolAlertRatio*100, in.MaxConnections)},
 		{Name: "Redis connections at max replicas", Value: redisConns, Limit: 65000, Unit: "connections", OK: redisConns <= 65000,
-			Detail: fmt.Sprintf("%d x %d", in.MaxReplicas, in.RedisConnsPerPod)},
+			Detail: fmt.Sprintf("%d pods x %d", pods, in.RedisConnsPerPod)},
 		{Name: "Redis memory for streams in progress", Value: redisBytes / (1 << 30), Limit: redisLimit / (1 << 30), Unit: "GiB", OK: redisBytes <= redisLimit,
 			Detail: fmt.Sprintf("%.0f runs x %.0f KiB against 75%% of %.2f GiB", r.OfferedLoad, in.RedisBytesPerRun/1024, in.RedisNodeMemoryGiB)},
 		{Name: "HPA ramp: time until capacity covers a step to full load", Value: r.Ramp.SecondsToCapacity, Unit: "s", Info: true,

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/harness"
 )
@@ -200,12 +201,6 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"percent out of range", harness.Options{Set: map[string]any{"kpi.successRatePercent": 120}}, nil, []string{"kpi.successRatePercent=120 must be in (0, 100]"}},
 		{"memory limit below request", harness.Options{Set: map[string]any{"dataplane.resources.memoryLimit": "1Gi"}}, nil, []string{`dataplane.resources.memoryLimit="1Gi" must be >= dataplane.resources.memoryRequest`}},
 		{"bad quantity", harness.Options{Set: map[string]any{"dataplane.resources.cpuRequest": "two"}}, nil, []string{`dataplane.resources.cpuRequest="two" is not a positive Kubernetes quantity`}},
-		{"capacity: too few slots", harness.Options{Set: map[string]any{"dataplane.jobsPerWorker": 10}}, nil, []string{"capacity: run slots at max replicas is 500 runs; limit 3750 runs", "capacity.acceptRisk"}},
-		{"capacity: HPA cannot scale", harness.Options{Set: map[string]any{"capacity.cpuAtFullLoadPercent": 60, "hpa.queueScaling": false}}, nil, []string{"capacity: CPU of a fully busy pod over the HPA target is 60 %; limit 70 %"}},
-		{"capacity: database connections", harness.Options{Set: map[string]any{"dataplane.dbPoolMaxSize": 200}}, nil, []string{"capacity: database connections at max replicas is 1.002e+04 connections; limit 4000 connections"}},
-		// 3,795 runs on 3,800 slots: Erlang C says about 90 % of runs wait, p95 near 100 s.
-		{"capacity: queue wait", harness.Options{Set: map[string]any{"hpa.maxReplicas": 38, "kpi.concurrentUsers": 5060}}, nil, []string{"capacity: p95 queue wait at target load is 10", "s; limit 60 s"}},
-		{"capacity: redis memory", harness.Options{Set: map[string]any{"capacity.redisKiBPerRun": 4096}}, nil, []string{"capacity: Redis memory for streams in progress is 14.65 GiB; limit 9.803 GiB"}},
 		{"queue target", harness.Options{Set: map[string]any{"hpa.pendingRunsPerPod": 0}}, nil, []string{"hpa.pendingRunsPerPod=0 must be between 1 and 10000"}},
 		{"addon chart range", harness.Options{Set: map[string]any{"addons.metricsServer.chartVersion": "^3.13"}}, nil, []string{`addons.metricsServer.chartVersion="^3.13" is not an exact chart version`}},
 		{"addon replicas", harness.Options{Set: map[string]any{"addons.prometheusAdapter.replicas": 0}}, nil, []string{"addons.prometheusAdapter.replicas=0 must be between 1 and 10"}},
@@ -214,6 +209,37 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"bad issuer", harness.Options{Set: map[string]any{"addons.loadBalancerController.identity": "irsa", "addons.loadBalancerController.oidcIssuerUrl": "https://example.com/id/1"}}, nil, []string{`addons.loadBalancerController.oidcIssuerUrl="https://example.com/id/1" is not an EKS OIDC issuer URL`}},
 		{"issuer without irsa", harness.Options{Set: map[string]any{"addons.loadBalancerController.oidcIssuerUrl": "https://oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE5C0F"}}, nil, []string{`is only used with identity irsa (identity is "podIdentity")`}},
 		{"bad email", harness.Options{Set: map[string]any{"database.eventEmails": []any{"ops at example"}}}, nil, []string{`database.eventEmails[0]="ops at example" is not an e-mail address`}},
+		// Issue 17: accepted before, refused now.
+		{"postgres minor RDS does not offer", harness.Options{Set: map[string]any{"database.engineVersion": "17.99"}}, nil, []string{`database.engineVersion="17.99" is not a version RDS offers for new instances`, "17.6"}},
+		{"restore identifier trailing hyphen", harness.Options{Set: map[string]any{"database.restore": map[string]any{"sourceInstanceIdentifier": "langgraph-prod-", "useLatestRestorableTime": true}}}, nil, []string{`database.restore.sourceInstanceIdentifier="langgraph-prod-" is not an RDS instance identifier`, "not ending in a hyphen"}},
+		{"restore identifier double hyphen", harness.Options{Set: map[string]any{"database.restore": map[string]any{"sourceInstanceIdentifier": "langgraph--prod", "useLatestRestorableTime": true}}}, nil, []string{`database.restore.sourceInstanceIdentifier="langgraph--prod" is not an RDS instance identifier`, "no two hyphens"}},
+		{"host longer than 253", harness.Options{Set: map[string]any{"ingress.host": strings.Repeat("a.", 126) + "com"}}, nil, []string{"ingress.host=", "is 255 characters long; a DNS name has at most 253"}},
+		{"host label longer than 63", harness.Options{Set: map[string]any{"ingress.host": strings.Repeat("a", 64) + ".example.com"}}, nil, []string{"ingress.host=", "labels of 1-63"}},
+		{"region that does not exist", harness.Options{Set: map[string]any{"aws:region": "us-east-99"}}, nil, []string{`aws:region="us-east-99" is not an AWS region; did you mean "us-east-1"?`}},
+		{"certificate in another region", harness.Options{Set: map[string]any{"ingress.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0f3e1d2c-4b5a-4c6d-8e7f-9a0b1c2d3e4f"}}, nil, []string{"ingress.certificateArn=", `is in region eu-west-1, but aws:region="us-east-1"`}},
+		{"TLS policy that does not exist", harness.Options{Set: map[string]any{"ingress.sslPolicy": "ELBSecurityPolicy-Strongest"}}, nil, []string{`ingress.sslPolicy="ELBSecurityPolicy-Strongest" is not an ALB security policy; allowed:`, "ELBSecurityPolicy-TLS13-1-2-2021-06"}},
+		{"TLS 1.0 policy", harness.Options{Set: map[string]any{"ingress.sslPolicy": "ELBSecurityPolicy-2016-08"}}, nil, []string{`ingress.sslPolicy="ELBSecurityPolicy-2016-08" accepts TLS 1.0`}},
+		{"monitoring in kube-system", harness.Options{Set: map[string]any{"monitoring.namespace": "kube-system"}}, nil, []string{`monitoring.namespace="kube-system" is reserved`}},
+		{"monitoring in default", harness.Options{Set: map[string]any{"monitoring.namespace": "default"}}, nil, []string{`monitoring.namespace="default" is reserved`}},
+		{"misspelt project namespace", harness.Options{Set: map[string]any{"langgraph-platfrom:database": map[string]any{"deletionProtection": false}}}, nil, []string{`langgraph-platfrom:database: unknown config namespace "langgraph-platfrom"; did you mean "langgraph-platform"?`}},
+		{"load balancer CIDR is everything", harness.Options{Set: map[string]any{"cluster.loadBalancerSubnetCidrs": []any{"0.0.0.0/0"}}}, nil, []string{`cluster.loadBalancerSubnetCidrs[0]="0.0.0.0/0" is not a VPC subnet size: allowed /16 to /28`}},
+		{"load balancer CIDR is every IPv6 address", harness.Options{Set: map[string]any{"cluster.loadBalancerSubnetCidrs": []any{"::/0"}}}, nil, []string{`cluster.loadBalancerSubnetCidrs[0]="::/0" is not a VPC subnet size: allowed /44 to /64`}},
+		{"load balancer CIDR wider than /8", harness.Options{Set: map[string]any{"cluster.loadBalancerSubnetCidrs": []any{"10.0.0.0/7"}}}, nil, []string{`cluster.loadBalancerSubnetCidrs[0]="10.0.0.0/7" is not a VPC subnet size`}},
+		{"CPU request in bytes", harness.Options{Set: map[string]any{"dataplane.resources.cpuRequest": "2Gi"}}, nil, []string{`dataplane.resources.cpuRequest="2Gi" is not a CPU quantity (cores or millicores)`}},
+		{"memory in millibytes", harness.Options{Set: map[string]any{"dataplane.resources.memoryRequest": "2000m"}}, nil, []string{`dataplane.resources.memoryRequest="2000m" is not a memory quantity (bytes)`}},
+		{"chart version never tested", harness.Options{Set: map[string]any{"monitoring.chartVersion": "88.0.0"}}, nil, []string{`monitoring.chartVersion="88.0.0" is not a kube-prometheus-stack version this program's values were tested against; allowed: 87.15.2`}},
+		{"add-on chart version never tested", harness.Options{Set: map[string]any{"addons.loadBalancerController.chartVersion": "3.5.0"}}, nil, []string{`addons.loadBalancerController.chartVersion="3.5.0" is not a aws-load-balancer-controller version`, "allowed: 3.4.2"}},
+		// Issue 14: who may call the API.
+		{"unknown auth mode", harness.Options{Set: map[string]any{"auth.mode": "oauth"}}, nil, []string{`auth.mode="oauth" is not allowed; allowed: langsmith, custom, none`}},
+		{"langsmith without endpoint", harness.Options{Set: map[string]any{"auth.langsmithAuthEndpoint": nil}}, nil, []string{"auth.langsmithAuthEndpoint is required"}},
+		{"langsmith without tenant", harness.Options{Set: map[string]any{"auth.langsmithTenantId": nil}}, nil, []string{"auth.langsmithTenantId is required"}},
+		{"langsmith endpoint not https", harness.Options{Set: map[string]any{"auth.langsmithAuthEndpoint": "http://api.smith.langchain.com"}}, nil, []string{`auth.langsmithAuthEndpoint="http://api.smith.langchain.com" is not an https URL`}},
+		{"tenant not a UUID", harness.Options{Set: map[string]any{"auth.langsmithTenantId": "my-team"}}, nil, []string{`auth.langsmithTenantId="my-team" is not a LangSmith workspace ID`}},
+		{"header not a token", harness.Options{Set: map[string]any{"auth.header": "x api key"}}, nil, []string{`auth.header="x api key" is not an HTTP header name`}},
+		{"open API on the internet", harness.Options{Set: map[string]any{"auth.mode": "none", "auth.langsmithAuthEndpoint": nil, "auth.langsmithTenantId": nil}}, nil, []string{`auth.mode="none" is refused with ingress.scheme="internet-facing"`, "auth.acceptUnauthenticated"}},
+		{"open API accepted in prod", harness.Options{Set: map[string]any{"auth.mode": "none", "auth.langsmithAuthEndpoint": nil, "auth.langsmithTenantId": nil, "auth.acceptUnauthenticated": "demo"}}, nil, []string{`auth.acceptUnauthenticated="demo" is refused in the production environment`}},
+		{"client rate limit below WAF's minimum", harness.Options{Set: map[string]any{"ingress.wafClientRateLimit": 5}}, nil, []string{"ingress.wafClientRateLimit=5 must be between 10 and 2000000000"}},
+		{"WAF log retention CloudWatch lacks", harness.Options{Set: map[string]any{"ingress.wafLogRetentionDays": 10}}, nil, []string{"ingress.wafLogRetentionDays=10 is not a CloudWatch Logs retention"}},
 	}
 	require.GreaterOrEqual(t, len(cases), 15)
 	for _, tc := range cases {
@@ -266,9 +292,9 @@ func TestSecretNeverPrints(t *testing.T) {
 func TestMaxConnectionsFollowsAWSFormula(t *testing.T) {
 	d := config.Defaults().Database
 	d.InstanceClass = "db.r7g.large" // 16 GiB
-	assert.Equal(t, 16*config.GiB/9531392, d.MaxConnections())
+	assert.Equal(t, 16*catalog.GiB/9531392, d.MaxConnections())
 	d.InstanceClass = "db.r7g.2xlarge" // 64 GiB: the formula exceeds the cap
-	assert.Equal(t, config.RDSMaxConnectionsCap, d.MaxConnections())
+	assert.Equal(t, catalog.RDSMaxConnectionsCap, d.MaxConnections())
 	d.MaxConnectionsOverride = 1200
 	assert.Equal(t, 1200, d.MaxConnections())
 }
@@ -300,12 +326,4 @@ func repoRoot(t *testing.T) string {
 	dir, err := harness.RepoRoot()
 	require.NoError(t, err)
 	return dir
-}
-
-func TestAcceptRiskLetsAFailingStackThrough(t *testing.T) {
-	cfg, err := load(t, "prod", harness.Options{Set: map[string]any{
-		"dataplane.jobsPerWorker": 10, "capacity.acceptRisk": "load test on 2026-12-01 will size N_JOBS_PER_WORKER",
-	}})
-	require.NoError(t, err)
-	assert.NotEmpty(t, cfg.CapacityReport().Failed())
 }

@@ -41,12 +41,18 @@ func Defaults() Config {
 			PendingRunsPerPod: 5,
 		},
 		Ingress: Ingress{
-			Scheme:                 "internet-facing",
-			IdleTimeoutSeconds:     900,
-			SSLPolicy:              "ELBSecurityPolicy-TLS13-1-2-2021-06",
-			WAFRateLimit:           2000,
+			Scheme:             "internet-facing",
+			IdleTimeoutSeconds: 900,
+			SSLPolicy:          "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			WAFRateLimit:       2000,
+			// A client runs about one run every 4 minutes (180 s runs, 60 s think time), a few
+			// requests each: 1,000 per 5 minutes is far above one user and far below the stack.
+			WAFClientRateLimit:     1000,
+			WAFLogRetentionDays:    90,
 			AccessLogRetentionDays: 90,
 		},
+		// No default that opens the API: an internet-facing stack must choose langsmith or custom.
+		Auth: Auth{Mode: AuthNone, Header: "x-api-key"},
 		Database: Database{
 			EngineVersion:                    "17.6",
 			InstanceClass:                    "db.r7g.2xlarge",

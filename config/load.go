@@ -2,13 +2,15 @@ package config
 
 import (
 	"encoding/json"
-
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 // Raw is the configuration as the Pulumi CLI hands it to a Go program: every value of the stack
@@ -46,21 +48,11 @@ func FromContext(ctx *pulumi.Context) (*Config, error) {
 	return Load(ctx.Project(), ctx.Stack(), raw)
 }
 
-// Load decodes, defaults and validates a stack's configuration. Keys of other namespaces
-// (aws:, kubernetes:, ...) belong to providers and are left alone. All problems are reported at
-// once, one per line, each naming the key, the value and what is allowed.
+// Load decodes, defaults and validates a stack's configuration. Keys of the providers'
+// namespaces (aws:, kubernetes:, ...) belong to them; aws:region is read as the stack's region.
+// All problems are reported at once, one per line, each naming the key, the value and what is
+// allowed. The capacity model is not run here: the program gates on it (package program/sizing).
 func Load(project, stack string, raw Raw) (*Config, error) {
-	return LoadWithOptions(project, stack, raw, Options{})
-}
-
-// Options adjust loading.
-type Options struct {
-	// SkipCapacityCheck loads a stack that fails the capacity model (cmd/capacity reports it).
-	SkipCapacityCheck bool
-}
-
-// LoadWithOptions is Load with options.
-func LoadWithOptions(project, stack string, raw Raw, opts Options) (*Config, error) {
 	cfg := Defaults()
 	cfg.Project, cfg.Stack = project, stack
 	var errs []error
@@ -69,15 +61,16 @@ func LoadWithOptions(project, stack string, raw Raw, opts Options) (*Config, err
 	for _, k := range Keys {
 		names = append(names, k.Name)
 	}
-	fullKeys := make([]string, 0, len(raw.Values))
-	for full := range raw.Values {
-		fullKeys = append(fullKeys, full)
-	}
-	slices.Sort(fullKeys)
-	for _, full := range fullKeys {
+	for _, full := range slices.Sorted(maps.Keys(raw.Values)) {
 		value := raw.Values[full]
 		ns, name, ok := strings.Cut(full, ":")
-		if !ok || ns != project {
+		if !ok {
+			continue
+		}
+		if ns != project {
+			if !slices.Contains(ProviderNamespaces, ns) {
+				errs = append(errs, unknownNamespaceError(full, ns, project))
+			}
 			continue
 		}
 		key, known := LookupKey(name)
@@ -109,16 +102,39 @@ func LoadWithOptions(project, stack string, raw Raw, opts Options) (*Config, err
 			errs = append(errs, fmt.Errorf("%s: required key is missing (%s); set it in Pulumi.%s.yaml", k.Name, k.Description, stack))
 		}
 	}
+	cfg.Region = raw.Values[RegionKey]
+	if cfg.Region == "" {
+		errs = append(errs, fmt.Errorf("%s is required: the stack's AWS region, such as us-east-1 (`pulumi config set %s <region>`)", RegionKey, RegionKey))
+	} else if _, ok := catalog.Regions[cfg.Region]; !ok {
+		hint := ""
+		if guess := closest(cfg.Region, catalog.Sorted(catalog.Regions)); guess != "" {
+			hint = fmt.Sprintf("did you mean %q? ", guess)
+		}
+		errs = append(errs, fmt.Errorf("%s=%q is not an AWS region; %sallowed: %s", RegionKey, cfg.Region, hint, strings.Join(catalog.Sorted(catalog.Regions), ", ")))
+	}
 	if len(errs) == 0 {
 		errs = Validate(&cfg)
-	}
-	if len(errs) == 0 && !opts.SkipCapacityCheck {
-		errs = capacityProblems(&cfg)
 	}
 	if len(errs) > 0 {
 		return nil, &Error{Stack: stack, Problems: errs}
 	}
 	return &cfg, nil
+}
+
+// RegionKey is the AWS provider's region setting, which is also the stack's region.
+const RegionKey = "aws:region"
+
+// ProviderNamespaces are the config namespaces of the providers and engine this program uses;
+// their keys belong to them. Any other namespace is a typo of this project's name or a
+// provider's, and would be silently ignored.
+var ProviderNamespaces = []string{"aws", "kubernetes", "random", "pulumi"}
+
+func unknownNamespaceError(full, ns, project string) error {
+	known := append([]string{project}, ProviderNamespaces...)
+	if guess := closest(ns, known); guess != "" {
+		return fmt.Errorf("%s: unknown config namespace %q; did you mean %q? (this project reads %s:<key>; providers: %s)", full, ns, guess, project, strings.Join(ProviderNamespaces, ", "))
+	}
+	return fmt.Errorf("%s: unknown config namespace %q (this project reads %s:<key>; providers: %s)", full, ns, project, strings.Join(ProviderNamespaces, ", "))
 }
 
 // Error is an invalid configuration: every problem found, in a stable order.

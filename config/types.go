@@ -14,7 +14,7 @@ package config
 import (
 	"strings"
 
-	"github.com/langgraph-platform/infra/components/clusteraddons"
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 // Config is the typed, defaulted and validated configuration of one stack.
@@ -22,6 +22,8 @@ type Config struct {
 	// Project and Stack are the Pulumi project and stack names (not config keys).
 	Project string `json:"-"`
 	Stack   string `json:"-"`
+	// Region is the AWS provider's aws:region: the stack's region.
+	Region string `json:"-"`
 
 	Environment string     `json:"environment" doc:"Environment name used in tags and resource names; 'prod' turns on production guard-rails (protect on data resources)."`
 	Tags        Tags       `json:"tags"`
@@ -29,6 +31,7 @@ type Config struct {
 	Dataplane   Dataplane  `json:"dataplane"`
 	HPA         HPA        `json:"hpa"`
 	Ingress     Ingress    `json:"ingress"`
+	Auth        Auth       `json:"auth"`
 	Database    Database   `json:"database"`
 	Cache       Cache      `json:"cache"`
 	Monitoring  Monitoring `json:"monitoring"`
@@ -151,8 +154,33 @@ type Ingress struct {
 	IdleTimeoutSeconds     int    `json:"idleTimeoutSeconds" doc:"ALB idle timeout; above the longest run, since streaming runs hold the connection."`
 	SSLPolicy              string `json:"sslPolicy" doc:"ALB TLS policy."`
 	WAFRateLimit           int    `json:"wafRateLimit" doc:"Requests per IP per 5 minutes before WAF blocks."`
+	WAFClientRateLimit     int    `json:"wafClientRateLimit" doc:"Requests per client credential (the auth.header value) per 5 minutes before WAF blocks that credential; one leaked key cannot take the whole budget."`
+	WAFLogRetentionDays    int    `json:"wafLogRetentionDays" doc:"Days the WAF log group (every request WAF saw, the auth header redacted) is kept in CloudWatch Logs."`
 	AccessLogRetentionDays int    `json:"accessLogRetentionDays" doc:"Days ALB access logs are kept in S3."`
 }
+
+// Authentication modes of the LangGraph API.
+const (
+	AuthLangSmith = "langsmith" // LangSmith API keys, checked by the server against LangSmith
+	AuthCustom    = "custom"    // the image's own auth handler (langgraph.json auth.path)
+	AuthNone      = "none"      // no inbound authentication: only behind an internal load balancer
+)
+
+// AuthModes lists them for validation.
+var AuthModes = []string{AuthLangSmith, AuthCustom, AuthNone}
+
+// Auth says who may call the LangGraph API. A self-hosted server accepts every request unless
+// authentication is turned on.
+type Auth struct {
+	Mode                  string `json:"mode" doc:"langsmith (LANGGRAPH_AUTH_TYPE=langsmith: clients send a LangSmith API key), custom (the image ships its own auth handler) or none (only with ingress.scheme internal)."`
+	LangSmithAuthEndpoint string `json:"langsmithAuthEndpoint" doc:"LANGSMITH_AUTH_ENDPOINT: the LangSmith API that checks keys (https); required with mode langsmith."`
+	LangSmithTenantID     string `json:"langsmithTenantId" doc:"LANGSMITH_TENANT_ID: the LangSmith workspace (tenant) UUID whose keys may call; required with mode langsmith."`
+	Header                string `json:"header" doc:"HTTP header that carries the client's credential; WAF rate-limits per value, blocks API calls without it, and redacts it from its logs."`
+	AcceptUnauthenticated string `json:"acceptUnauthenticated" doc:"With mode none and an internet-facing ingress, the reason the API may be open to anyone (printed on every preview); refused in the production environment."`
+}
+
+// Enabled reports whether the server checks callers.
+func (a Auth) Enabled() bool { return a.Mode != AuthNone }
 
 // Restore creates the primary from a point in time of another instance.
 type Restore struct {
@@ -264,8 +292,8 @@ type MetricsServer struct {
 
 // Identity methods for the AWS Load Balancer Controller's IAM role.
 const (
-	IdentityPodIdentity = clusteraddons.IdentityPodIdentity
-	IdentityIRSA        = clusteraddons.IdentityIRSA
+	IdentityPodIdentity = catalog.IdentityPodIdentity
+	IdentityIRSA        = catalog.IdentityIRSA
 )
 
 // LoadBalancerController is the AWS Load Balancer Controller, which turns the Ingress into an ALB.

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"maps"
 	"net/mail"
 	"net/netip"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 var (
@@ -28,18 +29,17 @@ var (
 	imageDigest       = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
 	quantity          = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$`)
 	pgIdentifier      = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	rdsIdentifier     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,62}$`)
-	pgVersion         = regexp.MustCompile(`^(\d+)\.(\d+)$`)
-	dailyWindow       = regexp.MustCompile(`^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$`)
-	weeklyWindow      = regexp.MustCompile(`^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$`)
-	semver            = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
-	promDuration      = regexp.MustCompile(`^\d+(ms|s|m|h|d|w|y)$`)
-	eksOIDCIssuer     = regexp.MustCompile(`^https://oidc\.eks\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?/id/[0-9A-F]{32}$`)
-	awsTagValue       = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$`)
+	// RDS identifiers: a letter, then letters, digits and single hyphens, not ending in one.
+	rdsIdentifier = regexp.MustCompile(`^[a-zA-Z](-?[a-zA-Z0-9])*$`)
+	dailyWindow   = regexp.MustCompile(`^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$`)
+	weeklyWindow  = regexp.MustCompile(`^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$`)
+	semver        = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+	promDuration  = regexp.MustCompile(`^\d+(ms|s|m|h|d|w|y)$`)
+	eksOIDCIssuer = regexp.MustCompile(`^https://oidc\.eks\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?/id/[0-9A-F]{32}$`)
+	httpToken     = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$")
+	uuid          = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	awsTagValue   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$`)
 )
-
-// cloudWatchRetentionDays are the retention periods CloudWatch Logs accepts.
-var cloudWatchRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 // checker collects problems; each names the key, the value and what is allowed.
 type checker struct{ errs []error }
@@ -67,9 +67,22 @@ func (c *checker) required(key, value, what string) bool {
 	return true
 }
 
-func (c *checker) match(key, value string, re *regexp.Regexp, allowed string) {
+func (c *checker) match(key, value string, re *regexp.Regexp, allowed string) bool {
 	if !re.MatchString(value) {
 		c.failf(key, value, "is not %s", allowed)
+		return false
+	}
+	return true
+}
+
+// chartVersion accepts only the versions the typed Helm values were written and tested against.
+func (c *checker) chartVersion(key, chart, v string) {
+	allowed := catalog.ChartVersions[chart]
+	switch {
+	case !semver.MatchString(v):
+		c.failf(key, v, "is not an exact chart version such as %s (no ranges)", allowed[len(allowed)-1])
+	case !slices.Contains(allowed, v):
+		c.failf(key, v, "is not a %s version this program's values were tested against; allowed: %s (a bump is a code change in package catalog)", chart, strings.Join(allowed, ", "))
 	}
 }
 
@@ -112,14 +125,33 @@ func (c *checker) ids(key string, values []string, re *regexp.Regexp, allowed st
 	}
 }
 
-func (c *checker) cidrs(key string, values []string, minCount int) {
+func (c *checker) cidrs(key string, values []string, minCount int) []netip.Prefix {
 	if len(values) < minCount {
 		c.failf(key, values, "must list at least %d CIDR block(s)", minCount)
 	}
+	var out []netip.Prefix
 	for i, v := range values {
 		p, err := netip.ParsePrefix(v)
 		if err != nil || p.Masked() != p {
 			c.failf(fmt.Sprintf("%s[%d]", key, i), v, "is not a CIDR block such as 10.0.0.0/16 (host bits must be zero)")
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// subnetCIDRs are the CIDRs of VPC subnets: AWS sizes an IPv4 subnet /16 to /28 and an IPv6
+// subnet /44 to /64, so anything wider is not a subnet, and would open the NetworkPolicies that
+// admit it to far more than the VPC.
+func (c *checker) subnetCIDRs(key string, values []string) {
+	for i, p := range c.cidrs(key, values, 1) {
+		lo, hi := 16, 28
+		if p.Addr().Is6() {
+			lo, hi = 44, 64
+		}
+		if p.Bits() < lo || p.Bits() > hi {
+			c.failf(fmt.Sprintf("%s[%d]", key, i), p.String(), "is not a VPC subnet size: allowed /%d to /%d (a wider block would admit addresses outside the VPC)", lo, hi)
 		}
 	}
 }
@@ -136,6 +168,7 @@ func Validate(cfg *Config) []error {
 	validateHPA(c, cfg.HPA)
 	validateAddons(c, cfg.Addons)
 	validateIngress(c, cfg)
+	validateAuth(c, cfg)
 	validateDatabase(c, cfg.Database)
 	validateCache(c, cfg.Cache)
 	validateMonitoring(c, cfg)
@@ -166,15 +199,15 @@ func validateCluster(c *checker, cl Cluster) {
 	}
 	c.ids("cluster.privateSubnetIds", cl.PrivateSubnetIDs, subnetID, "subnet IDs (subnet- followed by 8 or 17 hex digits) in different AZs", 2)
 	c.ids("cluster.securityGroupIds", cl.SecurityGroupIDs, securityGroupID, "security group IDs (sg- followed by 8 or 17 hex digits)", 1)
-	c.cidrs("cluster.privateSubnetCidrs", cl.PrivateSubnetCIDRs, 1)
-	c.cidrs("cluster.loadBalancerSubnetCidrs", cl.LoadBalancerSubnetCIDRs, 1)
+	c.subnetCIDRs("cluster.privateSubnetCidrs", cl.PrivateSubnetCIDRs)
+	c.subnetCIDRs("cluster.loadBalancerSubnetCidrs", cl.LoadBalancerSubnetCIDRs)
 }
 
 func validateDataplane(c *checker, cfg *Config) {
 	d := cfg.Dataplane
 	if c.required("dataplane.namespace", d.Namespace, "a namespace name") {
 		c.match("dataplane.namespace", d.Namespace, dnsLabel, "a DNS label (lowercase letters, digits, '-')")
-		c.oneOfNot("dataplane.namespace", d.Namespace, []string{"default", "kube-system", "kube-public", "kube-node-lease", cfg.Monitoring.Namespace})
+		c.oneOfNot("dataplane.namespace", d.Namespace, append(slices.Clone(catalog.ReservedNamespaces), cfg.Monitoring.Namespace))
 	}
 	if c.required("dataplane.image.repository", d.Image.Repository, "the image repository, without tag") {
 		c.match("dataplane.image.repository", d.Image.Repository, imageRepository, "an image repository without tag or digest (registry/path)")
@@ -230,10 +263,10 @@ func (c *checker) oneOfNot(key, v string, forbidden []string) {
 }
 
 func validateResources(c *checker, key string, r Resources) {
-	cpuReq := c.quantity(key+".cpuRequest", r.CPURequest, true)
-	memReq := c.quantity(key+".memoryRequest", r.MemoryRequest, true)
-	memLim := c.quantity(key+".memoryLimit", r.MemoryLimit, true)
-	cpuLim := c.quantity(key+".cpuLimit", r.CPULimit, false)
+	cpuReq := c.quantity(key+".cpuRequest", r.CPURequest, true, cpuUnits)
+	memReq := c.quantity(key+".memoryRequest", r.MemoryRequest, true, memoryUnits)
+	memLim := c.quantity(key+".memoryLimit", r.MemoryLimit, true, memoryUnits)
+	cpuLim := c.quantity(key+".cpuLimit", r.CPULimit, false, cpuUnits)
 	if memReq > 0 && memLim > 0 && memLim < memReq {
 		c.failf(key+".memoryLimit", r.MemoryLimit, "must be >= %s.memoryRequest=%q", key, r.MemoryRequest)
 	}
@@ -242,17 +275,36 @@ func validateResources(c *checker, key string, r Resources) {
 	}
 }
 
-// quantity parses a Kubernetes quantity (the subset used for CPU and memory) into base units.
-func (c *checker) quantity(key, v string, required bool) float64 {
+// quantityUnits says which suffixes a resource takes and how to describe it.
+type quantityUnits struct {
+	what     string
+	suffixes []string
+	example  string
+}
+
+var (
+	// CPU is counted in cores or millicores; "2Gi" parses as a quantity but is not a CPU amount.
+	cpuUnits = quantityUnits{"CPU quantity (cores or millicores)", []string{"", "m"}, "500m or 2"}
+	// Memory in bytes with decimal or binary suffixes; "m" would be millibytes.
+	memoryUnits = quantityUnits{"memory quantity (bytes)", []string{"", "k", "M", "G", "T", "Ki", "Mi", "Gi", "Ti"}, "512Mi or 4Gi"}
+)
+
+// quantity parses a Kubernetes CPU or memory quantity into base units.
+func (c *checker) quantity(key, v string, required bool, units quantityUnits) float64 {
 	if v == "" {
 		if required {
-			c.errs = append(c.errs, fmt.Errorf("%s is required: a Kubernetes quantity such as 500m, 2 or 4Gi", key))
+			c.errs = append(c.errs, fmt.Errorf("%s is required: a Kubernetes %s such as %s", key, units.what, units.example))
 		}
 		return 0
 	}
 	q, err := ParseQuantity(v)
 	if err != nil || q <= 0 {
-		c.failf(key, v, "is not a positive Kubernetes quantity such as 500m, 2 or 4Gi")
+		c.failf(key, v, "is not a positive Kubernetes quantity: a %s such as %s", units.what, units.example)
+		return 0
+	}
+	if m := quantity.FindStringSubmatch(v); !slices.Contains(units.suffixes, m[3]) {
+		c.failf(key, v, "is not a %s: suffix %q is not allowed here; use a value such as %s", units.what, m[3], units.example)
+		return 0
 	}
 	return q
 }
@@ -302,9 +354,9 @@ func validateHPA(c *checker, h HPA) {
 }
 
 func validateAddons(c *checker, a Addons) {
-	version := func(key, v string, on bool) {
+	version := func(key, chart, v string, on bool) {
 		if on {
-			c.match(key, v, semver, "an exact chart version such as 1.2.3 (no ranges)")
+			c.chartVersion(key, chart, v)
 		}
 	}
 	replicas := func(key string, n int, on bool) {
@@ -313,16 +365,16 @@ func validateAddons(c *checker, a Addons) {
 		}
 	}
 	m, l, p := a.MetricsServer, a.LoadBalancerController, a.PrometheusAdapter
-	version("addons.metricsServer.chartVersion", m.ChartVersion, m.Enabled)
+	version("addons.metricsServer.chartVersion", catalog.ChartMetricsServer, m.ChartVersion, m.Enabled)
 	replicas("addons.metricsServer.replicas", m.Replicas, m.Enabled)
-	version("addons.prometheusAdapter.chartVersion", p.ChartVersion, p.Enabled)
+	version("addons.prometheusAdapter.chartVersion", catalog.ChartPrometheusAdapter, p.ChartVersion, p.Enabled)
 	replicas("addons.prometheusAdapter.replicas", p.Replicas, p.Enabled)
 	if !l.Enabled {
 		return
 	}
-	version("addons.loadBalancerController.chartVersion", l.ChartVersion, true)
+	version("addons.loadBalancerController.chartVersion", catalog.ChartAWSLoadBalancerController, l.ChartVersion, true)
 	replicas("addons.loadBalancerController.replicas", l.Replicas, true)
-	c.oneOf("addons.loadBalancerController.identity", l.Identity, []string{IdentityPodIdentity, IdentityIRSA})
+	c.oneOf("addons.loadBalancerController.identity", l.Identity, catalog.IdentityModes)
 	switch {
 	case l.Identity == IdentityIRSA && l.OIDCIssuerURL == "":
 		c.errs = append(c.errs, fmt.Errorf("addons.loadBalancerController.oidcIssuerUrl is required with identity irsa: `aws eks describe-cluster --query cluster.identity.oidc.issuer`"))
@@ -336,31 +388,80 @@ func validateAddons(c *checker, a Addons) {
 func validateIngress(c *checker, cfg *Config) {
 	in := cfg.Ingress
 	if c.required("ingress.host", in.Host, "the public host name of the API") {
-		c.match("ingress.host", in.Host, dnsName, "a lowercase DNS name such as api.example.com")
+		if len(in.Host) > 253 {
+			c.failf("ingress.host", in.Host, "is %d characters long; a DNS name has at most 253", len(in.Host))
+		} else {
+			c.match("ingress.host", in.Host, dnsName, "a lowercase DNS name such as api.example.com (labels of 1-63 letters, digits or '-')")
+		}
 	}
-	if c.required("ingress.certificateArn", in.CertificateARN, "an ACM certificate ARN covering ingress.host") {
-		c.match("ingress.certificateArn", in.CertificateARN, acmCertificateARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)")
+	if c.required("ingress.certificateArn", in.CertificateARN, "an ACM certificate ARN covering ingress.host") &&
+		c.match("ingress.certificateArn", in.CertificateARN, acmCertificateARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)") {
+		if r := catalog.ARNRegion(in.CertificateARN); cfg.Region != "" && r != cfg.Region {
+			c.failf("ingress.certificateArn", in.CertificateARN, "is in region %s, but aws:region=%q: an ALB uses only a certificate from its own region (request or import one there)", r, cfg.Region)
+		}
 	}
 	c.oneOf("ingress.scheme", in.Scheme, []string{"internet-facing", "internal"})
 	c.between("ingress.idleTimeoutSeconds", in.IdleTimeoutSeconds, 1, 4000)
 	if float64(in.IdleTimeoutSeconds) <= cfg.KPI.P95ResponseSeconds {
 		c.failf("ingress.idleTimeoutSeconds", in.IdleTimeoutSeconds, "must be > kpi.p95ResponseSeconds=%g: streaming and waiting runs hold the connection for the whole run", cfg.KPI.P95ResponseSeconds)
 	}
-	if !strings.HasPrefix(in.SSLPolicy, "ELBSecurityPolicy-") {
-		c.failf("ingress.sslPolicy", in.SSLPolicy, "is not an ALB security policy (ELBSecurityPolicy-...)")
+	if tls, known := catalog.ELBSecurityPolicies[in.SSLPolicy]; !known {
+		c.failf("ingress.sslPolicy", in.SSLPolicy, "is not an ALB security policy; allowed: %s", strings.Join(catalog.CurrentTLSPolicies(), ", "))
+	} else if tls < catalog.MinimumTLSVersion {
+		c.failf("ingress.sslPolicy", in.SSLPolicy, "accepts TLS %s; allowed: a policy whose oldest protocol is TLS %s or newer, such as ELBSecurityPolicy-TLS13-1-2-2021-06", tls, catalog.MinimumTLSVersion)
 	}
-	c.between("ingress.wafRateLimit", in.WAFRateLimit, 10, 2000000000)
+	c.between("ingress.wafRateLimit", in.WAFRateLimit, catalog.WAFRateLimitMin, catalog.WAFRateLimitMax)
+	c.between("ingress.wafClientRateLimit", in.WAFClientRateLimit, catalog.WAFRateLimitMin, catalog.WAFRateLimitMax)
+	c.logRetention("ingress.wafLogRetentionDays", in.WAFLogRetentionDays)
 	c.between("ingress.accessLogRetentionDays", in.AccessLogRetentionDays, 1, 3650)
 }
 
-func validateDatabase(c *checker, d Database) {
-	if m := pgVersion.FindStringSubmatch(d.EngineVersion); m == nil {
-		c.failf("database.engineVersion", d.EngineVersion, "is not a PostgreSQL version major.minor such as 17.6")
-	} else if !slices.Contains(SupportedPostgresMajors, m[1]) {
-		c.failf("database.engineVersion", d.EngineVersion, "has an unsupported major; allowed majors: %s", strings.Join(SupportedPostgresMajors, ", "))
+// InternetFacing is the ingress scheme that puts the API on the internet.
+const InternetFacing = "internet-facing"
+
+func validateAuth(c *checker, cfg *Config) {
+	a := cfg.Auth
+	if !slices.Contains(AuthModes, a.Mode) {
+		c.failf("auth.mode", a.Mode, "is not allowed; allowed: %s", strings.Join(AuthModes, ", "))
+		return
 	}
-	if _, ok := RDSInstanceMemoryGiB[d.InstanceClass]; !ok {
-		c.failf("database.instanceClass", d.InstanceClass, "is not an allowed instance class; allowed: %s", strings.Join(slices.Sorted(maps.Keys(RDSInstanceMemoryGiB)), ", "))
+	c.match("auth.header", a.Header, httpToken, "an HTTP header name (1-64 letters, digits or !#$%&'*+.^_`|~-)")
+	if a.Mode == AuthLangSmith {
+		if c.required("auth.langsmithAuthEndpoint", a.LangSmithAuthEndpoint, "the LangSmith API that checks keys, such as https://api.smith.langchain.com") {
+			if u, err := url.Parse(a.LangSmithAuthEndpoint); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+				c.failf("auth.langsmithAuthEndpoint", a.LangSmithAuthEndpoint, "is not an https URL such as https://api.smith.langchain.com")
+			}
+		}
+		if c.required("auth.langsmithTenantId", a.LangSmithTenantID, "the LangSmith workspace ID (a UUID) whose API keys may call") {
+			c.match("auth.langsmithTenantId", a.LangSmithTenantID, uuid, "a LangSmith workspace ID (a lowercase UUID)")
+		}
+	} else {
+		for _, f := range []struct{ key, v string }{{"auth.langsmithAuthEndpoint", a.LangSmithAuthEndpoint}, {"auth.langsmithTenantId", a.LangSmithTenantID}} {
+			if f.v != "" {
+				c.failf(f.key, f.v, "is only used with auth.mode langsmith (mode is %q): remove it or set mode langsmith", a.Mode)
+			}
+		}
+	}
+	open := a.Mode == AuthNone && cfg.Ingress.Scheme == InternetFacing
+	switch {
+	case open && a.AcceptUnauthenticated == "":
+		c.failf("auth.mode", a.Mode, "is refused with ingress.scheme=%q: anyone who finds the host could start runs and spend the LLM budget; "+
+			"set auth.mode langsmith or custom, set ingress.scheme internal, or give auth.acceptUnauthenticated a reason", cfg.Ingress.Scheme)
+	case open && cfg.Production():
+		c.failf("auth.acceptUnauthenticated", a.AcceptUnauthenticated, "is refused in the production environment: prod serves the internet only with auth.mode langsmith or custom")
+	case !open && a.AcceptUnauthenticated != "":
+		c.failf("auth.acceptUnauthenticated", a.AcceptUnauthenticated, "is only used with auth.mode none and an internet-facing ingress: remove it")
+	}
+}
+
+func validateDatabase(c *checker, d Database) {
+	if ok, offered := catalog.PostgresVersionAllowed(d.EngineVersion); !ok && offered == nil {
+		c.failf("database.engineVersion", d.EngineVersion, "has an unsupported major; allowed majors: %s", strings.Join(catalog.Sorted(catalog.PostgresVersions), ", "))
+	} else if !ok {
+		c.failf("database.engineVersion", d.EngineVersion, "is not a version RDS offers for new instances (checked %s); allowed: %s", catalog.PostgresVersionsChecked, strings.Join(offered, ", "))
+	}
+	if _, ok := catalog.RDSInstanceMemoryGiB[d.InstanceClass]; !ok {
+		c.failf("database.instanceClass", d.InstanceClass, "is not an allowed instance class; allowed: %s", strings.Join(catalog.Sorted(catalog.RDSInstanceMemoryGiB), ", "))
 	}
 	c.between("database.allocatedStorageGb", d.AllocatedStorageGB, 20, 65536)
 	if d.MaxAllocatedStorageGB <= d.AllocatedStorageGB || d.MaxAllocatedStorageGB > 65536 {
@@ -396,7 +497,9 @@ func validateDatabase(c *checker, d Database) {
 		}
 	}
 	if r := d.Restore; r != nil {
-		c.match("database.restore.sourceInstanceIdentifier", r.SourceInstanceIdentifier, rdsIdentifier, "an RDS instance identifier")
+		if len(r.SourceInstanceIdentifier) > 63 || !rdsIdentifier.MatchString(r.SourceInstanceIdentifier) {
+			c.failf("database.restore.sourceInstanceIdentifier", r.SourceInstanceIdentifier, "is not an RDS instance identifier (1-63 letters, digits or hyphens, starting with a letter, no two hyphens in a row, not ending in a hyphen)")
+		}
 		switch {
 		case r.RestoreTime != "" && r.UseLatestRestorableTime:
 			c.failf("database.restore.restoreTime", r.RestoreTime, "cannot be combined with database.restore.useLatestRestorableTime=true; choose one")
@@ -411,19 +514,19 @@ func validateDatabase(c *checker, d Database) {
 }
 
 func validateCache(c *checker, k Cache) {
-	versions, ok := CacheEngineVersions[k.Engine]
+	versions, ok := catalog.CacheEngineVersions[k.Engine]
 	if !ok {
 		c.failf("cache.engine", k.Engine, "is not allowed; allowed: valkey, redis")
 	} else if _, ok := versions[k.EngineVersion]; !ok {
-		c.failf("cache.engineVersion", k.EngineVersion, "is not a %s version ElastiCache offers here; allowed: %s", k.Engine, strings.Join(slices.Sorted(maps.Keys(versions)), ", "))
+		c.failf("cache.engineVersion", k.EngineVersion, "is not a %s version ElastiCache offers here; allowed: %s", k.Engine, strings.Join(catalog.Sorted(versions), ", "))
 	}
-	if _, ok := ElastiCacheNodeMemoryGiB[k.NodeType]; !ok {
-		c.failf("cache.nodeType", k.NodeType, "is not an allowed node type; allowed: %s", strings.Join(slices.Sorted(maps.Keys(ElastiCacheNodeMemoryGiB)), ", "))
+	if _, ok := catalog.ElastiCacheNodeMemoryGiB[k.NodeType]; !ok {
+		c.failf("cache.nodeType", k.NodeType, "is not an allowed node type; allowed: %s", strings.Join(catalog.Sorted(catalog.ElastiCacheNodeMemoryGiB), ", "))
 	}
 	if k.Nodes < 2 || k.Nodes > 6 {
 		c.failf("cache.nodes", k.Nodes, "must be between 2 and 6 (1 primary + 1-5 replicas; automatic failover needs a replica)")
 	}
-	c.oneOf("cache.maxmemoryPolicy", k.MaxmemoryPolicy, MaxmemoryPolicies)
+	c.oneOf("cache.maxmemoryPolicy", k.MaxmemoryPolicy, catalog.MaxmemoryPolicies)
 	if k.AppendOnly {
 		c.failf("cache.appendOnly", true, "is not supported: ElastiCache ignores AOF on Redis OSS 2.8.22+ and Valkey, and never enables it with Multi-AZ; "+
 			"durability here comes from Multi-AZ automatic failover across AZs plus daily snapshots, and LangGraph keeps no durable data in Redis "+
@@ -435,17 +538,17 @@ func validateCache(c *checker, k Cache) {
 	if snap != nil && maint != nil && overlapsDaily(*snap, *maint) {
 		c.failf("cache.snapshotWindow", k.SnapshotWindow, "overlaps cache.maintenanceWindow=%q; ElastiCache requires them apart", k.MaintenanceWindow)
 	}
-	if !slices.Contains(cloudWatchRetentionDays, k.LogRetentionDays) {
-		c.failf("cache.logRetentionDays", k.LogRetentionDays, "is not a CloudWatch Logs retention; allowed: %s", joinInts(cloudWatchRetentionDays))
-	}
+	c.logRetention("cache.logRetentionDays", k.LogRetentionDays)
 }
 
 func validateMonitoring(c *checker, cfg *Config) {
 	m := cfg.Monitoring
-	c.match("monitoring.namespace", m.Namespace, dnsLabel, "a DNS label (lowercase letters, digits, '-')")
-	c.match("monitoring.chartVersion", m.ChartVersion, semver, "an exact chart version such as 87.15.2 (no ranges)")
-	c.match("monitoring.postgresExporterChartVersion", m.PostgresExporterChartVersion, semver, "an exact chart version (no ranges)")
-	c.match("monitoring.redisExporterChartVersion", m.RedisExporterChartVersion, semver, "an exact chart version (no ranges)")
+	if c.match("monitoring.namespace", m.Namespace, dnsLabel, "a DNS label (lowercase letters, digits, '-')") {
+		c.oneOfNot("monitoring.namespace", m.Namespace, catalog.ReservedNamespaces)
+	}
+	c.chartVersion("monitoring.chartVersion", catalog.ChartKubePrometheusStack, m.ChartVersion)
+	c.chartVersion("monitoring.postgresExporterChartVersion", catalog.ChartPostgresExporter, m.PostgresExporterChartVersion)
+	c.chartVersion("monitoring.redisExporterChartVersion", catalog.ChartRedisExporter, m.RedisExporterChartVersion)
 	if u, err := url.Parse(m.RunbookBaseURL); err != nil || u.Scheme != "https" || u.Host == "" || strings.HasSuffix(m.RunbookBaseURL, "/") {
 		c.failf("monitoring.runbookBaseUrl", m.RunbookBaseURL, "is not an https URL without a trailing slash")
 	}
@@ -534,12 +637,9 @@ func overlapsDaily(daily, weekly window) bool {
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
-func joinInts(v []int) string {
-	s := make([]string, len(v))
-	for i, n := range v {
-		s[i] = strconv.Itoa(n)
+// logRetention accepts the retention periods CloudWatch Logs offers.
+func (c *checker) logRetention(key string, days int) {
+	if !slices.Contains(catalog.CloudWatchRetentionDays, days) {
+		c.failf(key, days, "is not a CloudWatch Logs retention; allowed: %s", catalog.JoinInts(catalog.CloudWatchRetentionDays))
 	}
-	return strings.Join(s, ", ")
 }
-
-func cut(s, sep string) (string, string, bool) { return strings.Cut(s, sep) }

@@ -60,6 +60,8 @@ func DataplanePanels(t m.Thresholds) []Panel {
 			Warning: ptr(t.TargetAvgResponseSeconds), Critical: ptr(t.AvgResponseSeconds)},
 		{Title: "Queue depth", Unit: "short", Description: "Runs waiting for a worker, and running.",
 			Queries: []Query{{m.SeriesPendingRuns, "pending"}, {m.SeriesRunningRuns, "running"}}, Critical: ptr(t.QueueDepth)},
+		{Title: "Workers", Unit: "short", Description: "Run slots in use and free across the dataplane; pending runs with no free worker page (LangGraphNoAvailableWorkers).",
+			Queries: []Query{{m.SeriesWorkersActive, "active"}, {m.SeriesWorkersAvailable, "available"}}},
 		{Title: "Queue wait", Unit: "s", Description: "Time a run waits before its first attempt.",
 			Queries: []Query{{m.SeriesQueueWaitP95, "p95"}, {m.SeriesQueueWaitAvg, "average"}}, Critical: ptr(t.QueueWaitSeconds)},
 		{Title: "Pod CPU", Unit: "percentunit", Description: "CPU use per pod, as a share of its limit.",

@@ -60,7 +60,7 @@ func TestDashboardHasTheSeedsPanels(t *testing.T) {
 		assert.NotEmpty(t, p.Targets, p.Title)
 	}
 	for _, want := range []string{"Request rate", "Response time (runs)", "Error rate", "Pod CPU", "Pod memory",
-		"Database connection pool", "Queue depth", "Queue wait", "Redis memory and hit rate", "Redis evictions", "HPA replicas", "LLM cost"} {
+		"Database connection pool", "Queue depth", "Workers", "Queue wait", "Redis memory and hit rate", "Redis evictions", "HPA replicas", "LLM cost"} {
 		assert.True(t, titles[want], "missing panel %q", want)
 	}
 }

@@ -12,6 +12,7 @@ package loadtest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,7 +41,7 @@ const (
 	OpRun    = "run"
 )
 
-// APIKeyHeader carries the LangSmith API key.
+// APIKeyHeader carries the API key unless Options.AuthHeader names another header.
 const APIKeyHeader = "X-Api-Key"
 
 // Options configure a load test. Field comments name the cmd/loadtest flag.
@@ -55,9 +56,12 @@ type Options struct {
 	Body           []byte        // -body: the run request (JSON object); assistant_id set from AssistantID when absent
 	AssistantID    string        // -assistant
 	APIKey         string        // from the environment variable -api-key-env names
-	MetricsURLs    []*url.URL    // -metrics-url: server metrics endpoints for queue wait
-	MetricPrefix   string        // -metric-prefix: LangGraph's METRIC_PREFIX
-	Interval       time.Duration // -interval: time-series bucket and progress cadence
+	AuthHeader     string        // the header APIKey goes in (the stack's auth.header); empty: X-Api-Key
+	// AuthRequired makes Preflight prove the server refuses a call without the credential.
+	AuthRequired bool
+	MetricsURLs  []*url.URL    // -metrics-url: server metrics endpoints for queue wait
+	MetricPrefix string        // -metric-prefix: LangGraph's METRIC_PREFIX
+	Interval     time.Duration // -interval: time-series bucket and progress cadence
 	// Progress is called once per Interval with the latest sample (nil: none).
 	Progress func(Sample)
 	Seed     uint64
@@ -107,6 +111,9 @@ func (o *Options) Validate() error {
 	if _, err := runBody(o.Body, o.AssistantID); err != nil {
 		errs = append(errs, err)
 	}
+	if o.AuthRequired && o.APIKey == "" {
+		bad("api-key-env", "<empty>", "the stack requires a credential (auth.mode is not none): export the API key in that variable")
+	}
 	for _, m := range o.MetricsURLs {
 		if m.Scheme != "http" && m.Scheme != "https" || m.Host == "" {
 			bad("metrics-url", m.Redacted(), "must be an http:// or https:// URL with a host")
@@ -139,12 +146,13 @@ func runBody(body []byte, assistant string) ([]byte, error) {
 
 // Client is the HTTP side of one test: a pooled transport and the base URL.
 type client struct {
-	http    *http.Client
-	base    *url.URL
-	apiKey  string
-	timeout time.Duration
-	body    []byte
-	mode    string
+	http       *http.Client
+	base       *url.URL
+	apiKey     string
+	authHeader string
+	timeout    time.Duration
+	body       []byte
+	mode       string
 }
 
 // NewTransport is a transport sized for users: one kept-alive connection per user (HTTP/1.1
@@ -180,7 +188,7 @@ func newClient(o *Options) (*client, error) {
 			}
 			return nil
 		}},
-		base: o.BaseURL, apiKey: o.APIKey, timeout: o.RequestTimeout, body: body, mode: o.Mode,
+		base: o.BaseURL, apiKey: o.APIKey, authHeader: cmp.Or(o.AuthHeader, APIKeyHeader), timeout: o.RequestTimeout, body: body, mode: o.Mode,
 	}, nil
 }
 
@@ -224,7 +232,7 @@ func (c *client) do(test context.Context, path string, body []byte, check func(r
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	if c.apiKey != "" {
-		req.Header.Set(APIKeyHeader, c.apiKey)
+		req.Header.Set(c.authHeader, c.apiKey)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -332,9 +340,23 @@ func readStream(r io.Reader) error {
 	return nil
 }
 
-// Preflight checks that the server answers before any user starts: GET /ok, then one thread.
-// Every failure is an error that says what was tried and what came back.
-func Preflight(ctx context.Context, o *Options) error {
+// PreflightResult is what the checks before the test saw.
+type PreflightResult struct {
+	// UnauthenticatedStatus is the server's answer to a thread request without the credential,
+	// when the stack requires one (0: not probed).
+	UnauthenticatedStatus int `json:"unauthenticatedStatus,omitempty"`
+}
+
+// Preflight checks that the server answers before any user starts: GET /ok; when the stack
+// requires a credential, one thread request without it, which must be refused (401 or 403);
+// then one thread with it. Every failure is an error that says what was tried and what came back.
+func Preflight(ctx context.Context, o *Options) (PreflightResult, error) {
+	var result PreflightResult
+	err := preflight(ctx, o, &result)
+	return result, err
+}
+
+func preflight(ctx context.Context, o *Options, result *PreflightResult) error {
 	c, err := newClient(o)
 	if err != nil {
 		return err
@@ -354,6 +376,19 @@ func Preflight(ctx context.Context, o *Options) error {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s answered %d, want 200 (is this a LangGraph server?): %s", ok.Redacted(), resp.StatusCode, strings.TrimSpace(string(snippet)))
+	}
+	if o.AuthRequired {
+		anonymous := *c
+		anonymous.apiKey = ""
+		o, err := anonymous.do(ctx, "threads", []byte(`{}`), nil)
+		result.UnauthenticatedStatus, _ = strconv.Atoi(o.kind)
+		switch {
+		case o.kind == "401" || o.kind == "403":
+		case o.ok:
+			return fmt.Errorf("the server accepted a thread request without %s (answered %s): the stack requires authentication, but this server lets anyone in; stop and check auth.mode and the server's LANGGRAPH_AUTH_TYPE", c.authHeader, o.kind)
+		default:
+			return fmt.Errorf("a thread request without %s got %s, want 401 or 403: %v", c.authHeader, o.kind, err)
+		}
 	}
 	if _, _, err := c.createThread(ctx); err != nil {
 		return fmt.Errorf("creating a thread failed, so no user would get far: %v", err)

@@ -49,7 +49,8 @@ func TestMeasuresTheInjectedDistribution(t *testing.T) {
 	base := serve(t, fake)
 	o := options(base, 300, 200*time.Millisecond, 3*time.Second, 10*time.Millisecond)
 	o.MetricsURLs = []*url.URL{base.JoinPath("metrics")}
-	require.NoError(t, loadtest.Preflight(context.Background(), &o))
+	_, err := loadtest.Preflight(context.Background(), &o)
+	require.NoError(t, err)
 	res, err := loadtest.Run(context.Background(), o)
 	require.NoError(t, err)
 
@@ -194,7 +195,7 @@ func TestClearErrors(t *testing.T) {
 	require.NoError(t, l.Close())
 	refused := good
 	refused.BaseURL = &url.URL{Scheme: "http", Host: addr}
-	err = loadtest.Preflight(ctx, &refused)
+	_, err = loadtest.Preflight(ctx, &refused)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cannot reach http://"+addr)
 	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
@@ -204,7 +205,7 @@ func TestClearErrors(t *testing.T) {
 	html.NotJSON = true
 	o := good
 	o.BaseURL = serve(t, html)
-	err = loadtest.Preflight(ctx, &o)
+	_, err = loadtest.Preflight(ctx, &o)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the answer is not JSON")
 	assert.Contains(t, err.Error(), `starts with "<html>`)
@@ -213,7 +214,7 @@ func TestClearErrors(t *testing.T) {
 	locked := fakeapi.New(7)
 	locked.APIKey = "right"
 	o.BaseURL, o.APIKey = serve(t, locked), "wrong"
-	err = loadtest.Preflight(ctx, &o)
+	_, err = loadtest.Preflight(ctx, &o)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "answered 403")
 
@@ -221,7 +222,7 @@ func TestClearErrors(t *testing.T) {
 	plain := fakeapi.New(8)
 	o.BaseURL, o.APIKey = serve(t, plain), ""
 	o.MetricsURLs = []*url.URL{o.BaseURL.JoinPath("metrics")}
-	err = loadtest.Preflight(ctx, &o)
+	_, err = loadtest.Preflight(ctx, &o)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "has no histogram lg_api_run_queue_wait_time_1st_attempt")
 }

@@ -318,11 +318,13 @@ func Table(kpis []KPI) string {
 
 // Report is the JSON report file.
 type Report struct {
-	Stack  string  `json:"stack"`
-	URL    string  `json:"url"`
-	Pass   bool    `json:"pass"`
-	KPIs   []KPI   `json:"kpis"`
-	Result *Result `json:"result"`
+	Stack string `json:"stack"`
+	URL   string `json:"url"`
+	Pass  bool   `json:"pass"`
+	KPIs  []KPI  `json:"kpis"`
+	// Preflight records what the checks before the test saw (the unauthenticated probe).
+	Preflight PreflightResult `json:"preflight"`
+	Result    *Result         `json:"result"`
 }
 
 // JSON renders the report.

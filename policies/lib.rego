@@ -56,6 +56,7 @@ untaggable_types := {
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls",
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 }
 
 required_tags := ["Environment", "Project", "Owner", "CostCenter"]

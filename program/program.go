@@ -4,6 +4,7 @@
 package program
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/langgraph-platform/infra/capacity"
 	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/components/cache"
 	"github.com/langgraph-platform/infra/components/clusteraddons"
@@ -20,6 +22,7 @@ import (
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/dashboards"
+	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 // Run is the program main.go hands to pulumi.Run.
@@ -40,7 +43,16 @@ func Build(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Wire(ctx, cfg)
+	report := sizing.Report(cfg)
+	if err := sizing.Gate(cfg, report); err != nil {
+		return nil, err
+	}
+	if cfg.Capacity.AcceptRisk != "" && len(report.Failed()) > 0 {
+		if err := ctx.Log.Warn(fmt.Sprintf("capacity: %d check(s) fail; deploying anyway because capacity.acceptRisk says: %s", len(report.Failed()), cfg.Capacity.AcceptRisk), nil); err != nil {
+			return nil, err
+		}
+	}
+	return Wire(ctx, cfg, report)
 }
 
 // Tags are the tags every taggable AWS resource carries.
@@ -54,8 +66,8 @@ func Tags(cfg *config.Config) map[string]string {
 	}
 }
 
-// Wire creates every component from a validated configuration.
-func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, error) {
+// Wire creates every component from a validated configuration and its capacity report.
+func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[string]pulumi.Output, error) {
 	prefix := "langgraph-" + cfg.Environment
 	tags := Tags(cfg)
 
@@ -159,11 +171,13 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 			return nil, err
 		}
 	}
-	front, err := edge.New(ctx, prefix+"-edge", edge.Args{
-		RateLimit:              cfg.Ingress.WAFRateLimit,
-		AccessLogRetentionDays: cfg.Ingress.AccessLogRetentionDays,
-		Tags:                   tags,
-	})
+	if reason := cfg.Auth.AcceptUnauthenticated; reason != "" {
+		// Printed on every preview and update, so nobody forgets the API is open.
+		if err := ctx.Log.Warn(fmt.Sprintf("auth.mode is none on an internet-facing ingress: anyone who finds %s can start runs. Accepted because: %s", cfg.Ingress.Host, reason), nil); err != nil {
+			return nil, err
+		}
+	}
+	front, err := edge.New(ctx, prefix+"-edge", EdgeArgs(cfg, account))
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +196,6 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 		return nil, err
 	}
 
-	report := cfg.CapacityReport()
 	return map[string]pulumi.Output{
 		"capacityRunsInProgress":           pulumi.Float64(report.OfferedLoad).ToFloat64Output(),
 		"capacityRunSlotsAtMax":            pulumi.Int(report.SlotsAtMax).ToIntOutput(),
@@ -210,6 +223,23 @@ func Wire(ctx *pulumi.Context, cfg *config.Config) (map[string]pulumi.Output, er
 		"loadBalancerControllerRoleArn":    addons.ControllerRoleArn,
 		"hpaQueueMetric":                   addons.QueueMetric,
 	}, nil
+}
+
+// EdgeArgs maps the ingress and auth settings onto the WAF and the access-log bucket.
+func EdgeArgs(cfg *config.Config, account awsbase.Account) edge.Args {
+	args := edge.Args{
+		Account:                account,
+		RateLimit:              cfg.Ingress.WAFRateLimit,
+		AccessLogRetentionDays: cfg.Ingress.AccessLogRetentionDays,
+		LogRetentionDays:       cfg.Ingress.WAFLogRetentionDays,
+		CredentialHeader:       cfg.Auth.Header,
+		ClientRateLimit:        cfg.Ingress.WAFClientRateLimit,
+		Tags:                   Tags(cfg),
+	}
+	if cfg.Auth.Enabled() {
+		args.RequireCredentialOn = edge.APIRoutePrefixes
+	}
+	return args
 }
 
 // AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
@@ -290,6 +320,7 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 		PDBMaxUnavailable:     d.PDBMaxUnavailable,
 		Queue:                 queue,
 		ServiceAccountRoleARN: d.ServiceAccountRoleARN,
+		Auth:                  DataplaneAuth(cfg),
 		Ingress: dataplane.Ingress{
 			ClassName: clusteraddons.IngressClass,
 			Host:      cfg.Ingress.Host, CertificateARN: cfg.Ingress.CertificateARN, Scheme: cfg.Ingress.Scheme,
@@ -307,6 +338,19 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 		},
 		Connections:          conns,
 		ServiceMonitorLabels: monitoring.SelectorLabels(),
+	}
+}
+
+// DataplaneAuth maps auth.* onto the server's LANGGRAPH_AUTH_TYPE and LangSmith settings.
+func DataplaneAuth(cfg *config.Config) dataplane.Auth {
+	a := cfg.Auth
+	switch a.Mode {
+	case config.AuthLangSmith:
+		return dataplane.Auth{Type: dataplane.AuthTypeLangSmith, LangSmithEndpoint: a.LangSmithAuthEndpoint, LangSmithTenantID: a.LangSmithTenantID}
+	case config.AuthCustom:
+		return dataplane.Auth{Type: dataplane.AuthTypeCustom}
+	default:
+		return dataplane.Auth{Type: dataplane.AuthTypeNoop, UnauthenticatedReason: a.AcceptUnauthenticated}
 	}
 }
 
@@ -381,7 +425,7 @@ func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
 
 // Artifacts are the files a stack produces besides its resources: the plain Prometheus rule file
 // (what promtool checks) and the dashboards' JSON. cmd/synth writes them.
-func Artifacts(cfg *config.Config) (map[string][]byte, error) {
+func Artifacts(cfg *config.Config, report capacity.Report) (map[string][]byte, error) {
 	thresholds := MonitoringThresholds(cfg)
 	rules, err := monitoring.RuleFile(MonitoringScope(cfg), thresholds)
 	if err != nil {
@@ -392,7 +436,7 @@ func Artifacts(cfg *config.Config) (map[string][]byte, error) {
 		return nil, err
 	}
 	return map[string][]byte{
-		"capacity.md":                            []byte("# Capacity of stack " + cfg.Stack + "\n\n" + cfg.CapacityReport().Table()),
+		"capacity.md":                            []byte("# Capacity of stack " + cfg.Stack + "\n\n" + report.Table()),
 		"monitoring/langgraph.rules.yaml":        rules,
 		"dashboards/" + dashboards.DataplaneFile: dashboard,
 	}, nil

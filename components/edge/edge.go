@@ -1,7 +1,10 @@
 // Package edge provisions the AWS resources in front of the dataplane's load balancer: the S3
-// bucket that receives ALB access logs (the seed's audit logging) and the WAFv2 web ACL with a
-// per-IP rate limit (the seed's per-IP rate limiting) and AWS's common managed rule set. The
-// ingress refers to both by annotation; the AWS Load Balancer Controller wires them to the ALB.
+// bucket that receives ALB access logs (the seed's audit logging) and the WAFv2 web ACL: per-IP
+// and per-credential rate limits (the seed's per-IP and per-user limits), a 401 for API calls
+// without a credential, AWS's common, known-bad-inputs and IP reputation rule groups, and
+// logging of every request it sees to a KMS-encrypted log group with the credential redacted.
+// The ingress refers to the bucket and the ACL by annotation; the AWS Load Balancer Controller
+// wires them to the ALB.
 package edge
 
 import (
@@ -11,40 +14,42 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/langgraph-platform/infra/components/awsbase"
 )
 
 // TypeToken is the component's Pulumi type.
 const TypeToken = "langgraph:aws:Edge"
 
-// RateLimitRule is the name of the per-IP rate-based rule.
-const RateLimitRule = "per-ip-rate-limit"
-
-// CommonRuleSet is AWS's baseline managed rule group.
-const CommonRuleSet = "AWSManagedRulesCommonRuleSet"
-
-// CountOnlyCommonRules are rules of the common set switched to count: LangGraph run requests
-// carry message histories larger than the rule's 8 KB body limit, which would block real traffic.
-var CountOnlyCommonRules = []string{"SizeRestrictions_BODY"}
-
-// Args configure the edge resources.
+// Args configure the edge resources. Ranges are checked by package config; the component keeps
+// only what config cannot see.
 type Args struct {
+	// Account owns the key that encrypts the WAF log group.
+	Account awsbase.Account
 	// RateLimit is the number of requests one IP may send per 5 minutes before it is blocked.
 	RateLimit int
-	// AccessLogRetentionDays is how long access logs are kept.
+	// CredentialHeader carries a client's credential; ClientRateLimit is the number of requests
+	// one credential value may send per 5 minutes. WAF's logs redact the header.
+	CredentialHeader string
+	ClientRateLimit  int
+	// RequireCredentialOn are path prefixes WAF answers with 401 when CredentialHeader is absent;
+	// empty: no such rule (the API takes no credential).
+	RequireCredentialOn []string
+	// AccessLogRetentionDays is how long access logs are kept; LogRetentionDays, WAF's logs.
 	AccessLogRetentionDays int
+	LogRetentionDays       int
 	Tags                   map[string]string
 }
 
-// Validate reports every Args problem.
+// Validate reports what config cannot see: the inputs the WAF rules need at all.
 func (a *Args) Validate() error {
 	var errs []error
-	if a.RateLimit < 10 || a.RateLimit > 2000000000 {
-		errs = append(errs, fmt.Errorf("edge.Args.RateLimit=%d: must be between 10 and 2000000000 (WAF's limits)", a.RateLimit))
+	if a.CredentialHeader == "" {
+		errs = append(errs, fmt.Errorf("edge.Args.CredentialHeader is required: the per-client rate limit keys on it and the logs redact it"))
 	}
-	if a.AccessLogRetentionDays < 1 {
-		errs = append(errs, fmt.Errorf("edge.Args.AccessLogRetentionDays=%d: must be >= 1", a.AccessLogRetentionDays))
+	if a.Account.Region == "" || a.Account.ID == "" {
+		errs = append(errs, fmt.Errorf("edge.Args.Account: ID and Region are required for the WAF log key"))
 	}
 	return errors.Join(errs...)
 }
@@ -55,6 +60,7 @@ type Edge struct {
 
 	AccessLogBucket pulumi.StringOutput `pulumi:"accessLogBucket"`
 	WebACLArn       pulumi.StringOutput `pulumi:"webAclArn"`
+	LogGroupName    pulumi.StringOutput `pulumi:"logGroupName"`
 }
 
 // New provisions the edge resources.
@@ -121,56 +127,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	visibility := func(metric string) wafv2.WebAclRuleVisibilityConfigArgs {
-		return wafv2.WebAclRuleVisibilityConfigArgs{
-			CloudwatchMetricsEnabled: pulumi.Bool(true), MetricName: pulumi.String(metric), SampledRequestsEnabled: pulumi.Bool(true),
-		}
-	}
-	overrides := wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray{}
-	for _, rule := range CountOnlyCommonRules {
-		overrides = append(overrides, wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
-			Name: pulumi.String(rule),
-			ActionToUse: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
-				Count: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
-			},
-		})
-	}
-	acl, err := wafv2.NewWebAcl(ctx, name+"-waf", &wafv2.WebAclArgs{
-		Description:   pulumi.String("LangGraph dataplane ALB: per-IP rate limit and AWS common rules"),
-		Scope:         pulumi.String("REGIONAL"),
-		DefaultAction: wafv2.WebAclDefaultActionArgs{Allow: wafv2.WebAclDefaultActionAllowArgs{}},
-		Rules: wafv2.WebAclRuleArray{
-			wafv2.WebAclRuleArgs{
-				Name:     pulumi.String(RateLimitRule),
-				Priority: pulumi.Int(0),
-				Action:   wafv2.WebAclRuleActionArgs{Block: wafv2.WebAclRuleActionBlockArgs{}},
-				Statement: wafv2.WebAclRuleStatementArgs{RateBasedStatement: wafv2.WebAclRuleStatementRateBasedStatementArgs{
-					Limit: pulumi.Int(args.RateLimit), AggregateKeyType: pulumi.String("IP"), EvaluationWindowSec: pulumi.Int(300),
-				}},
-				VisibilityConfig: visibility(RateLimitRule),
-			},
-			wafv2.WebAclRuleArgs{
-				Name:           pulumi.String(CommonRuleSet),
-				Priority:       pulumi.Int(1),
-				OverrideAction: wafv2.WebAclRuleOverrideActionArgs{None: wafv2.WebAclRuleOverrideActionNoneArgs{}},
-				Statement: wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
-					VendorName: pulumi.String("AWS"), Name: pulumi.String(CommonRuleSet), RuleActionOverrides: overrides,
-				}},
-				VisibilityConfig: visibility(CommonRuleSet),
-			},
-		},
-		VisibilityConfig: wafv2.WebAclVisibilityConfigArgs{
-			CloudwatchMetricsEnabled: pulumi.Bool(true), MetricName: pulumi.String(name), SampledRequestsEnabled: pulumi.Bool(true),
-		},
-		Tags: tags,
-	}, child)
+	acl, err := webACL(ctx, name, args, child)
 	if err != nil {
 		return nil, err
 	}
 
 	e.AccessLogBucket = bucket.Bucket
-	e.WebACLArn = acl.Arn
-	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{"accessLogBucket": e.AccessLogBucket, "webAclArn": e.WebACLArn})
+	e.WebACLArn = acl.webACL.Arn
+	e.LogGroupName = acl.logGroup.Name
+	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{"accessLogBucket": e.AccessLogBucket, "webAclArn": e.WebACLArn, "logGroupName": e.LogGroupName})
 }
 
 // accessLogPolicy lets Elastic Load Balancing write logs (the regional ELB account for older

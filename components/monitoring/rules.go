@@ -87,6 +87,8 @@ const (
 	SeriesResponseAvg       = "langgraph:run_response_seconds:avg_5m"
 	SeriesPendingRuns       = "langgraph:runs_pending"
 	SeriesRunningRuns       = "langgraph:runs_running"
+	SeriesWorkersActive     = "langgraph:workers_active"
+	SeriesWorkersAvailable  = "langgraph:workers_available"
 	SeriesQueueWaitP95      = "langgraph:queue_wait_seconds:p95_5m"
 	SeriesQueueWaitAvg      = "langgraph:queue_wait_seconds:avg_5m"
 	SeriesPGPoolRatio       = "langgraph:pg_pool:utilization_max"
@@ -144,6 +146,9 @@ func RecordingRules(s Scope) []Rule {
 		avg(SeriesResponseAvg, "lg_api_http_requests_latency", runs),
 		rec(SeriesPendingRuns, fmt.Sprintf(`sum(lg_api_num_pending_runs{%s})`, ns)),
 		rec(SeriesRunningRuns, fmt.Sprintf(`sum(lg_api_num_running_runs{%s})`, ns)),
+		// Across every pod of the dataplane: with a queue tier the API pods report 0 workers.
+		rec(SeriesWorkersActive, fmt.Sprintf(`sum(lg_api_workers_active{%s})`, ns)),
+		rec(SeriesWorkersAvailable, fmt.Sprintf(`sum(lg_api_workers_available{%s})`, ns)),
 		quantile(SeriesQueueWaitP95, 0.95, "lg_api_run_queue_wait_time_1st_attempt", ns),
 		avg(SeriesQueueWaitAvg, "lg_api_run_queue_wait_time_1st_attempt", ns),
 		// In use = open connections minus idle ones, per pod; the busiest pod decides.
@@ -213,6 +218,10 @@ func AlertingRules(t Thresholds) []Rule {
 			Severity: Critical, Signal: "queue-depth", Threshold: t.QueueDepth,
 			Summary:     fmt.Sprintf("More than %s runs are waiting in the queue", num(t.QueueDepth)),
 			Description: count + fmt.Sprintf(" runs are pending (alert above %s).", num(t.QueueDepth))},
+		{Alert: "LangGraphNoAvailableWorkers", Expr: fmt.Sprintf(`%s > 0 and %s == 0`, SeriesPendingRuns, SeriesWorkersAvailable), For: 5 * time.Minute,
+			Severity: Critical, Signal: "workers",
+			Summary:     "Runs are waiting and no LangGraph worker is free",
+			Description: count + " runs are pending while every worker of the dataplane is busy or gone: nothing drains the queue."},
 		// KPI targets.
 		{Alert: "LangGraphRunSuccessFastBurn",
 			Expr: fmt.Sprintf(`%s > %s and %s > %s`, SeriesRunFailureRatio("1h"), num(fast), SeriesRunFailureRatio("5m"), num(fast)), For: 2 * time.Minute,

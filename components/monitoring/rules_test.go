@@ -195,6 +195,18 @@ func cases(th monitoring.Thresholds) map[string]alertCase {
 			return []series{gauge("lg_api_num_pending_runs", with(nsLabels, "pod", podName), v, m)}
 		}
 	}
+	// workers: runs pending and workers available, split over the API pod (no jobs: 0 of 0)
+	// and a queue pod.
+	workers := func(pendingRuns, available float64) func(int) []series {
+		return func(m int) []series {
+			api, queue := with(nsLabels, "pod", podName), with(nsLabels, "pod", podName+"-queue")
+			return []series{
+				gauge("lg_api_num_pending_runs", queue, pendingRuns, m),
+				gauge("lg_api_workers_available", api, 0, m),
+				gauge("lg_api_workers_available", queue, available, m),
+			}
+		}
+	}
 	hpa := func(current float64) func(int) []series {
 		return func(m int) []series {
 			l := with(nsLabels, "horizontalpodautoscaler", "langgraph-dataplane")
@@ -239,6 +251,7 @@ func cases(th monitoring.Thresholds) map[string]alertCase {
 		"LangGraphDatabasePoolSaturated":   {pool(above(th.DBPoolRatio)), pool(below(th.DBPoolRatio)), half, above(th.DBPoolRatio), nil},
 		"LangGraphDatabaseConnectionsHigh": {conns(above(th.DBPoolRatio)), conns(below(th.DBPoolRatio)), half, above(th.DBPoolRatio), nil},
 		"LangGraphQueueBacklog":            {pending(above(th.QueueDepth)), pending(below(th.QueueDepth)), half, above(th.QueueDepth), nil},
+		"LangGraphNoAvailableWorkers":      {workers(12, 0), workers(12, 1), half, 12, nil},
 		"LangGraphRunSuccessFastBurn": {runFailures(above(14.4 * budget)), runFailures(below(14.4 * budget)),
 			70 * time.Minute, above(14.4 * budget), nil},
 		"LangGraphRunSuccessSlowBurn": {runFailures(above(6 * budget)), runFailures(below(6 * budget)),

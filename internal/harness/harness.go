@@ -62,6 +62,10 @@ func DefaultSecrets() map[string]string {
 	}
 }
 
+// EncryptedPlaceholder stands in for a secure value of the stack file that the harness cannot
+// decrypt; it is passed as a secret, so every rendering shows <secret>.
+const EncryptedPlaceholder = "encrypted-value-not-decrypted-by-the-harness"
+
 // Result is what one run registered.
 type Result struct {
 	Project    string
@@ -177,10 +181,11 @@ func stackConfig(dir string, opts Options) (project string, values map[string]st
 	for key, v := range ps.Config {
 		full := key.Namespace() + ":" + key.Name()
 		if v.Secure() {
-			name := key.Name()
-			plain, ok := opts.Secrets[name]
+			// The harness cannot decrypt a `pulumi config set --secret` value, but it knows the key
+			// is set and secret: a caller's stand-in, or a placeholder that renders as <secret>.
+			plain, ok := opts.Secrets[key.Name()]
 			if !ok || key.Namespace() != project {
-				return "", nil, nil, "", fmt.Errorf("%s holds an encrypted value for %s; the harness cannot decrypt it: pass it in Options.Secrets", filepath.Base(stackFile), full)
+				plain = EncryptedPlaceholder
 			}
 			tree[full] = plain
 			secret[full] = true
@@ -199,6 +204,11 @@ func stackConfig(dir string, opts Options) (project string, values map[string]st
 	}
 	for name, v := range opts.Secrets {
 		full := project + ":" + name
+		if _, inFile := tree[full]; inFile && !secret[full] {
+			// A plaintext value in the stack file stays what it is, so the loader refuses it
+			// exactly as it does under the CLI: a stand-in must never launder it.
+			continue
+		}
 		tree[full] = v
 		secret[full] = true
 	}

@@ -26,8 +26,10 @@ type Server struct {
 	ErrorRate float64
 	// QueueWait draws a run's queue wait, reported by /metrics; nil: no queue metric.
 	QueueWait func(r *mrand.Rand) time.Duration
-	// APIKey, when set, is required in X-Api-Key.
-	APIKey string
+	// APIKey, when set, is required in AuthHeader (X-Api-Key when empty): a request without it
+	// is answered 401, one with another value 403, as LangGraph's auth handlers do.
+	APIKey     string
+	AuthHeader string
 	// NotJSON answers every API call with an HTML page (a proxy's error page, say).
 	NotJSON bool
 
@@ -82,9 +84,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.metrics(w)
 		return
 	}
-	if s.APIKey != "" && r.Header.Get("X-Api-Key") != s.APIKey {
-		writeJSON(w, http.StatusForbidden, map[string]any{"detail": "Invalid API key"})
-		return
+	if s.APIKey != "" {
+		header := s.AuthHeader
+		if header == "" {
+			header = "X-Api-Key"
+		}
+		switch got := r.Header.Get(header); {
+		case got == "":
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"detail": "Missing authentication"})
+			return
+		case got != s.APIKey:
+			writeJSON(w, http.StatusForbidden, map[string]any{"detail": "Invalid API key"})
+			return
+		}
 	}
 	if s.NotJSON {
 		w.Header().Set("Content-Type", "text/html")

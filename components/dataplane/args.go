@@ -1,0 +1,179 @@
+package dataplane
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Resources are a container's requests and limits.
+type Resources struct {
+	CPURequest, MemoryRequest, CPULimit, MemoryLimit string
+}
+
+// ScalingRule is one direction of HPA behavior.
+type ScalingRule struct {
+	Pods, PeriodSeconds, StabilizationWindowSeconds int
+}
+
+// Autoscaling configures a HorizontalPodAutoscaler.
+type Autoscaling struct {
+	MinReplicas, MaxReplicas          int
+	CPUUtilization, MemoryUtilization int
+	ScaleUp, ScaleDown                ScalingRule
+	// QueueMetric adds an External metric on pending runs; nil: CPU and memory only.
+	QueueMetric *QueueMetric
+}
+
+// QueueMetric is an External metric of pending runs (served by prometheus-adapter) with a
+// target per pod: the HPA wants ceil(pending / PendingRunsPerPod) replicas and takes the
+// largest recommendation of all its metrics, so CPU and memory scaling are kept.
+type QueueMetric struct {
+	Name              string
+	PendingRunsPerPod int
+}
+
+// Queue configures the optional queue-worker tier.
+type Queue struct {
+	MinReplicas, MaxReplicas int
+	Resources                Resources
+}
+
+// Ingress configures the ALB.
+type Ingress struct {
+	// ClassName is the IngressClass of the AWS Load Balancer Controller.
+	ClassName                               string
+	Host, CertificateARN, Scheme, SSLPolicy string
+	IdleTimeoutSeconds                      int
+	MaintenanceMode                         bool
+	AccessLogBucket                         pulumi.StringInput
+	AccessLogPrefix                         string
+	WebACLArn                               pulumi.StringInput
+	// DeletionProtection protects the ALB itself (production).
+	DeletionProtection bool
+	// Tags are applied to the ALB and its target groups.
+	Tags map[string]string
+}
+
+// Network lists the peers the NetworkPolicies admit.
+type Network struct {
+	LoadBalancerCIDRs   []string // subnets the ALB runs in (target type ip: it connects to pod IPs)
+	DataStoreCIDRs      []string // subnets of the database and cache
+	HTTPSEgressCIDRs    []string // LLM APIs and LangSmith on 443
+	MonitoringNamespace string   // where Prometheus runs
+	DatabasePort        int
+	CachePort           int
+}
+
+// Auth is how the server checks callers.
+type Auth struct {
+	Type              string // AuthTypeLangSmith, AuthTypeCustom or AuthTypeNoop
+	LangSmithEndpoint string // with AuthTypeLangSmith
+	LangSmithTenantID string // with AuthTypeLangSmith
+	// UnauthenticatedReason is why an internet-facing API with AuthTypeNoop was accepted.
+	UnauthenticatedReason string
+}
+
+// Connections are the secrets the server needs; all are kept secret.
+type Connections struct {
+	PostgresURI       pulumi.StringInput // primary, sslmode=require
+	PostgresReaderURI pulumi.StringInput // read replica, for analytics and reporting
+	RedisURI          pulumi.StringInput // rediss:// with the AUTH token
+	LangSmithAPIKey   pulumi.StringInput // one of these two
+	LicenseKey        pulumi.StringInput
+}
+
+// Args configure the dataplane.
+type Args struct {
+	Namespace string
+	Instance  string // app.kubernetes.io/instance, e.g. langgraph-prod
+	Image     string // repository:tag or repository@sha256:...
+	Version   string // app.kubernetes.io/version
+
+	Resources                     Resources
+	JobsPerWorker                 int
+	DBPoolMaxSize                 int
+	TerminationGracePeriodSeconds int
+	PreStopSeconds                int
+
+	Autoscaling       Autoscaling
+	EmergencyReplicas int // > 0 pins min = max = N
+	PDBMaxUnavailable int
+	Queue             *Queue // nil: no separate queue tier
+
+	ServiceAccountRoleARN string // IRSA; empty: none
+	Auth                  Auth
+	Ingress               Ingress
+	Network               Network
+	Connections           Connections
+
+	// ServiceMonitorLabels make the monitoring stack's selector pick the ServiceMonitor up.
+	ServiceMonitorLabels map[string]string
+
+	// After are cluster add-ons every object here waits for: the load balancer controller's
+	// webhooks admit the pods and the Ingress, so they must run first.
+	After []pulumi.Resource
+}
+
+// Validate reports every Args problem.
+func (a *Args) Validate() error {
+	var errs []error
+	bad := func(field string, v any, allowed string) {
+		errs = append(errs, fmt.Errorf("dataplane.Args.%s=%v: %s", field, v, allowed))
+	}
+	if a.Namespace == "" || a.Instance == "" || a.Version == "" {
+		bad("Namespace/Instance/Version", "\"\"", "are required")
+	}
+	if !strings.ContainsAny(a.Image, ":@") || strings.HasSuffix(a.Image, ":latest") {
+		bad("Image", a.Image, "must be pinned by tag or digest, never latest")
+	}
+	if as := a.Autoscaling; as.MinReplicas < 1 || as.MaxReplicas < as.MinReplicas {
+		bad("Autoscaling", fmt.Sprintf("%d..%d", as.MinReplicas, as.MaxReplicas), "needs 1 <= MinReplicas <= MaxReplicas")
+	}
+	for field, v := range map[string]int{"Autoscaling.CPUUtilization": a.Autoscaling.CPUUtilization, "Autoscaling.MemoryUtilization": a.Autoscaling.MemoryUtilization} {
+		if v < 1 || v > 100 {
+			bad(field, v, "must be 1-100")
+		}
+	}
+	if a.PDBMaxUnavailable < 1 {
+		bad("PDBMaxUnavailable", a.PDBMaxUnavailable, "must be >= 1 or evictions are blocked")
+	}
+	if a.TerminationGracePeriodSeconds <= a.PreStopSeconds {
+		bad("TerminationGracePeriodSeconds", a.TerminationGracePeriodSeconds, "must exceed PreStopSeconds")
+	}
+	if a.Connections.PostgresURI == nil || a.Connections.RedisURI == nil || a.Connections.PostgresReaderURI == nil {
+		bad("Connections", "nil", "PostgresURI, PostgresReaderURI and RedisURI are required")
+	}
+	if (a.Connections.LangSmithAPIKey == nil) == (a.Connections.LicenseKey == nil) {
+		bad("Connections", "LangSmithAPIKey/LicenseKey", "set exactly one")
+	}
+	if q := a.Autoscaling.QueueMetric; q != nil && (q.Name == "" || q.PendingRunsPerPod < 1) {
+		bad("Autoscaling.QueueMetric", fmt.Sprintf("%q/%d", q.Name, q.PendingRunsPerPod), "needs a metric name and PendingRunsPerPod >= 1")
+	}
+	if a.Ingress.ClassName == "" || a.Ingress.Host == "" || a.Ingress.CertificateARN == "" || a.Ingress.AccessLogBucket == nil || a.Ingress.WebACLArn == nil {
+		bad("Ingress", a.Ingress.Host, "ClassName, Host, CertificateARN, AccessLogBucket and WebACLArn are required")
+	}
+	switch au := a.Auth; au.Type {
+	case AuthTypeLangSmith:
+		if au.LangSmithEndpoint == "" || au.LangSmithTenantID == "" {
+			bad("Auth", au.Type, "LangSmithEndpoint and LangSmithTenantID are required with langsmith")
+		}
+	case AuthTypeCustom, AuthTypeNoop:
+	default:
+		bad("Auth.Type", au.Type, "must be langsmith, custom or noop")
+	}
+	if len(a.Network.LoadBalancerCIDRs) == 0 || len(a.Network.DataStoreCIDRs) == 0 || a.Network.MonitoringNamespace == "" {
+		bad("Network", "", "LoadBalancerCIDRs, DataStoreCIDRs and MonitoringNamespace are required")
+	}
+	return errors.Join(errs...)
+}
+
+// effectiveReplicas is the HPA range: emergency replicas pin it.
+func (a *Args) effectiveReplicas() (int, int) {
+	if a.EmergencyReplicas > 0 {
+		return a.EmergencyReplicas, a.EmergencyReplicas
+	}
+	return a.Autoscaling.MinReplicas, a.Autoscaling.MaxReplicas
+}

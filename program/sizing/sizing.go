@@ -1,0 +1,87 @@
+// Package sizing maps a stack's configuration onto the capacity model (package capacity) and
+// decides whether the stack may deploy: the program computes the report once per run and uses
+// it for the refusal, the stack outputs and synth's capacity table. It links no cloud SDK, so
+// cmd/capacity and cmd/loadtest use it without the program.
+package sizing
+
+import (
+	"fmt"
+
+	"github.com/langgraph-platform/infra/capacity"
+	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/config"
+)
+
+// Inputs maps the configuration onto the capacity model. With a queue tier, only queue pods
+// execute runs (the API pods run with N_JOBS_PER_WORKER=0): run slots, the queue metric and the
+// ramp count the queue tier, while database and Redis connections count both tiers.
+func Inputs(c *config.Config) capacity.Inputs {
+	h := c.HPA
+	in := capacity.Inputs{
+		Users:              c.KPI.ConcurrentUsers,
+		RunSeconds:         c.KPI.AvgResponseSeconds,
+		ThinkSeconds:       c.Capacity.ThinkTimeSeconds,
+		QueueWaitTarget:    c.KPI.QueueWaitSeconds,
+		JobsPerWorker:      c.Dataplane.JobsPerWorker,
+		MinReplicas:        h.MinReplicas,
+		MaxReplicas:        h.MaxReplicas,
+		CPUTarget:          float64(h.CPUUtilization) / 100,
+		CPUAtFullLoad:      c.Capacity.CPUAtFullLoadPercent / 100,
+		PendingPerPod:      pendingPerPod(c),
+		PoolPerPod:         c.Dataplane.DBPoolMaxSize,
+		ExporterConns:      c.Capacity.ExporterConnections,
+		AdminReserveConns:  c.Capacity.AdminReserveConnections,
+		MaxConnections:     c.Database.MaxConnections(),
+		PoolAlertRatio:     c.Alerts.DBPoolPercent / 100,
+		RedisConnsPerPod:   c.Capacity.RedisConnectionsPerPod,
+		RedisBytesPerRun:   c.Capacity.RedisKiBPerRun * 1024,
+		RedisNodeMemoryGiB: catalog.ElastiCacheNodeMemoryGiB[c.Cache.NodeType],
+		PodStartupSeconds:  c.Capacity.PodStartupSeconds,
+		HPA: capacity.HPAPolicy{
+			SyncSeconds: 15, Tolerance: 0.1,
+			UpPods: h.ScaleUp.Pods, UpPeriod: float64(h.ScaleUp.PeriodSeconds), UpWindow: float64(h.ScaleUp.StabilizationWindowSeconds),
+			DownPods: h.ScaleDown.Pods, DownPeriod: float64(h.ScaleDown.PeriodSeconds), DownWindow: float64(h.ScaleDown.StabilizationWindowSeconds),
+		},
+	}
+	if q := c.Dataplane.Queue; q.Enabled {
+		// The queue tier executes the runs and gets the HPA's queue metric; the API tier only
+		// holds connections (it serves HTTP: thread state, streams, run creation).
+		in.MinReplicas, in.MaxReplicas = q.MinReplicas, q.MaxReplicas
+		in.NonWorkerPodsAtMax = h.MaxReplicas
+	}
+	return in
+}
+
+// pendingPerPod is the queue metric's target when the HPA has it, else 0.
+func pendingPerPod(c *config.Config) float64 {
+	if c.QueueMetricActive() {
+		return float64(c.HPA.PendingRunsPerPod)
+	}
+	return 0
+}
+
+// Report runs the capacity model for this configuration.
+func Report(c *config.Config) capacity.Report { return capacity.Evaluate(Inputs(c)) }
+
+// Problems are the failing checks of report as errors naming the figure, its value and its
+// limit, unless capacity.acceptRisk gives a reason to deploy anyway.
+func Problems(c *config.Config, report capacity.Report) []error {
+	if c.Capacity.AcceptRisk != "" {
+		return nil
+	}
+	var errs []error
+	for _, f := range report.Failed() {
+		errs = append(errs, fmt.Errorf("capacity: %s is %.4g %s; limit %.4g %s (%s). Fix the sizing (docs/capacity.md) or set capacity.acceptRisk to a reason",
+			f.Name, f.Value, f.Unit, f.Limit, f.Unit, f.Detail))
+	}
+	return errs
+}
+
+// Gate is the capacity refusal as the configuration error a stack gets: nil when the stack may
+// deploy.
+func Gate(c *config.Config, report capacity.Report) error {
+	if problems := Problems(c, report); len(problems) > 0 {
+		return &config.Error{Stack: c.Stack, Problems: problems}
+	}
+	return nil
+}
