@@ -327,3 +327,13 @@ func repoRoot(t *testing.T) string {
 	require.NoError(t, err)
 	return dir
 }
+
+// The package comment names every key, so a reader of `go doc config` sees every group.
+func TestPackageCommentNamesEveryKey(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(repoRoot(t), "config", "types.go"))
+	require.NoError(t, err)
+	doc := string(src)[:strings.Index(string(src), "package config")]
+	for _, k := range config.Keys {
+		assert.Contains(t, doc, k.Name, "the package comment does not name key %s", k.Name)
+	}
+}

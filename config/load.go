@@ -53,6 +53,20 @@ func FromContext(ctx *pulumi.Context) (*Config, error) {
 // All problems are reported at once, one per line, each naming the key, the value and what is
 // allowed. The capacity model is not run here: the program gates on it (package program/sizing).
 func Load(project, stack string, raw Raw) (*Config, error) {
+	return LoadWith(project, stack, raw, LoadOptions{})
+}
+
+// LoadOptions adjust what Load requires.
+type LoadOptions struct {
+	// CredentialsOptional loads a stack whose server credential (langsmithApiKey or
+	// langgraphLicenseKey) is not set here: tools that read only sizing and KPIs (cmd/capacity,
+	// cmd/loadtest) need no credential, and a stack file need not hold one. Plaintext credentials
+	// are still refused.
+	CredentialsOptional bool
+}
+
+// LoadWith is Load with options.
+func LoadWith(project, stack string, raw Raw, opts LoadOptions) (*Config, error) {
 	cfg := Defaults()
 	cfg.Project, cfg.Stack = project, stack
 	var errs []error
@@ -114,6 +128,9 @@ func Load(project, stack string, raw Raw) (*Config, error) {
 	}
 	if len(errs) == 0 {
 		errs = Validate(&cfg)
+	}
+	if !opts.CredentialsOptional && !cfg.Secrets.LangSmithAPIKey.IsSet() && !cfg.Secrets.LangGraphLicenseKey.IsSet() {
+		errs = append(errs, fmt.Errorf("langsmithApiKey or langgraphLicenseKey is required: set one with `pulumi config set --secret langsmithApiKey <key>`"))
 	}
 	if len(errs) > 0 {
 		return nil, &Error{Stack: stack, Problems: errs}

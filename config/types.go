@@ -1,10 +1,13 @@
 // Package config is the single source of every setting the program reads.
 //
-// Settings are grouped by concern into top-level Pulumi config keys (cluster, dataplane, hpa,
-// ingress, database, cache, monitoring, alerts, kpi, tags); each group is a structured (object)
-// value, so `pulumi config set --path hpa.minReplicas 10` sets one field and every other field
-// keeps the default declared here. Secrets are separate top-level keys that must be set with
-// `pulumi config set --secret`.
+// Settings are grouped by concern into top-level Pulumi config keys (environment, tags, cluster,
+// dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons); each
+// group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10` sets one
+// field and every other field keeps the default declared here. Secrets are separate top-level keys
+// that must be set with `pulumi config set --secret` (kubeconfig, langsmithApiKey,
+// langgraphLicenseKey, slackWebhookUrl, pagerdutyRoutingKey). aws:region is read as the stack's
+// region; the facts values are checked against (regions, versions, sizes, TLS policies, chart
+// versions) live in package catalog.
 //
 // Defaults are the seed document's production numbers (see Defaults); a smaller environment opts
 // down explicitly in its stack file. Loading never panics: Load returns errors that name the key,

@@ -174,9 +174,6 @@ func Validate(cfg *Config) []error {
 	validateMonitoring(c, cfg)
 	validateThresholds(c, cfg)
 	validateCapacity(c, cfg.Capacity)
-	if !cfg.Secrets.LangSmithAPIKey.IsSet() && !cfg.Secrets.LangGraphLicenseKey.IsSet() {
-		c.errs = append(c.errs, fmt.Errorf("langsmithApiKey or langgraphLicenseKey is required: set one with `pulumi config set --secret langsmithApiKey <key>`"))
-	}
 	return c.errs
 }
 

@@ -103,7 +103,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 	}
 	db, err := database.New(ctx, prefix+"-db", database.Args{
 		Account:                          account,
-		VpcID:                            vpc,
+		VPCID:                            vpc,
 		SubnetIDs:                        subnets,
 		AllowedSecurityGroupIDs:          clusterGroups,
 		AvailabilityZones:                zones.Names,
@@ -135,7 +135,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 	k := cfg.Cache
 	redis, err := cache.New(ctx, prefix+"-cache", cache.Args{
 		Account:                 account,
-		VpcID:                   vpc,
+		VPCID:                   vpc,
 		SubnetIDs:               subnets,
 		AllowedSecurityGroupIDs: clusterGroups,
 		AvailabilityZones:       zones.Names,
@@ -207,7 +207,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 		"monitoringNamespace":              mon.Namespace,
 		"grafanaAdminPassword":             mon.GrafanaPassword,
 		"accessLogBucket":                  front.AccessLogBucket,
-		"webAclArn":                        front.WebACLArn,
+		"webAclArn":                        front.WebACLARN,
 		"databaseAddress":                  db.Address,
 		"databaseReaderAddresses":          db.ReaderAddresses,
 		"databasePort":                     db.Port,
@@ -220,7 +220,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 		"cachePort":                        redis.Port,
 		"cacheSecretArn":                   redis.SecretARN,
 		"cacheSecurityGroupId":             redis.SecurityGroupID,
-		"loadBalancerControllerRoleArn":    addons.ControllerRoleArn,
+		"loadBalancerControllerRoleArn":    addons.ControllerRoleARN,
 		"hpaQueueMetric":                   addons.QueueMetric,
 	}, nil
 }
@@ -245,7 +245,7 @@ func EdgeArgs(cfg *config.Config, account awsbase.Account) edge.Args {
 // AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
 func AddonsArgs(cfg *config.Config, account awsbase.Account) clusteraddons.Args {
 	a := cfg.Addons
-	args := clusteraddons.Args{ClusterName: cfg.Cluster.Name, VpcID: cfg.Cluster.VPCID, Account: account, Tags: Tags(cfg)}
+	args := clusteraddons.Args{ClusterName: cfg.Cluster.Name, VPCID: cfg.Cluster.VPCID, Account: account, Tags: Tags(cfg)}
 	if a.MetricsServer.Enabled {
 		args.MetricsServer = &clusteraddons.MetricsServer{ChartVersion: a.MetricsServer.ChartVersion, Replicas: a.MetricsServer.Replicas}
 	}
@@ -326,7 +326,7 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 			Host:      cfg.Ingress.Host, CertificateARN: cfg.Ingress.CertificateARN, Scheme: cfg.Ingress.Scheme,
 			SSLPolicy: cfg.Ingress.SSLPolicy, IdleTimeoutSeconds: cfg.Ingress.IdleTimeoutSeconds,
 			MaintenanceMode: d.MaintenanceMode, AccessLogBucket: front.AccessLogBucket, AccessLogPrefix: cfg.Environment,
-			WebACLArn: front.WebACLArn, DeletionProtection: cfg.Production(), Tags: Tags(cfg),
+			WebACLARN: front.WebACLARN, DeletionProtection: cfg.Production(), Tags: Tags(cfg),
 		},
 		Network: dataplane.Network{
 			LoadBalancerCIDRs:   cfg.Cluster.LoadBalancerSubnetCIDRs,

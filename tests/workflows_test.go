@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/internal/tooltest"
 )
 
@@ -59,7 +60,7 @@ func TestActionlint(t *testing.T) {
 func stackFiles(t *testing.T) []string {
 	root, err := harness.RepoRoot()
 	require.NoError(t, err)
-	return harness.Stacks(root)
+	return stackfile.Stacks(root)
 }
 
 func TestWorkflowsCoverEveryStack(t *testing.T) {

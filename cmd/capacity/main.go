@@ -13,7 +13,7 @@ import (
 	"os"
 
 	"github.com/langgraph-platform/infra/config"
-	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/program/sizing"
 )
 
@@ -31,12 +31,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "capacity: -stack is required (for example -stack prod)")
 		return 2
 	}
-	sc, err := harness.LoadStackConfig(harness.Options{Dir: *dir, Stack: *stack, Secrets: harness.DefaultSecrets()})
+	sc, err := stackfile.Load(stackfile.Options{Dir: *dir, Stack: *stack})
 	if err != nil {
 		fmt.Fprintf(stderr, "capacity: %v\n", err)
 		return 2
 	}
-	cfg, err := config.Load(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
+	cfg, err := config.LoadWith(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, config.LoadOptions{CredentialsOptional: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "capacity: %v\n", err)
 		return 2

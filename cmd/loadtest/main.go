@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"github.com/langgraph-platform/infra/config"
-	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/loadtest"
 )
 
@@ -105,11 +105,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	sc, err := harness.LoadStackConfig(harness.Options{Dir: *dir, Stack: *stack, Secrets: harness.DefaultSecrets()})
+	sc, err := stackfile.Load(stackfile.Options{Dir: *dir, Stack: *stack})
 	if err != nil {
 		return fail("%v", err)
 	}
-	cfg, err := config.Load(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
+	cfg, err := config.LoadWith(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, config.LoadOptions{CredentialsOptional: true})
 	if err != nil {
 		return fail("%v", err)
 	}

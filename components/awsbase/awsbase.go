@@ -93,7 +93,7 @@ func withoutProtect(opts []pulumi.ResourceOption) []pulumi.ResourceOption {
 // SecurityGroupArgs configure a security group that admits one TCP port from other groups only.
 type SecurityGroupArgs struct {
 	Description             string
-	VpcID                   pulumi.StringInput
+	VPCID                   pulumi.StringInput
 	Port                    int
 	AllowedSecurityGroupIDs pulumi.StringArrayInput
 	Tags                    map[string]string
@@ -105,7 +105,7 @@ type SecurityGroupArgs struct {
 func NewIngressOnlySecurityGroup(ctx *pulumi.Context, name string, args SecurityGroupArgs, opts ...pulumi.ResourceOption) (*ec2.SecurityGroup, error) {
 	return ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
 		Description: pulumi.String(args.Description),
-		VpcId:       args.VpcID,
+		VpcId:       args.VPCID,
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
 			Description:    pulumi.String(fmt.Sprintf("TCP %d from the cluster's security groups", args.Port)),
 			Protocol:       pulumi.String("tcp"),
@@ -122,7 +122,7 @@ func NewIngressOnlySecurityGroup(ctx *pulumi.Context, name string, args Security
 // SecretArgs configure a Secrets Manager secret holding a JSON document.
 type SecretArgs struct {
 	Description  string
-	KmsKeyID     pulumi.StringInput
+	KMSKeyID     pulumi.StringInput
 	Document     pulumi.StringInput // JSON; kept secret
 	RecoveryDays int
 	Tags         map[string]string
@@ -132,7 +132,7 @@ type SecretArgs struct {
 func NewSecret(ctx *pulumi.Context, name string, args SecretArgs, opts ...pulumi.ResourceOption) (*secretsmanager.Secret, error) {
 	secret, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
 		Description:          pulumi.String(args.Description),
-		KmsKeyId:             args.KmsKeyID,
+		KmsKeyId:             args.KMSKeyID,
 		RecoveryWindowInDays: pulumi.Int(args.RecoveryDays),
 		Tags:                 pulumi.ToStringMap(args.Tags),
 	}, opts...)

@@ -38,7 +38,7 @@ const AuthTokenLength = 64
 type Args struct {
 	Account awsbase.Account
 
-	VpcID                   pulumi.StringInput
+	VPCID                   pulumi.StringInput
 	SubnetIDs               pulumi.StringArrayInput
 	AllowedSecurityGroupIDs pulumi.StringArrayInput
 	AvailabilityZones       []string // nodes are spread across these
@@ -61,47 +61,34 @@ type Args struct {
 	Tags    map[string]string
 }
 
-func (a *Args) withDefaults() {
-	if a.Nodes == 0 {
-		a.Nodes = 3
-	}
-	if a.MaxmemoryPolicy == "" {
-		a.MaxmemoryPolicy = "allkeys-lru"
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = 30
-	}
-	if a.Account.Partition == "" {
-		a.Account.Partition = "aws"
-	}
-}
-
-// Validate reports every Args problem, naming the field, the value and what is allowed.
+// Validate reports what the component needs that package config cannot see: missing inputs and
+// its own invariants. Ranges and catalogs (engines, versions, node types, retention) are config's.
 func (a *Args) Validate() error {
 	var errs []error
 	bad := func(field string, v any, allowed string) {
 		errs = append(errs, fmt.Errorf("cache.Args.%s=%v: %s", field, v, allowed))
 	}
-	if a.VpcID == nil || a.SubnetIDs == nil || a.AllowedSecurityGroupIDs == nil {
-		bad("VpcID/SubnetIDs/AllowedSecurityGroupIDs", "nil", "all three are required")
+	if a.VPCID == nil || a.SubnetIDs == nil || a.AllowedSecurityGroupIDs == nil {
+		bad("VPCID/SubnetIDs/AllowedSecurityGroupIDs", "nil", "all three are required")
 	}
 	if len(a.AvailabilityZones) < 2 {
 		bad("AvailabilityZones", a.AvailabilityZones, "Multi-AZ needs at least 2 zones")
 	}
-	if a.Engine != "valkey" && a.Engine != "redis" {
-		bad("Engine", a.Engine, "must be valkey or redis")
+	if a.Engine == "" || !strings.HasPrefix(a.Family, a.Engine) {
+		bad("Family", a.Family, fmt.Sprintf("must be a parameter group family of Engine=%q", a.Engine))
 	}
-	if !strings.HasPrefix(a.Family, a.Engine) {
-		bad("Family", a.Family, fmt.Sprintf("must be a %s parameter group family", a.Engine))
+	// The component always turns on automatic failover and Multi-AZ, which need a replica.
+	if a.Nodes < 2 {
+		bad("Nodes", a.Nodes, "must be >= 2: automatic failover needs a replica")
 	}
-	if a.Nodes < 2 || a.Nodes > 6 {
-		bad("Nodes", a.Nodes, "must be 2-6: automatic failover needs a replica; cluster mode disabled allows 6")
+	if a.NodeType == "" || a.MaxmemoryPolicy == "" {
+		bad("NodeType/MaxmemoryPolicy", "\"\"", "are required")
 	}
-	if a.SnapshotRetentionDays < 1 || a.SnapshotRetentionDays > 35 {
-		bad("SnapshotRetentionDays", a.SnapshotRetentionDays, "must be 1-35")
+	if a.SnapshotRetentionDays < 1 || a.LogRetentionDays < 1 {
+		bad("SnapshotRetentionDays/LogRetentionDays", fmt.Sprint(a.SnapshotRetentionDays, "/", a.LogRetentionDays), "are required")
 	}
-	if a.NodeType == "" {
-		bad("NodeType", "\"\"", "is required")
+	if a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
+		bad("Account", fmt.Sprintf("%+v", a.Account), "ID, Region and Partition are required (key policies and ARNs)")
 	}
 	return errors.Join(errs...)
 }
@@ -121,7 +108,6 @@ type Cache struct {
 
 // New provisions the cache.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Cache, error) {
-	args.withDefaults()
 	if err := args.Validate(); err != nil {
 		return nil, err
 	}
@@ -145,7 +131,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	sg, err := awsbase.NewIngressOnlySecurityGroup(ctx, name+"-sg", awsbase.SecurityGroupArgs{
 		Description:             "Redis protocol from the EKS cluster only",
-		VpcID:                   args.VpcID,
+		VPCID:                   args.VPCID,
 		Port:                    Port,
 		AllowedSecurityGroupIDs: args.AllowedSecurityGroupIDs,
 		Tags:                    args.Tags,
@@ -245,7 +231,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}).(pulumi.StringOutput)
 	secret, err := awsbase.NewSecret(ctx, name+"-auth", awsbase.SecretArgs{
 		Description:  "LangGraph cache AUTH token and rediss:// URI",
-		KmsKeyID:     key.Arn,
+		KMSKeyID:     key.Arn,
 		Document:     document,
 		RecoveryDays: 30,
 		Tags:         args.Tags,

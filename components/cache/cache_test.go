@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/components/cache"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stacktest"
@@ -158,10 +159,12 @@ func TestSecretAndOutputs(t *testing.T) {
 func TestComponentURIIsSecretRediss(t *testing.T) {
 	res, err := harness.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		c, err := cache.New(ctx, "solo", cache.Args{
-			VpcID: pulumi.String("vpc-12345678"), SubnetIDs: pulumi.ToStringArray([]string{"subnet-11111111"}),
+			VPCID: pulumi.String("vpc-12345678"), SubnetIDs: pulumi.ToStringArray([]string{"subnet-11111111"}),
 			AllowedSecurityGroupIDs: pulumi.ToStringArray([]string{"sg-12345678"}), AvailabilityZones: []string{"a", "b"},
 			Engine: "valkey", EngineVersion: "8.0", Family: "valkey8", NodeType: "cache.t4g.small", SnapshotRetentionDays: 1,
 			SnapshotWindow: "05:00-06:00", MaintenanceWindow: "sun:06:30-sun:07:30",
+			Nodes: 3, MaxmemoryPolicy: "allkeys-lru", LogRetentionDays: 30,
+			Account: awsbase.Account{ID: "210987654321", Region: "eu-west-1", Partition: "aws"},
 		})
 		if err != nil {
 			return nil, err
@@ -172,7 +175,6 @@ func TestComponentURIIsSecretRediss(t *testing.T) {
 	assert.True(t, res.Outputs["uri"].Secret)
 	assert.True(t, res.Outputs["token"].Secret)
 	assert.True(t, strings.HasPrefix(res.Outputs["uri"].Value.(string), "rediss://:"))
-	// Defaults: 3 nodes, allkeys-lru.
 	g := stacktest.One(t, res, groupType, "solo")
 	assert.Equal(t, 3.0, g.In("numCacheClusters"))
 	assert.Equal(t, []any{"a", "b", "a"}, g.In("preferredCacheClusterAzs"))
@@ -182,8 +184,8 @@ func TestArgsValidate(t *testing.T) {
 	args := cache.Args{Engine: "memcached", Family: "redis7", Nodes: 1, SnapshotRetentionDays: 0, AvailabilityZones: []string{"a"}}
 	err := args.Validate()
 	require.Error(t, err)
-	for _, want := range []string{"cache.Args.Engine=memcached", "cache.Args.Nodes=1", "cache.Args.SnapshotRetentionDays=0",
-		"cache.Args.AvailabilityZones", "cache.Args.VpcID", "cache.Args.NodeType"} {
+	for _, want := range []string{`cache.Args.Family=redis7: must be a parameter group family of Engine="memcached"`, "cache.Args.Nodes=1", "cache.Args.SnapshotRetentionDays/LogRetentionDays=0/0",
+		"cache.Args.AvailabilityZones", "cache.Args.VPCID", "cache.Args.NodeType", "cache.Args.Account"} {
 		assert.Contains(t, err.Error(), want)
 	}
 }

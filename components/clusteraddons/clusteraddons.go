@@ -11,7 +11,6 @@ package clusteraddons
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -20,6 +19,7 @@ import (
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
@@ -32,13 +32,13 @@ const (
 	Namespace = "kube-system"
 
 	MetricsServerRepository = "https://kubernetes-sigs.github.io/metrics-server/"
-	MetricsServerChart      = "metrics-server"
+	MetricsServerChart      = catalog.ChartMetricsServer
 	MetricsServerRelease    = "metrics-server"
 	// MetricsAPIService is what metrics-server registers and the HPA's Resource metrics read.
 	MetricsAPIService = "v1beta1.metrics.k8s.io"
 
 	LoadBalancerControllerRepository     = "https://aws.github.io/eks-charts"
-	LoadBalancerControllerChart          = "aws-load-balancer-controller"
+	LoadBalancerControllerChart          = catalog.ChartAWSLoadBalancerController
 	LoadBalancerControllerRelease        = "aws-load-balancer-controller"
 	LoadBalancerControllerServiceAccount = "aws-load-balancer-controller"
 	// IngressClass is the class the controller serves and the dataplane's Ingress names.
@@ -46,7 +46,7 @@ const (
 	IRSAAnnotation = "eks.amazonaws.com/role-arn"
 
 	PrometheusAdapterRepository = "https://prometheus-community.github.io/helm-charts"
-	PrometheusAdapterChart      = "prometheus-adapter"
+	PrometheusAdapterChart      = catalog.ChartPrometheusAdapter
 	PrometheusAdapterRelease    = "prometheus-adapter"
 	// ExternalMetricsAPIService is what prometheus-adapter registers for External metrics.
 	ExternalMetricsAPIService = "v1beta1.external.metrics.k8s.io"
@@ -54,10 +54,10 @@ const (
 	QueueMetric = "langgraph_runs_pending"
 )
 
-// Identity methods for the controller's IAM role.
+// Identity methods for the controller's IAM role (package catalog owns them).
 const (
-	IdentityPodIdentity = "podIdentity"
-	IdentityIRSA        = "irsa"
+	IdentityPodIdentity = catalog.IdentityPodIdentity
+	IdentityIRSA        = catalog.IdentityIRSA
 )
 
 // MetricsServer configures metrics-server.
@@ -89,7 +89,7 @@ type PrometheusAdapter struct {
 // Args configure the add-ons. A nil add-on is switched off: the cluster must already provide it.
 type Args struct {
 	ClusterName string
-	VpcID       string
+	VPCID       string
 	Account     awsbase.Account
 	Tags        map[string]string
 
@@ -98,17 +98,16 @@ type Args struct {
 	PrometheusAdapter      *PrometheusAdapter
 }
 
-var exactVersion = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
-
-// Validate reports every Args problem.
+// Validate reports what the component needs that package config cannot see: missing inputs and
+// the identity wiring. Chart versions are checked against package catalog by config.
 func (a *Args) Validate() error {
 	var errs []error
 	bad := func(field string, v any, allowed string) {
 		errs = append(errs, fmt.Errorf("clusteraddons.Args.%s=%q: %s", field, fmt.Sprint(v), allowed))
 	}
 	version := func(field, v string) {
-		if !exactVersion.MatchString(v) {
-			bad(field, v, "must be an exact chart version such as 1.2.3")
+		if v == "" {
+			bad(field, v, "is required (an exact chart version)")
 		}
 	}
 	replicas := func(field string, n int) {
@@ -123,8 +122,8 @@ func (a *Args) Validate() error {
 	if l := a.LoadBalancerController; l != nil {
 		version("LoadBalancerController.ChartVersion", l.ChartVersion)
 		replicas("LoadBalancerController.Replicas", l.Replicas)
-		if a.ClusterName == "" || a.VpcID == "" || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
-			bad("ClusterName/VpcID/Account", a.ClusterName+"/"+a.VpcID+"/"+a.Account.ID, "the controller needs the cluster name, VPC, account, region and partition")
+		if a.ClusterName == "" || a.VPCID == "" || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
+			bad("ClusterName/VPCID/Account", a.ClusterName+"/"+a.VPCID+"/"+a.Account.ID, "the controller needs the cluster name, VPC, account, region and partition")
 		}
 		switch l.Identity {
 		case IdentityPodIdentity:
@@ -150,8 +149,8 @@ func (a *Args) Validate() error {
 type ClusterAddons struct {
 	pulumi.ResourceState
 
-	// ControllerRoleArn is the Load Balancer Controller's IAM role ("" when it is not installed).
-	ControllerRoleArn pulumi.StringOutput `pulumi:"controllerRoleArn"`
+	// ControllerRoleARN is the Load Balancer Controller's IAM role ("" when it is not installed).
+	ControllerRoleARN pulumi.StringOutput `pulumi:"controllerRoleArn"`
 	// QueueMetric is the External metric name the HPA can read ("" without the adapter).
 	QueueMetric pulumi.StringOutput `pulumi:"queueMetric"`
 
@@ -184,13 +183,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, fmt.Errorf("addons.metricsServer is off, so the cluster must serve APIService %s (metrics-server or an equivalent): %w", MetricsAPIService, err)
 	}
 
-	c.ControllerRoleArn = pulumi.String("").ToStringOutput()
+	c.ControllerRoleARN = pulumi.String("").ToStringOutput()
 	if l := args.LoadBalancerController; l != nil {
 		controller, role, err := loadBalancerController(ctx, name, args, *l, child)
 		if err != nil {
 			return nil, err
 		}
-		c.IngressReady, c.ControllerRoleArn = controller, role
+		c.IngressReady, c.ControllerRoleARN = controller, role
 	} else {
 		class, err := networkingv1.GetIngressClass(ctx, name+"-preflight-ingress-class", pulumi.ID(IngressClass), nil, child)
 		if err != nil {
@@ -211,7 +210,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 		c.QueueMetric = pulumi.String(QueueMetric).ToStringOutput()
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"controllerRoleArn": c.ControllerRoleArn, "queueMetric": c.QueueMetric})
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"controllerRoleArn": c.ControllerRoleARN, "queueMetric": c.QueueMetric})
 }
 
 // loadBalancerController creates the controller's IAM policy and role, binds the role to its
@@ -270,7 +269,7 @@ func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadB
 		}
 		binding = append(binding, association)
 	}
-	values, err := helmvalues.Map(LoadBalancerControllerValues(l, args.ClusterName, acct.Region, args.VpcID))
+	values, err := helmvalues.Map(LoadBalancerControllerValues(l, args.ClusterName, acct.Region, args.VPCID))
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}

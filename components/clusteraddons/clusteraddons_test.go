@@ -336,8 +336,8 @@ func TestArgsValidate(t *testing.T) {
 		args clusteraddons.Args
 		want string
 	}{
-		"range version": {clusteraddons.Args{MetricsServer: &clusteraddons.MetricsServer{ChartVersion: "~3.13", Replicas: 1}},
-			`MetricsServer.ChartVersion="~3.13": must be an exact chart version`},
+		"no version": {clusteraddons.Args{MetricsServer: &clusteraddons.MetricsServer{Replicas: 1}},
+			`MetricsServer.ChartVersion="": is required (an exact chart version)`},
 		"no replicas": {clusteraddons.Args{MetricsServer: &clusteraddons.MetricsServer{ChartVersion: "3.13.0"}}, `MetricsServer.Replicas="0": must be >= 1`},
 		"no cluster":  {clusteraddons.Args{LoadBalancerController: &good}, "needs the cluster name, VPC, account"},
 		"identity": {clusteraddons.Args{LoadBalancerController: &clusteraddons.LoadBalancerController{ChartVersion: "3.4.2", Replicas: 2, Identity: "kiam"}},

@@ -109,7 +109,7 @@ type lbcPDB struct {
 type loadBalancerControllerValues struct {
 	ClusterName                 string               `json:"clusterName"`
 	Region                      string               `json:"region"`
-	VpcID                       string               `json:"vpcId"`
+	VPCID                       string               `json:"vpcId"`
 	ReplicaCount                int                  `json:"replicaCount"`
 	ServiceAccount              serviceAccountValues `json:"serviceAccount"`
 	PriorityClassName           string               `json:"priorityClassName"`
@@ -132,7 +132,7 @@ func LoadBalancerControllerValues(a LoadBalancerController, clusterName, region,
 	v := loadBalancerControllerValues{
 		ClusterName:  clusterName,
 		Region:       region,
-		VpcID:        vpcID,
+		VPCID:        vpcID,
 		ReplicaCount: a.Replicas,
 		ServiceAccount: serviceAccountValues{Create: true, Name: LoadBalancerControllerServiceAccount,
 			Annotations: map[string]string{}},

@@ -9,10 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
@@ -47,7 +45,7 @@ type Restore struct {
 type Args struct {
 	Account awsbase.Account
 
-	VpcID                   pulumi.StringInput
+	VPCID                   pulumi.StringInput
 	SubnetIDs               pulumi.StringArrayInput // private subnets in >= 2 AZs
 	AllowedSecurityGroupIDs pulumi.StringArrayInput // the only sources admitted on 5432
 	AvailabilityZones       []string                // replicas are spread across these
@@ -79,26 +77,15 @@ type Args struct {
 	Tags    map[string]string
 }
 
-func (a *Args) withDefaults() {
-	if a.PerformanceInsightsRetentionDays == 0 {
-		a.PerformanceInsightsRetentionDays = 7
-	}
-	if a.MonitoringIntervalSeconds == 0 {
-		a.MonitoringIntervalSeconds = 60
-	}
-	if a.Account.Partition == "" {
-		a.Account.Partition = "aws"
-	}
-}
-
-// Validate reports every Args problem, naming the field, the value and what is allowed.
+// Validate reports what the component needs that package config cannot see: missing inputs and
+// its own invariants. Ranges and catalogs (versions, retention values, intervals) are config's.
 func (a *Args) Validate() error {
 	var errs []error
 	bad := func(field string, v any, allowed string) {
 		errs = append(errs, fmt.Errorf("database.Args.%s=%v: %s", field, v, allowed))
 	}
-	if a.VpcID == nil || a.SubnetIDs == nil || a.AllowedSecurityGroupIDs == nil {
-		bad("VpcID/SubnetIDs/AllowedSecurityGroupIDs", "nil", "all three are required")
+	if a.VPCID == nil || a.SubnetIDs == nil || a.AllowedSecurityGroupIDs == nil {
+		bad("VPCID/SubnetIDs/AllowedSecurityGroupIDs", "nil", "all three are required")
 	}
 	if len(a.AvailabilityZones) == 0 {
 		bad("AvailabilityZones", a.AvailabilityZones, "at least one zone is required")
@@ -112,20 +99,18 @@ func (a *Args) Validate() error {
 	if a.AllocatedStorageGB < 20 || a.MaxAllocatedStorageGB <= a.AllocatedStorageGB {
 		bad("MaxAllocatedStorageGB", a.MaxAllocatedStorageGB, fmt.Sprintf("must exceed AllocatedStorageGB=%d (>= 20)", a.AllocatedStorageGB))
 	}
-	if a.BackupRetentionDays < 1 || a.BackupRetentionDays > 35 {
-		bad("BackupRetentionDays", a.BackupRetentionDays, "must be 1-35: point-in-time recovery and read replicas need automated backups")
+	if a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
+		bad("Account", fmt.Sprintf("%+v", a.Account), "ID, Region and Partition are required (key policies and ARNs)")
 	}
-	if p := a.PerformanceInsightsRetentionDays; !(p == 7 || p == 731 || (p%31 == 0 && p >= 31 && p <= 713)) {
-		bad("PerformanceInsightsRetentionDays", p, "must be 7, 731 or a multiple of 31")
+	// Point-in-time recovery and read replicas both restore from automated backups.
+	if a.BackupRetentionDays < 1 {
+		bad("BackupRetentionDays", a.BackupRetentionDays, "must be >= 1: point-in-time recovery and read replicas need automated backups")
 	}
-	if !slices.Contains([]int{1, 5, 10, 15, 30, 60}, a.MonitoringIntervalSeconds) {
-		bad("MonitoringIntervalSeconds", a.MonitoringIntervalSeconds, "must be 1, 5, 10, 15, 30 or 60")
+	if a.PerformanceInsightsRetentionDays == 0 || a.MonitoringIntervalSeconds == 0 {
+		bad("PerformanceInsightsRetentionDays/MonitoringIntervalSeconds", fmt.Sprint(a.PerformanceInsightsRetentionDays, "/", a.MonitoringIntervalSeconds), "are required")
 	}
-	if a.MaxConnections < 10 {
-		bad("MaxConnections", a.MaxConnections, "must be set explicitly (>= 10)")
-	}
-	if a.ReadReplicas < 0 || a.ReadReplicas > 15 {
-		bad("ReadReplicas", a.ReadReplicas, "must be 0-15")
+	if a.MaxConnections < 1 {
+		bad("MaxConnections", a.MaxConnections, "must be set explicitly (the parameter group pins it)")
 	}
 	if r := a.Restore; r != nil {
 		if r.SourceInstanceIdentifier == "" {
@@ -133,10 +118,6 @@ func (a *Args) Validate() error {
 		}
 		if (r.RestoreTime == "") == !r.UseLatestRestorableTime {
 			bad("Restore", fmt.Sprintf("%+v", *r), "set exactly one of RestoreTime and UseLatestRestorableTime")
-		} else if r.RestoreTime != "" {
-			if _, err := time.Parse(time.RFC3339, r.RestoreTime); err != nil {
-				bad("Restore.RestoreTime", r.RestoreTime, "must be RFC 3339")
-			}
 		}
 	}
 	return errors.Join(errs...)
@@ -169,7 +150,6 @@ type Database struct {
 
 // New provisions the database.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Database, error) {
-	args.withDefaults()
 	if err := args.Validate(); err != nil {
 		return nil, err
 	}
@@ -194,7 +174,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	sg, err := awsbase.NewIngressOnlySecurityGroup(ctx, name+"-sg", awsbase.SecurityGroupArgs{
 		Description:             "PostgreSQL from the EKS cluster only",
-		VpcID:                   args.VpcID,
+		VPCID:                   args.VPCID,
 		Port:                    Port,
 		AllowedSecurityGroupIDs: args.AllowedSecurityGroupIDs,
 		Tags:                    args.Tags,
@@ -381,7 +361,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}).(pulumi.StringOutput)
 	secret, err := awsbase.NewSecret(ctx, name+"-credentials", awsbase.SecretArgs{
 		Description:  "LangGraph PostgreSQL master credentials and connection URI",
-		KmsKeyID:     key.Arn,
+		KMSKeyID:     key.Arn,
 		Document:     document,
 		RecoveryDays: 30,
 		Tags:         args.Tags,

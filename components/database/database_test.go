@@ -253,12 +253,13 @@ func TestProtectOnlyInProd(t *testing.T) {
 func TestComponentStandsAlone(t *testing.T) {
 	res, err := harness.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		db, err := database.New(ctx, "solo", database.Args{
-			Account: awsbase.Account{ID: "210987654321", Region: "eu-west-1"},
-			VpcID:   pulumi.String("vpc-12345678"), SubnetIDs: pulumi.ToStringArray([]string{"subnet-11111111", "subnet-22222222"}),
+			Account: awsbase.Account{ID: "210987654321", Region: "eu-west-1", Partition: "aws"},
+			VPCID:   pulumi.String("vpc-12345678"), SubnetIDs: pulumi.ToStringArray([]string{"subnet-11111111", "subnet-22222222"}),
 			AllowedSecurityGroupIDs: pulumi.ToStringArray([]string{"sg-12345678"}), AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"},
 			EngineVersion: "16.4", InstanceClass: "db.t4g.medium", AllocatedStorageGB: 20, MaxAllocatedStorageGB: 40,
 			DatabaseName: "app", MasterUsername: "app_admin", BackupRetentionDays: 1, BackupWindow: "01:00-02:00",
 			MaintenanceWindow: "mon:03:00-mon:04:00", MaxConnections: 400, ReadReplicas: 1,
+			PerformanceInsightsRetentionDays: 7, MonitoringIntervalSeconds: 60,
 		})
 		if err != nil {
 			return nil, err
@@ -279,7 +280,8 @@ func TestComponentStandsAlone(t *testing.T) {
 
 func TestArgsValidate(t *testing.T) {
 	good := database.Args{
-		VpcID: pulumi.String("vpc-1"), SubnetIDs: pulumi.StringArray{}, AllowedSecurityGroupIDs: pulumi.StringArray{},
+		Account: awsbase.Account{ID: "210987654321", Region: "eu-west-1", Partition: "aws"},
+		VPCID:   pulumi.String("vpc-1"), SubnetIDs: pulumi.StringArray{}, AllowedSecurityGroupIDs: pulumi.StringArray{},
 		AvailabilityZones: []string{"a"}, EngineVersion: "17.6", InstanceClass: "db.t4g.medium", DatabaseName: "d",
 		MasterUsername: "u", AllocatedStorageGB: 20, MaxAllocatedStorageGB: 40, BackupRetentionDays: 1,
 		PerformanceInsightsRetentionDays: 7, MonitoringIntervalSeconds: 60, MaxConnections: 100,
@@ -287,11 +289,13 @@ func TestArgsValidate(t *testing.T) {
 	require.NoError(t, good.Validate())
 	bad := good
 	bad.BackupRetentionDays = 0
-	bad.PerformanceInsightsRetentionDays = 30
+	bad.MonitoringIntervalSeconds = 0
+	bad.Account.Partition = ""
 	bad.Restore = &database.Restore{SourceInstanceIdentifier: "x"}
 	err := bad.Validate()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "database.Args.BackupRetentionDays=0")
-	assert.Contains(t, err.Error(), "database.Args.PerformanceInsightsRetentionDays=30")
+	assert.Contains(t, err.Error(), "database.Args.PerformanceInsightsRetentionDays/MonitoringIntervalSeconds=7/0: are required")
+	assert.Contains(t, err.Error(), "database.Args.Account=")
 	assert.Contains(t, err.Error(), "database.Args.Restore=")
 }

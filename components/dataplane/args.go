@@ -50,7 +50,7 @@ type Ingress struct {
 	MaintenanceMode                         bool
 	AccessLogBucket                         pulumi.StringInput
 	AccessLogPrefix                         string
-	WebACLArn                               pulumi.StringInput
+	WebACLARN                               pulumi.StringInput
 	// DeletionProtection protects the ALB itself (production).
 	DeletionProtection bool
 	// Tags are applied to the ALB and its target groups.
@@ -126,20 +126,15 @@ func (a *Args) Validate() error {
 	if a.Namespace == "" || a.Instance == "" || a.Version == "" {
 		bad("Namespace/Instance/Version", "\"\"", "are required")
 	}
-	if !strings.ContainsAny(a.Image, ":@") || strings.HasSuffix(a.Image, ":latest") {
-		bad("Image", a.Image, "must be pinned by tag or digest, never latest")
+	// Pinning rules (tags, digests, never latest) are config's; the component needs a reference.
+	if !strings.ContainsAny(a.Image, ":@") {
+		bad("Image", a.Image, "must be a reference with a tag or digest")
 	}
 	if as := a.Autoscaling; as.MinReplicas < 1 || as.MaxReplicas < as.MinReplicas {
 		bad("Autoscaling", fmt.Sprintf("%d..%d", as.MinReplicas, as.MaxReplicas), "needs 1 <= MinReplicas <= MaxReplicas")
 	}
-	for field, v := range map[string]int{"Autoscaling.CPUUtilization": a.Autoscaling.CPUUtilization, "Autoscaling.MemoryUtilization": a.Autoscaling.MemoryUtilization} {
-		if v < 1 || v > 100 {
-			bad(field, v, "must be 1-100")
-		}
-	}
-	if a.PDBMaxUnavailable < 1 {
-		bad("PDBMaxUnavailable", a.PDBMaxUnavailable, "must be >= 1 or evictions are blocked")
-	}
+	// The workers' shutdown grace (BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS) is what the pod has left
+	// after the preStop pause.
 	if a.TerminationGracePeriodSeconds <= a.PreStopSeconds {
 		bad("TerminationGracePeriodSeconds", a.TerminationGracePeriodSeconds, "must exceed PreStopSeconds")
 	}
@@ -152,8 +147,8 @@ func (a *Args) Validate() error {
 	if q := a.Autoscaling.QueueMetric; q != nil && (q.Name == "" || q.PendingRunsPerPod < 1) {
 		bad("Autoscaling.QueueMetric", fmt.Sprintf("%q/%d", q.Name, q.PendingRunsPerPod), "needs a metric name and PendingRunsPerPod >= 1")
 	}
-	if a.Ingress.ClassName == "" || a.Ingress.Host == "" || a.Ingress.CertificateARN == "" || a.Ingress.AccessLogBucket == nil || a.Ingress.WebACLArn == nil {
-		bad("Ingress", a.Ingress.Host, "ClassName, Host, CertificateARN, AccessLogBucket and WebACLArn are required")
+	if a.Ingress.ClassName == "" || a.Ingress.Host == "" || a.Ingress.CertificateARN == "" || a.Ingress.AccessLogBucket == nil || a.Ingress.WebACLARN == nil {
+		bad("Ingress", a.Ingress.Host, "ClassName, Host, CertificateARN, AccessLogBucket and WebACLARN are required")
 	}
 	switch au := a.Auth; au.Type {
 	case AuthTypeLangSmith:

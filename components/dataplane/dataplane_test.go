@@ -392,12 +392,13 @@ func TestQueueTier(t *testing.T) {
 }
 
 func TestArgsValidate(t *testing.T) {
-	err := (&dataplane.Args{Image: "repo:latest", PDBMaxUnavailable: 0,
+	err := (&dataplane.Args{Image: "repo", TerminationGracePeriodSeconds: 15, PreStopSeconds: 15,
 		Autoscaling: dataplane.Autoscaling{QueueMetric: &dataplane.QueueMetric{Name: "langgraph_runs_pending"}}}).Validate()
 	require.Error(t, err)
-	for _, want := range []string{"dataplane.Args.Image=repo:latest", "dataplane.Args.PDBMaxUnavailable=0", "dataplane.Args.Connections", "dataplane.Args.Autoscaling",
+	for _, want := range []string{"dataplane.Args.Image=repo", "dataplane.Args.TerminationGracePeriodSeconds=15", "dataplane.Args.Connections", "dataplane.Args.Autoscaling",
+		"dataplane.Args.Auth.Type=: must be langsmith, custom or noop",
 		`dataplane.Args.Autoscaling.QueueMetric="langgraph_runs_pending"/0: needs a metric name and PendingRunsPerPod >= 1`,
-		"ClassName, Host, CertificateARN, AccessLogBucket and WebACLArn are required"} {
+		"ClassName, Host, CertificateARN, AccessLogBucket and WebACLARN are required"} {
 		assert.Contains(t, err.Error(), want)
 	}
 }

@@ -64,7 +64,7 @@ func ingress(ctx *pulumi.Context, name string, args Args, meta func(string, stri
 		IngressAnnotation + "load-balancer-attributes": lbAttributes,
 		// Deregistration waits as long as a pod may take to finish its runs.
 		IngressAnnotation + "target-group-attributes": pulumi.String(fmt.Sprintf("deregistration_delay.timeout_seconds=%d", args.TerminationGracePeriodSeconds)),
-		IngressAnnotation + "wafv2-acl-arn":           in.WebACLArn,
+		IngressAnnotation + "wafv2-acl-arn":           in.WebACLARN,
 		IngressAnnotation + "tags":                    pulumi.String(strings.Join(tagPairs, ",")),
 	}
 	backend := networkingv1.IngressBackendArgs{Service: networkingv1.IngressServiceBackendArgs{

@@ -59,7 +59,7 @@ type Edge struct {
 	pulumi.ResourceState
 
 	AccessLogBucket pulumi.StringOutput `pulumi:"accessLogBucket"`
-	WebACLArn       pulumi.StringOutput `pulumi:"webAclArn"`
+	WebACLARN       pulumi.StringOutput `pulumi:"webAclArn"`
 	LogGroupName    pulumi.StringOutput `pulumi:"logGroupName"`
 }
 
@@ -133,9 +133,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	e.AccessLogBucket = bucket.Bucket
-	e.WebACLArn = acl.webACL.Arn
+	e.WebACLARN = acl.webACL.Arn
 	e.LogGroupName = acl.logGroup.Name
-	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{"accessLogBucket": e.AccessLogBucket, "webAclArn": e.WebACLArn, "logGroupName": e.LogGroupName})
+	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{"accessLogBucket": e.AccessLogBucket, "webAclArn": e.WebACLARN, "logGroupName": e.LogGroupName})
 }
 
 // accessLogPolicy lets Elastic Load Balancing write logs (the regional ELB account for older

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
 
@@ -28,15 +29,15 @@ const TypeToken = "langgraph:kubernetes:Monitoring"
 // Names the stack is wired by: defined once.
 const (
 	Repository  = "https://prometheus-community.github.io/helm-charts"
-	StackChart  = "kube-prometheus-stack"
+	StackChart  = catalog.ChartKubePrometheusStack
 	ReleaseName = "kube-prometheus-stack" // selectors pick objects labelled release=<this>
 	// PrometheusService and PrometheusPort are where Prometheus answers queries in the
 	// namespace (the chart's fullname is pinned to ReleaseName).
 	PrometheusService = ReleaseName + "-prometheus"
 	PrometheusPort    = 9090
-	PostgresChart     = "prometheus-postgres-exporter"
+	PostgresChart     = catalog.ChartPostgresExporter
 	PostgresExporter  = "postgres-exporter" // release, fullname and scrape job
-	RedisChart        = "prometheus-redis-exporter"
+	RedisChart        = catalog.ChartRedisExporter
 	RedisExporter     = "redis-exporter" // release, fullname and scrape job
 	GrafanaSecret     = "grafana-admin"
 	ReceiversSecret   = "alertmanager-receivers"

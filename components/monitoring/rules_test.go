@@ -26,6 +26,7 @@ import (
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/internal/tooltest"
 	"github.com/langgraph-platform/infra/program"
 )
@@ -453,6 +454,6 @@ func TestThresholdsComeFromConfig(t *testing.T) {
 	assert.False(t, math.IsNaN(above(th.ErrorRatio)))
 }
 
-func configLoad(sc *harness.StackConfig) (*config.Config, error) {
+func configLoad(sc *stackfile.Config) (*config.Config, error) {
 	return config.Load(sc.Project, "prod", config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
 }

@@ -1,0 +1,58 @@
+package tests
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const module = "github.com/langgraph-platform/infra/"
+
+// imports lists the project packages a package's non-test files import.
+func imports(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	entries, err := os.ReadDir(repoPath(t, dir))
+	require.NoError(t, err)
+	out := map[string]bool{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(repoPath(t, dir), e.Name()), nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if strings.HasPrefix(path, module) {
+				out[strings.TrimPrefix(path, module)] = true
+			}
+		}
+	}
+	return out
+}
+
+// One owner per fact: catalog is a leaf; config reads catalog and imports no component and no
+// model; the sizing gate and the tools that need no cloud link no component.
+func TestPackageDependenciesKeepTheArchitecture(t *testing.T) {
+	assert.Empty(t, imports(t, "catalog"), "catalog imports nothing of the project")
+	cfg := imports(t, "config")
+	assert.Equal(t, map[string]bool{"catalog": true}, cfg, "config imports only catalog")
+	for _, dir := range []string{"program/sizing", "cmd/capacity", "cmd/loadtest", "internal/stackfile"} {
+		for imp := range imports(t, dir) {
+			assert.False(t, strings.HasPrefix(imp, "components/") || imp == "program" || imp == "internal/harness",
+				"%s imports %s: it must not link the components, the program or the mock-engine harness", dir, imp)
+		}
+	}
+	for _, dir := range []string{"components/database", "components/cache", "components/edge", "components/dataplane",
+		"components/monitoring", "components/clusteraddons", "components/awsbase"} {
+		for imp := range imports(t, dir) {
+			assert.False(t, imp == "config" || imp == "program", "%s imports %s: components take plain typed inputs", dir, imp)
+		}
+	}
+}
