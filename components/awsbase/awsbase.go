@@ -21,6 +21,10 @@ type Account struct {
 	Region    string
 }
 
+// LogsPrincipal is CloudWatch Logs' service principal in the account's region: a key that
+// encrypts log groups must let it use the key.
+func LogsPrincipal(a Account) string { return fmt.Sprintf("logs.%s.amazonaws.com", a.Region) }
+
 // KeyArgs configure a customer-managed KMS key.
 type KeyArgs struct {
 	Description string

@@ -123,7 +123,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Alias:       name,
 		Account:     args.Account,
 		// CloudWatch Logs encrypts the slow and engine log groups with this key.
-		ServicePrincipals: []string{fmt.Sprintf("logs.%s.amazonaws.com", args.Account.Region)},
+		ServicePrincipals: []string{awsbase.LogsPrincipal(args.Account)},
 		Tags:              args.Tags,
 	}, data...)
 	if err != nil {

@@ -1,8 +1,6 @@
 package edge
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -40,6 +38,17 @@ type acl struct {
 func visibility(metric string) wafv2.WebAclRuleVisibilityConfigArgs {
 	return wafv2.WebAclRuleVisibilityConfigArgs{
 		CloudwatchMetricsEnabled: pulumi.Bool(true), MetricName: pulumi.String(metric), SampledRequestsEnabled: pulumi.Bool(true),
+	}
+}
+
+// rateRule blocks what a rate-based statement counts over its limit.
+func rateRule(name string, priority int, statement wafv2.WebAclRuleStatementRateBasedStatementArgs) wafv2.WebAclRuleArgs {
+	return wafv2.WebAclRuleArgs{
+		Name:             pulumi.String(name),
+		Priority:         pulumi.Int(priority),
+		Action:           wafv2.WebAclRuleActionArgs{Block: wafv2.WebAclRuleActionBlockArgs{}},
+		Statement:        wafv2.WebAclRuleStatementArgs{RateBasedStatement: statement},
+		VisibilityConfig: visibility(name),
 	}
 }
 
@@ -111,35 +120,22 @@ func webACL(ctx *pulumi.Context, name string, args Args, opts ...pulumi.Resource
 			},
 		})
 	}
-	rules := wafv2.WebAclRuleArray{
-		wafv2.WebAclRuleArgs{
-			Name:     pulumi.String(RateLimitRule),
-			Priority: pulumi.Int(0),
-			Action:   wafv2.WebAclRuleActionArgs{Block: wafv2.WebAclRuleActionBlockArgs{}},
-			Statement: wafv2.WebAclRuleStatementArgs{RateBasedStatement: wafv2.WebAclRuleStatementRateBasedStatementArgs{
-				Limit: pulumi.Int(args.RateLimit), AggregateKeyType: pulumi.String("IP"), EvaluationWindowSec: pulumi.Int(RateWindowSeconds),
-			}},
-			VisibilityConfig: visibility(RateLimitRule),
-		},
-		// Keyed on the credential's value: a request without the header is not counted here.
-		wafv2.WebAclRuleArgs{
-			Name:     pulumi.String(ClientRateLimitRule),
-			Priority: pulumi.Int(1),
-			Action:   wafv2.WebAclRuleActionArgs{Block: wafv2.WebAclRuleActionBlockArgs{}},
-			Statement: wafv2.WebAclRuleStatementArgs{RateBasedStatement: wafv2.WebAclRuleStatementRateBasedStatementArgs{
-				Limit: pulumi.Int(args.ClientRateLimit), AggregateKeyType: pulumi.String("CUSTOM_KEYS"), EvaluationWindowSec: pulumi.Int(RateWindowSeconds),
-				CustomKeys: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArray{wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArgs{
-					Header: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderArgs{
-						Name: pulumi.String(args.CredentialHeader),
-						TextTransformations: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderTextTransformationArray{
-							wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("NONE")},
-						},
-					},
-				}},
-			}},
-			VisibilityConfig: visibility(ClientRateLimitRule),
-		},
+	perIP := wafv2.WebAclRuleStatementRateBasedStatementArgs{
+		Limit: pulumi.Int(args.RateLimit), AggregateKeyType: pulumi.String("IP"), EvaluationWindowSec: pulumi.Int(RateWindowSeconds),
 	}
+	// Keyed on the credential's value: a request without the header is not counted here.
+	perClient := wafv2.WebAclRuleStatementRateBasedStatementArgs{
+		Limit: pulumi.Int(args.ClientRateLimit), AggregateKeyType: pulumi.String("CUSTOM_KEYS"), EvaluationWindowSec: pulumi.Int(RateWindowSeconds),
+		CustomKeys: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArray{wafv2.WebAclRuleStatementRateBasedStatementCustomKeyArgs{
+			Header: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderArgs{
+				Name: pulumi.String(args.CredentialHeader),
+				TextTransformations: wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderTextTransformationArray{
+					wafv2.WebAclRuleStatementRateBasedStatementCustomKeyHeaderTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("NONE")},
+				},
+			},
+		}},
+	}
+	rules := wafv2.WebAclRuleArray{rateRule(RateLimitRule, 0, perIP), rateRule(ClientRateLimitRule, 1, perClient)}
 	priority := 2
 	if len(args.RequireCredentialOn) > 0 {
 		rules = append(rules, requireCredential(args.CredentialHeader, args.RequireCredentialOn, priority))
@@ -170,7 +166,7 @@ func webACL(ctx *pulumi.Context, name string, args Args, opts ...pulumi.Resource
 		Description:       "WAF request logs of " + name,
 		Alias:             name + "-waf-logs",
 		Account:           args.Account,
-		ServicePrincipals: []string{fmt.Sprintf("logs.%s.amazonaws.com", args.Account.Region)},
+		ServicePrincipals: []string{awsbase.LogsPrincipal(args.Account)},
 		Tags:              args.Tags,
 	}, opts...)
 	if err != nil {

@@ -28,22 +28,8 @@ import (
 // Program is the function under test: it registers resources and returns the stack outputs.
 type Program func(ctx *pulumi.Context) (map[string]pulumi.Output, error)
 
-// Options select the stack and adjust its configuration.
-type Options struct {
-	// Dir holds Pulumi.yaml and the stack files; empty: the repository root.
-	Dir string
-	// Stack is the stack name: Pulumi.<Stack>.yaml is read.
-	Stack string
-	// Secrets are set as if with `pulumi config set --secret <key> <value>` (keys without the
-	// project namespace). They also stand in for encrypted values in the stack file.
-	Secrets map[string]string
-	// Set changes config as `pulumi config set --path <path> <value>` would, after the stack
-	// file is read: "hpa.minReplicas" -> 3. A nil value removes the path.
-	Set map[string]any
-	// Raw replaces whole top-level values with text as the CLI passes it (objects as JSON),
-	// for tests of malformed input.
-	Raw map[string]string
-}
+// Options select the stack and adjust its configuration, as package stackfile reads it.
+type Options = stackfile.Options
 
 // DefaultSecrets are stand-in values for the secrets a stack needs; synth uses them, and tests
 // look for them in rendered output to prove no secret leaks.
@@ -77,7 +63,7 @@ var envMu sync.Mutex
 
 // Run runs program for the stack described by opts on the mock engine.
 func Run(program Program, opts Options) (*Result, error) {
-	sc, err := stackfile.Load(opts.stackfileOptions())
+	sc, err := stackfile.Load(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -119,11 +105,7 @@ func Run(program Program, opts Options) (*Result, error) {
 
 // LoadStackConfig reads a stack's configuration exactly as Run does, without running anything.
 func LoadStackConfig(opts Options) (*stackfile.Config, error) {
-	return stackfile.Load(opts.stackfileOptions())
-}
-
-func (o Options) stackfileOptions() stackfile.Options {
-	return stackfile.Options{Dir: o.Dir, Stack: o.Stack, Secrets: o.Secrets, Set: o.Set, Raw: o.Raw}
+	return stackfile.Load(opts)
 }
 
 // RepoRoot is the nearest directory upwards holding Pulumi.yaml.
