@@ -80,7 +80,7 @@ parameter_group(r, type) := pg if {
 } else := pg if {
 	some pg in input.resources
 	pg.__type == type
-	pg.name == r.parameterGroupName
+	pg.__properties.name == r.parameterGroupName
 }
 
 parameter(pg, name) := p.value if {
@@ -204,18 +204,35 @@ deny_network_openingress contains msg if {
 	input.__type == "aws:ec2/securityGroup:SecurityGroup"
 	some rule in object.get(input, "ingress", [])
 	some cidr in array.concat(object.get(rule, "cidrBlocks", []), object.get(rule, "ipv6CidrBlocks", []))
-	cidr in {"0.0.0.0/0", "::/0"}
+	too_wide(cidr)
 	not open_allowed(rule)
-	msg := sprintf("%s: ingress %v-%v from %s; allowed: no open CIDR except 443 on load balancers", [res, rule.fromPort, rule.toPort, cidr])
+	msg := sprintf("%s: ingress %v-%v from %s; allowed: IPv4 /%v or narrower, IPv6 /%v or narrower (443 on load balancers excepted)", [res, rule.fromPort, rule.toPort, cidr, min_prefix_v4, min_prefix_v6])
 }
 
 deny_network_openingress contains msg if {
 	input.__type in {"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"}
-	object.get(input, "type", "ingress") == "ingress"
+	# input.type is the resource's type token; the rule's own "type" property is in __properties.
+	object.get(input.__properties, "type", "ingress") == "ingress"
 	some cidr in array.concat(object.get(input, "cidrBlocks", []), [object.get(input, "cidrIpv4", ""), object.get(input, "cidrIpv6", "")])
-	cidr in {"0.0.0.0/0", "::/0"}
+	too_wide(cidr)
 	not open_allowed(input)
-	msg := sprintf("%s: ingress %v-%v from %s; allowed: no open CIDR except 443 on load balancers", [res, input.fromPort, input.toPort, cidr])
+	msg := sprintf("%s: ingress %v-%v from %s; allowed: IPv4 /%v or narrower, IPv6 /%v or narrower (443 on load balancers excepted)", [res, input.fromPort, input.toPort, cidr, min_prefix_v4, min_prefix_v6])
+}
+
+# A CIDR wider than the configured prefix: 0.0.0.0/0 and ::/0, and also 0.0.0.0/1, 128.0.0.0/1 and
+# friends, which together admit the whole internet.
+min_prefix_v4 := config("deny_network_openingress", "minPrefixIPv4", 8)
+
+min_prefix_v6 := config("deny_network_openingress", "minPrefixIPv6", 32)
+
+too_wide(cidr) if {
+	not contains(cidr, ":")
+	to_number(split(cidr, "/")[1]) < min_prefix_v4
+}
+
+too_wide(cidr) if {
+	contains(cidr, ":")
+	to_number(split(cidr, "/")[1]) < min_prefix_v6
 }
 
 open_allowed(rule) if {

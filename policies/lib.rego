@@ -57,6 +57,7 @@ untaggable_types := {
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+	"aws:ec2/securityGroupRule:SecurityGroupRule",
 }
 
 required_tags := ["Environment", "Project", "Owner", "CostCenter"]

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/policy"
 	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/internal/tooltest"
 )
@@ -75,11 +76,11 @@ func TestWorkflowsCoverEveryStack(t *testing.T) {
 	var deployed []string
 	for _, job := range deploy.Jobs {
 		for _, s := range job.Steps {
-			if strings.HasPrefix(s.Uses, "pulumi/actions@") {
+			if strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["command"] != "" { // without a command it only installs the CLI
 				assert.Equal(t, "up", s.With["command"])
 				assert.Equal(t, "true", s.With["refresh"])
 				assert.Equal(t, "policies", s.With["policyPacks"])
-				assert.Equal(t, "policies/config/"+s.With["stack-name"]+".json", s.With["policyPackConfigs"])
+				assert.Equal(t, "policy-config/"+s.With["stack-name"]+".json", s.With["policyPackConfigs"])
 				deployed = append(deployed, s.With["stack-name"])
 			}
 		}
@@ -97,14 +98,14 @@ func TestPreviewCommentsOncePerStack(t *testing.T) {
 	preview := pr.Jobs["preview"]
 	found := false
 	for _, s := range preview.Steps {
-		if strings.HasPrefix(s.Uses, "pulumi/actions@") {
+		if strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["command"] != "" { // without a command it only installs the CLI
 			found = true
 			assert.Equal(t, "preview", s.With["command"])
 			assert.Equal(t, "true", s.With["diff"])
 			assert.Equal(t, "true", s.With["comment-on-pr"])
 			assert.Equal(t, "true", s.With["edit-pr-comment"])
 			assert.Equal(t, "policies", s.With["policyPacks"])
-			assert.Equal(t, "policies/config/${{ matrix.stack }}.json", s.With["policyPackConfigs"])
+			assert.Equal(t, "policy-config/${{ matrix.stack }}.json", s.With["policyPackConfigs"])
 		}
 		if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
 			assert.Contains(t, s.With["role-to-assume"], "vars.", "the OIDC role comes from repository variables")
@@ -181,4 +182,29 @@ func TestEveryActionIsPinned(t *testing.T) {
 		}
 	}
 	assert.Greater(t, n, 10)
+}
+
+// Every preview and update that applies the pack first installs the pinned analyzer: an older
+// pulumi-policy-opa would silently skip stack_ rules, digits in names and the per-stack config.
+func TestWorkflowsInstallThePinnedAnalyzer(t *testing.T) {
+	install := "pulumi plugin install analyzer policy-opa " + policy.AnalyzerVersion
+	n := 0
+	for _, file := range []string{"pull-request.yml", "deploy.yml"} {
+		for name, job := range readWorkflow(t, file).Jobs {
+			installed := false
+			for _, s := range job.Steps {
+				if strings.TrimSpace(s.Run) == install {
+					installed = true
+				}
+				if s.With["policyPacks"] != "" {
+					n++
+					assert.True(t, installed, "%s job %s applies the pack before `%s`", file, name, install)
+				}
+			}
+		}
+	}
+	assert.Equal(t, 3, n, "the preview and both deploys apply the pack")
+	readme, err := os.ReadFile(repoPath(t, "README.md"))
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(readme), install), "the README says which analyzer the pack needs: %s", install)
 }

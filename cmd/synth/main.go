@@ -4,7 +4,7 @@
 //	go run ./cmd/synth -stack prod -out out/prod
 //
 // It then evaluates the policy pack (policies/) on the rendering with the stack's pack config
-// (policies/config/<stack>.json) and prints every violation.
+// (policy-config/<stack>.json) and prints every violation.
 //
 // Exit codes: 0 rendered and compliant; 1 a mandatory policy is violated (the rendering is still
 // written, for review); 2 unknown stack, invalid configuration or bad usage (nothing is written).
@@ -40,7 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := flags.String("out", "", "output directory (default out/<stack>); replaced as a whole")
 	dir := flags.String("dir", "", "project directory holding Pulumi.yaml (default: found upwards from here)")
 	policyDir := flags.String("policies", "", "policy pack directory (default <dir>/policies); \"none\" skips the check")
-	policyConfig := flags.String("policy-config", "", "policy pack config (default <policies>/config/<stack>.json)")
+	policyConfig := flags.String("policy-config", "", "policy pack config (default policy-config/<stack>.json beside the pack)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -102,7 +102,8 @@ func checkPolicies(res *harness.Result, dir, packDir, configFile string, stdout,
 		packDir = filepath.Join(dir, "policies")
 	}
 	if configFile == "" {
-		configFile = filepath.Join(packDir, "config", res.Stack+".json")
+		// Beside the pack, not in it: the analyzer loads the pack folder whole.
+		configFile = filepath.Join(filepath.Dir(packDir), policy.ConfigDir, res.Stack+".json")
 	}
 	pack, err := policy.Load(packDir)
 	if err != nil {

@@ -23,6 +23,16 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
+// AnalyzerVersion is the pulumi-policy-opa release the pack is written for and the workflows
+// install before every preview and update: v1.1.0 builds the documented input (metadata keys,
+// properties overlaid, __ copies), accepts digits in rule names, runs stack_ rules and passes
+// per-policy config as data.config. Releases from 2025 silently skip most of this pack.
+const AnalyzerVersion = "v1.1.0"
+
+// ConfigDir holds the per-stack pack configs (<stack>.json), beside the pack folder: the
+// analyzer loads every file under the pack, so nothing but the pack lives there.
+const ConfigDir = "policy-config"
+
 // Level is an enforcement level.
 type Level string
 

@@ -1,0 +1,168 @@
+package tests
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/policy"
+	"github.com/langgraph-platform/infra/internal/render"
+	"github.com/langgraph-platform/infra/internal/stacktest"
+)
+
+// clause is one body of a policy rule: rules with alternatives are written as several bodies of
+// the same name, and each must be able to fire on its own.
+type clause struct {
+	rule  string
+	index int    // 1-based, in file-name then source order
+	file  string // the .rego file
+	start int    // byte offsets of the rule's text in the file
+	end   int
+}
+
+func (c clause) key() string { return fmt.Sprintf("%s#%d", c.rule, c.index) }
+
+// packClauses parses the pack with OPA's parser (Rego v0 with rego.v1, as the analyzer does)
+// and lists every body of every policy rule.
+func packClauses(t *testing.T) (map[string][]clause, map[string]string) {
+	t.Helper()
+	files, err := filepath.Glob(repoPath(t, "policies", "*.rego"))
+	require.NoError(t, err)
+	sort.Strings(files)
+	sources := map[string]string{}
+	out := map[string][]clause{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		sources[f] = string(b)
+		m, err := ast.ParseModuleWithOpts(f, string(b), ast.ParserOptions{RegoVersion: ast.RegoV0, ProcessAnnotation: true})
+		require.NoError(t, err)
+		for _, r := range m.Rules {
+			name := r.Head.Ref().String()
+			if !analyzerRuleName.MatchString(name) {
+				continue
+			}
+			loc := r.Location
+			out[name] = append(out[name], clause{rule: name, index: len(out[name]) + 1, file: f, start: loc.Offset, end: loc.Offset + len(loc.Text)})
+		}
+	}
+	return out, sources
+}
+
+// isolate writes a copy of the pack in which rule keeps only clause c, and loads it.
+func isolate(t *testing.T, all map[string][]clause, sources map[string]string, c clause) *policy.Pack {
+	t.Helper()
+	dir := t.TempDir()
+	cut := map[string][]clause{}
+	for _, other := range all[c.rule] {
+		if other.index != c.index {
+			cut[other.file] = append(cut[other.file], other)
+		}
+	}
+	for f, src := range sources {
+		drop := cut[f]
+		sort.Slice(drop, func(i, j int) bool { return drop[i].start > drop[j].start })
+		for _, d := range drop {
+			src = src[:d.start] + src[d.end:]
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(src), 0o644))
+	}
+	pack, err := policy.Load(dir)
+	require.NoError(t, err, "isolating %s", c.key())
+	return pack
+}
+
+// synthetic is a resource the program does not create, as the analyzer would present it: built
+// by the same renderer as the real resources, so metadata, overlay and __ copies are exact.
+func synthetic(base *harness.Result, typ, name string, props map[string]any) map[string]any {
+	urn := fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", base.Stack, base.Project, typ, name)
+	r := &harness.Resource{URN: urn, Type: typ, Name: name, Custom: true, Inputs: resource.NewPropertyMapFromMap(props)}
+	return render.Renderer{}.AnalyzerDocument(base, r)
+}
+
+// TestEveryClauseFiresOnItsOwn: for every body of every rule, a pack that keeps only that body
+// fires on its mutation. A body that cannot fire on the analyzer's input (a metadata key read as
+// a property, say) fails here.
+func TestEveryClauseFiresOnItsOwn(t *testing.T) {
+	all, sources := packClauses(t)
+	cases := mutations()
+	total := 0
+	for _, rule := range sortedKeys(all) {
+		clauses := all[rule]
+		for _, c := range clauses {
+			total++
+			m, ok := cases[c.key()]
+			if !ok && len(clauses) == 1 {
+				m, ok = cases[rule]
+			}
+			if !assert.True(t, ok, "%s (%s) has no mutation case %q", rule, filepath.Base(c.file), c.key()) {
+				continue
+			}
+			t.Run(c.key(), func(t *testing.T) {
+				pack := isolate(t, all, sources, c)
+				stack := m.stack
+				if stack == "" {
+					stack = "prod"
+				}
+				res := stacktest.Run(t, stack, m.set)
+				docs := mutate(t, m, render.AnalyzerDocuments(res), res)
+				vs, err := pack.Evaluate(context.Background(), docs, loadPolicyConfig(t, stack))
+				require.NoError(t, err)
+				var msgs []string
+				for _, v := range vs {
+					if v.Rule == rule {
+						msgs = append(msgs, v.Message)
+					}
+				}
+				require.NotEmpty(t, msgs, "clause %s alone did not fire", c.key())
+				assert.Contains(t, strings.Join(msgs, "\n"), m.want)
+			})
+		}
+	}
+	t.Logf("%d rules, %d clauses", len(all), total)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// The instance-to-parameter-group join falls back to the group's name property when there is no
+// property dependency (an imported or hand-written stack): that name is the property, read
+// through __properties, not the analyzer's metadata name.
+func TestParameterGroupJoinByName(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	docs := render.AnalyzerDocuments(res)
+	for _, d := range docs {
+		for _, view := range []map[string]any{d, d["properties"].(map[string]any), d["__properties"].(map[string]any)} {
+			switch {
+			case d["__type"] == "aws:rds/instance:Instance" && strings.HasSuffix(d["__name"].(string), "-db-primary"):
+				view["parameterGroupName"] = "langgraph-prod-pg17"
+				delete(d["propertyDependencies"].(map[string]any), "parameterGroupName")
+			case d["__type"] == "aws:rds/parameterGroup:ParameterGroup" && strings.HasSuffix(d["__name"].(string), "-db-params"):
+				view["name"] = "langgraph-prod-pg17"
+				setParameter(view, "rds.force_ssl", "0")
+			}
+		}
+	}
+	var rules []string
+	for _, v := range evaluate(t, loadPack(t), "prod", docs) {
+		rules = append(rules, v.Rule+": "+v.Message)
+	}
+	assert.Contains(t, strings.Join(rules, "\n"), `stack_deny_rds_forcessl: aws:rds/instance:Instance "langgraph-prod-db-primary" uses parameter group`, "joined by the name property")
+	assert.NotContains(t, strings.Join(rules, "\n"), "uses no parameter group", "the by-name join found the group")
+}
