@@ -253,3 +253,27 @@ deny_tags_required contains msg if {
 	object.get(object.get(input, "tags", {}), tag, "") == ""
 	msg := sprintf("%s: tag %s is missing; allowed: Environment, Project, Owner and CostCenter all set", [res, tag])
 }
+
+# METADATA
+# title: "ElastiCache requires TLS"
+# description: "In-transit encryption mode preferred still accepts plaintext clients (it exists only for migrations); required refuses them."
+# custom:
+#   message: "Set transitEncryptionMode to required."
+deny_cache_transitmode contains msg if {
+	is_replication_group
+	mode := object.get(input, "transitEncryptionMode", "required")
+	mode != "required"
+	msg := sprintf("%s: transitEncryptionMode is %q; allowed: required", [res, mode])
+}
+
+# METADATA
+# title: "RDS keeps its backups when deleted"
+# description: "In production a deleted instance leaves a final snapshot and its automated backups, so a mistaken destroy is recoverable to the point in time."
+# custom:
+#   message: "Set skipFinalSnapshot to false (with a finalSnapshotIdentifier) and deleteAutomatedBackups to false."
+deny_rds_finalsnapshot contains msg if {
+	is_rds_primary
+	some field in ["skipFinalSnapshot", "deleteAutomatedBackups"]
+	object.get(input, field, field == "deleteAutomatedBackups") != false
+	msg := sprintf("%s: %s is %v; allowed: false", [res, field, object.get(input, field, "unset")])
+}

@@ -67,3 +67,28 @@ waf_logged(acl) if {
 	l.__type == "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 	l.resourceArn == acl.arn
 }
+
+# METADATA
+# title: "Current TLS on the load balancer"
+# description: "TLS 1.0 and 1.1 are deprecated (RFC 8996) and the ALB's default API policy still accepts them; the listener's policy must accept TLS 1.2 or newer only (the list is generated from package catalog)."
+# custom:
+#   message: "Set ingress.sslPolicy to an ELBSecurityPolicy-TLS13-1-2-* (or newer) policy."
+deny_ingress_tlspolicy contains msg if {
+	is_kind("Ingress")
+	policy := object.get(input, ["metadata", "annotations", "alb.ingress.kubernetes.io/ssl-policy"], "unset (the ALB default, TLS 1.0)")
+	not policy in current_tls_policies
+	msg := sprintf("%s: ssl-policy is %q; allowed: a policy with TLS 1.2 or newer only, such as ELBSecurityPolicy-TLS13-1-2-2021-06", [res, policy])
+}
+
+# METADATA
+# title: "Internet-facing load balancers keep deletion protection"
+# description: "Deleting the internet-facing ALB changes its DNS name and drops every client; deletion protection makes that a deliberate two-step act (production)."
+# custom:
+#   message: "Keep deletion_protection.enabled=true in the Ingress's load-balancer-attributes (the program sets it in prod)."
+deny_ingress_deletionprotection contains msg if {
+	is_kind("Ingress")
+	object.get(input, ["metadata", "annotations", "alb.ingress.kubernetes.io/scheme"], "internal") == "internet-facing"
+	attrs := object.get(input, ["metadata", "annotations", "alb.ingress.kubernetes.io/load-balancer-attributes"], "")
+	not contains(attrs, "deletion_protection.enabled=true")
+	msg := sprintf("%s: internet-facing with load-balancer-attributes %q; allowed: deletion_protection.enabled=true", [res, attrs])
+}

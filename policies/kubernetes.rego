@@ -201,3 +201,23 @@ deny_helm_pinned contains msg if {
 	not startswith(repo, "https://")
 	msg := sprintf("%s: chart %q repository %q is not fetched over TLS; allowed: an https:// repository", [res, object.get(input, "chart", ""), repo])
 }
+
+# Value keys that hold a credential (matched at the end of the key, case-insensitive).
+credential_key := `(?i)(password|passwd|secret|token|apikey|api_key|privatekey|private_key|routingkey|routing_key|webhookurl|webhook_url|accesskey|access_key|secretkey|secret_key|dsn)$`
+
+# METADATA
+# title: "No credential literal in Helm values"
+# description: "Helm values land in the release's state and in the cluster's release Secret in plaintext history; credentials belong in Secrets the chart references (existingSecret, *_file)."
+# custom:
+#   message: "Put the credential in a Kubernetes Secret and point the chart at it (existingSecret, a *_file path, or secretKeyRef)."
+deny_helm_credentialliteral contains msg if {
+	input.__type == "kubernetes:helm.sh/v3:Release"
+	walk(object.get(input, "values", {}), [path, value])
+	count(path) > 0
+	key := sprintf("%v", [path[count(path) - 1]])
+	regex.match(credential_key, key)
+	not startswith(lower(key), "existing")
+	is_string(value)
+	value != ""
+	msg := sprintf("%s: values.%s holds a literal; allowed: a reference to a Secret", [res, concat(".", [sprintf("%v", [p]) | some p in path])])
+}

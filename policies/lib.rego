@@ -19,6 +19,8 @@ pod_spec := input.spec.template.spec if {
 
 pod_spec := input.spec if is_kind("Pod")
 
+pod_spec := input.spec.jobTemplate.spec.template.spec if is_kind("CronJob")
+
 containers contains c if {
 	some c in pod_spec.containers
 }
@@ -56,8 +58,10 @@ untaggable_types := {
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls",
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+	"aws:s3/bucketVersioningV2:BucketVersioningV2",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 	"aws:ec2/securityGroupRule:SecurityGroupRule",
+	"aws:s3/bucketAclV2:BucketAclV2",
 }
 
 required_tags := ["Environment", "Project", "Owner", "CostCenter"]

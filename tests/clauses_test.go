@@ -166,3 +166,50 @@ func TestParameterGroupJoinByName(t *testing.T) {
 	assert.Contains(t, strings.Join(rules, "\n"), `stack_deny_rds_forcessl: aws:rds/instance:Instance "langgraph-prod-db-primary" uses parameter group`, "joined by the name property")
 	assert.NotContains(t, strings.Join(rules, "\n"), "uses no parameter group", "the by-name join found the group")
 }
+
+// Fifteen changes a security reviewer routinely catches, each made to a real rendering: the pack
+// must deny every one with a mandatory rule.
+func TestRiskyChangesAreDenied(t *testing.T) {
+	cases := mutations()
+	cronJob := mutation{add: func(base *harness.Result) []map[string]any {
+		return []map[string]any{synthetic(base, "kubernetes:batch/v1:CronJob", "cleanup", map[string]any{
+			"apiVersion": "batch/v1", "kind": "CronJob", "metadata": map[string]any{"name": "cleanup", "namespace": "langgraph"},
+			"spec": map[string]any{"schedule": "0 3 * * *", "jobTemplate": map[string]any{"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
+				"restartPolicy": "Never",
+				"containers": []any{map[string]any{"name": "cleanup", "image": "busybox:1.37",
+					"securityContext": map[string]any{"privileged": true}, "volumeMounts": []any{map[string]any{"name": "host", "mountPath": "/host"}}}},
+				"volumes": []any{map[string]any{"name": "host", "hostPath": map[string]any{"path": "/"}}},
+			}}}}}})}
+	}}
+	wildcardAction := cases["deny_iam_wildcardaction"]
+	wildcardAction.mutate = addStatement(map[string]any{"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": "*"})
+	risky := map[string]mutation{
+		"IAM policy allowing *":                        wildcardAction,
+		"public S3 ACL":                                cases["deny_s3_public#1"],
+		"privileged CronJob with a hostPath":           cronJob,
+		"ClusterRoleBinding to cluster-admin":          cases["deny_rbac_clusteradmin"],
+		"KMS rotation off":                             cases["deny_kms_rotation"],
+		"TLS 1.0 listener policy":                      cases["deny_ingress_tlspolicy"],
+		"ElastiCache in-transit encryption preferred":  cases["deny_cache_transitmode"],
+		"LoadBalancer Service open to the world":       cases["deny_k8s_loadbalancer"],
+		"allow-all NetworkPolicy beside default-deny":  cases["stack_deny_network_allowall"],
+		"security group open to half the internet":     cases["deny_network_openingress#2"],
+		"bucket policy allowing anyone":                cases["deny_s3_public#2"],
+		"RDS deleted without a final snapshot in prod": cases["deny_rds_finalsnapshot"],
+		"literal password in Helm values":              cases["deny_helm_credentialliteral"],
+		"SNS topic under an AWS-managed key":           cases["deny_encryption_cmk"],
+		"Role that may bind roles":                     cases["deny_rbac_escalation"],
+	}
+	require.Len(t, risky, 15)
+	pack := loadPack(t)
+	res := stacktest.Run(t, "prod", nil)
+	docs := render.AnalyzerDocuments(res)
+	denied := 0
+	for name, m := range risky {
+		vs := policy.MandatoryViolations(evaluate(t, pack, "prod", mutate(t, m, docs, res)))
+		if assert.NotEmpty(t, vs, "%s is not denied", name) {
+			denied++
+		}
+	}
+	t.Logf("the pack denies %d of %d risky changes", denied, len(risky))
+}

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 // analyzerRuleName is the name pattern pulumi-policy-opa evaluates (v1.1.0: digits allowed);
@@ -56,4 +59,42 @@ func TestPackReadsNoCollidingKeyAtTheTopLevel(t *testing.T) {
 			}
 		}
 	}
+}
+
+var readmeRuleName = regexp.MustCompile("`((?:stack_)?(?:deny|warn|violation)_[a-z0-9_]+)`")
+
+// The README's rule table names exactly the pack's rules, and its count is the pack's.
+func TestReadmeListsEveryRule(t *testing.T) {
+	b, err := os.ReadFile(repoPath(t, "README.md"))
+	require.NoError(t, err)
+	text := string(b)
+	start, end := strings.Index(text, "## Policy pack"), strings.Index(text, "## Load test")
+	require.True(t, start >= 0 && end > start)
+	section := text[start:end]
+	listed := map[string]bool{}
+	for _, m := range readmeRuleName.FindAllStringSubmatch(section, -1) {
+		listed[m[1]] = true
+	}
+	rules := map[string]bool{}
+	for _, r := range loadPack(t).Rules {
+		rules[r.Name] = true
+		assert.True(t, listed[r.Name], "README's policy table lacks %s", r.Name)
+	}
+	for name := range listed {
+		assert.True(t, rules[name], "README lists %s, which the pack lacks", name)
+	}
+	clauses, _ := packClauses(t)
+	n := 0
+	for _, c := range clauses {
+		n += len(c)
+	}
+	assert.Contains(t, section, fmt.Sprintf("The pack has %d rules (%d clauses)", len(rules), n))
+}
+
+// policies/catalog.rego is generated from package catalog: the pack checks the same TLS policies
+// config does.
+func TestPackFactsAreGeneratedFromTheCatalog(t *testing.T) {
+	b, err := os.ReadFile(repoPath(t, "policies", "catalog.rego"))
+	require.NoError(t, err)
+	assert.Equal(t, catalog.RegoFacts(), string(b), "policies/catalog.rego is stale: run go run ./cmd/configdoc -write")
 }

@@ -102,11 +102,13 @@ type mutation struct {
 }
 
 var (
-	deployment = "kubernetes:apps/v1:Deployment"
-	container  = []any{"spec", "template", "spec", "containers", 0}
-	hpaType    = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-	rdsType    = "aws:rds/instance:Instance"
-	cacheType  = "aws:elasticache/replicationGroup:ReplicationGroup"
+	deployment    = "kubernetes:apps/v1:Deployment"
+	container     = []any{"spec", "template", "spec", "containers", 0}
+	hpaType       = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+	rdsType       = "aws:rds/instance:Instance"
+	iamPolicyType = "aws:iam/policy:Policy"
+	ingressType   = "kubernetes:networking.k8s.io/v1:Ingress"
+	cacheType     = "aws:elasticache/replicationGroup:ReplicationGroup"
 )
 
 func at(base []any, more ...any) []any { return append(append([]any(nil), base...), more...) }
@@ -124,9 +126,9 @@ func mutations() map[string]mutation {
 		"deny_k8s_hostnamespaces":      {typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "hostNetwork"}, value: true, want: "hostNetwork"},
 		"deny_k8s_hostpath": {typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "volumes", 0, "hostPath"},
 			value: map[string]any{"path": "/var/run"}, want: "/var/run"},
-		"deny_k8s_resources":    {typ: deployment, name: "-dataplane-deployment", path: at(container, "resources", "limits", "memory"), delete: true, want: "limits.memory"},
-		"deny_k8s_imagepinned":  {typ: deployment, name: "-dataplane-deployment", path: at(container, "image"), value: "langgraph-agents:latest", want: "langgraph-agents:latest"},
-		"deny_helm_pinned#1":    {typ: "kubernetes:helm.sh/v3:Release", name: "-addons-metrics-server", path: []any{"version"}, value: "^3.13", want: `version "^3.13" is not exact`},
+		"deny_k8s_resources":   {typ: deployment, name: "-dataplane-deployment", path: at(container, "resources", "limits", "memory"), delete: true, want: "limits.memory"},
+		"deny_k8s_imagepinned": {typ: deployment, name: "-dataplane-deployment", path: at(container, "image"), value: "langgraph-agents:latest", want: "langgraph-agents:latest"},
+		"deny_helm_pinned#1":   {typ: "kubernetes:helm.sh/v3:Release", name: "-addons-metrics-server", path: []any{"version"}, value: "^3.13", want: `version "^3.13" is not exact`},
 		"deny_helm_pinned#2": {typ: "kubernetes:helm.sh/v3:Release", name: "-addons-metrics-server", path: []any{"repositoryOpts", "repo"},
 			value: "http://charts.example.com", want: `repository "http://charts.example.com" is not fetched over TLS`},
 		"deny_k8s_probes":       {typ: deployment, name: "-dataplane-deployment", path: at(container, "readinessProbe"), delete: true, want: "readinessProbe"},
@@ -176,7 +178,7 @@ func mutations() map[string]mutation {
 				"type": "ingress", "fromPort": 22.0, "toPort": 22.0, "protocol": "tcp", "cidrBlocks": []any{"128.0.0.0/1"}, "securityGroupId": "sg-0123456789abcdef0",
 			})}
 		}, want: "from 128.0.0.0/1"},
-		"deny_tags_required":       {typ: "aws:cloudwatch/logGroup:LogGroup", name: "-cache-slow-log", path: []any{"tags", "CostCenter"}, delete: true, want: "CostCenter"},
+		"deny_tags_required": {typ: "aws:cloudwatch/logGroup:LogGroup", name: "-cache-slow-log", path: []any{"tags", "CostCenter"}, delete: true, want: "CostCenter"},
 		"deny_secrets_literalenv": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
 			for _, e := range dig(doc, container...).(map[string]any)["env"].([]any) {
 				if m := e.(map[string]any); m["name"] == "POSTGRES_URI" {
@@ -187,6 +189,67 @@ func mutations() map[string]mutation {
 		}, want: "POSTGRES_URI"},
 		"deny_secrets_configmap": {typ: "kubernetes:core/v1:ConfigMap", name: "-dashboard-langgraph-dataplane",
 			path: []any{"data", "database_password"}, value: "hunter2", want: "database_password"},
+		// Issue 16: the rules a security reviewer expects.
+		"deny_iam_wildcardaction": {typ: iamPolicyType, name: "-addons-lbc", mutate: addStatement(map[string]any{
+			"Sid": "Everything", "Effect": "Allow", "Action": "ec2:*", "Resource": "arn:aws:ec2:us-east-1:123456789012:instance/i-1"}),
+			want: `statement "Everything" allows action "ec2:*"`},
+		"deny_iam_wildcardresource": {typ: iamPolicyType, name: "-addons-lbc", mutate: addStatement(map[string]any{
+			"Sid": "Rogue", "Effect": "Allow", "Action": []any{"s3:GetObject", "s3:PutObject"}, "Resource": "*"}),
+			want: `statement "Rogue" allows write action "s3:PutObject" on every resource`},
+		"deny_iam_admin#1": {add: func(base *harness.Result) []map[string]any {
+			return []map[string]any{synthetic(base, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lbc-admin", map[string]any{
+				"role": "langgraph-prod-addons-lbc", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})}
+		}, want: "attaches arn:aws:iam::aws:policy/AdministratorAccess"},
+		"deny_iam_admin#2": {typ: "aws:iam/role:Role", name: "-db-monitoring", path: []any{"managedPolicyArns"},
+			value: []any{"arn:aws:iam::aws:policy/PowerUserAccess"}, want: "managed policy arn:aws:iam::aws:policy/PowerUserAccess"},
+		"deny_kms_rotation":      {typ: "aws:kms/key:Key", name: "-db-key", path: []any{"enableKeyRotation"}, value: false, want: "enableKeyRotation is false"},
+		"deny_encryption_cmk":    {typ: "aws:sns/topic:Topic", name: "-db-events", path: []any{"kmsMasterKeyId"}, value: "alias/aws/sns", want: `kmsMasterKeyId is "alias/aws/sns"`},
+		"deny_cache_transitmode": {typ: cacheType, name: "-cache", path: []any{"transitEncryptionMode"}, value: "preferred", want: `transitEncryptionMode is "preferred"`},
+		"deny_rds_finalsnapshot": {typ: rdsType, name: "-db-primary", path: []any{"skipFinalSnapshot"}, value: true, want: "skipFinalSnapshot is true"},
+		"stack_deny_s3_publicaccess": {typ: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "-edge-access-logs",
+			path: []any{"blockPublicPolicy"}, value: false, want: "public access block blockPublicPolicy is false"},
+		"deny_s3_public#1": {add: func(base *harness.Result) []map[string]any {
+			return []map[string]any{synthetic(base, "aws:s3/bucketAclV2:BucketAclV2", "logs-acl", map[string]any{"bucket": "langgraph-prod-logs", "acl": "public-read"})}
+		}, want: `acl is "public-read"`},
+		"deny_s3_public#2": {typ: "aws:s3/bucketPolicy:BucketPolicy", name: "-edge-access-logs", mutate: addStatement(map[string]any{
+			"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::logs/*"}),
+			want: `statement "PublicRead" allows Principal * without a condition`},
+		"stack_deny_s3_encryption": {typ: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+			remove: []string{"-edge-access-logs"}, want: "has no server-side encryption configuration"},
+		"stack_deny_s3_auditversioning": {typ: "aws:s3/bucketVersioningV2:BucketVersioningV2", remove: []string{"-edge-access-logs"},
+			want: "holds audit data and its versioning is unset"},
+		"deny_ingress_tlspolicy": {typ: ingressType, name: "-dataplane-ingress", path: at(annotations, "alb.ingress.kubernetes.io/ssl-policy"),
+			value: "ELBSecurityPolicy-2016-08", want: `ssl-policy is "ELBSecurityPolicy-2016-08"`},
+		"deny_ingress_deletionprotection": {typ: ingressType, name: "-dataplane-ingress", mutate: func(doc map[string]any) {
+			a := dig(doc, "metadata", "annotations").(map[string]any)
+			key := "alb.ingress.kubernetes.io/load-balancer-attributes"
+			a[key] = strings.Replace(a[key].(string), "deletion_protection.enabled=true", "deletion_protection.enabled=false", 1)
+		}, want: "deletion_protection.enabled=false"},
+		"deny_k8s_hostport":              {typ: deployment, name: "-dataplane-deployment", path: at(container, "ports", 0, "hostPort"), value: 8000.0, want: "hostPort is 8000"},
+		"deny_k8s_readonlyroot":          {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "readOnlyRootFilesystem"), value: false, want: "readOnlyRootFilesystem is false"},
+		"deny_k8s_automount":             {typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "automountServiceAccountToken"}, delete: true, want: "automountServiceAccountToken is unset"},
+		"deny_k8s_defaultserviceaccount": {typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "serviceAccountName"}, value: "default", want: `serviceAccountName is "default"`},
+		"deny_k8s_loadbalancer":          {typ: "kubernetes:core/v1:Service", name: "-dataplane-service", path: []any{"spec", "type"}, value: "LoadBalancer", want: "type LoadBalancer with no loadBalancerSourceRanges"},
+		"stack_deny_network_allowall": {typ: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "-dataplane-allow-dns",
+			path: []any{"spec", "egress", 0}, value: map[string]any{}, want: "admits every egress peer on every port"},
+		"deny_rbac_clusteradmin": {add: func(base *harness.Result) []map[string]any {
+			return []map[string]any{synthetic(base, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "ops-admin", map[string]any{
+				"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": map[string]any{"name": "ops-admin"},
+				"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+				"subjects": []any{map[string]any{"kind": "ServiceAccount", "name": "langgraph-dataplane", "namespace": "langgraph"}}})}
+		}, want: `binds ClusterRole "cluster-admin"`},
+		"deny_rbac_wildcard": {add: func(base *harness.Result) []map[string]any {
+			return []map[string]any{synthetic(base, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "reader", map[string]any{
+				"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": map[string]any{"name": "reader"},
+				"rules": []any{map[string]any{"apiGroups": []any{""}, "resources": []any{"*"}, "verbs": []any{"get"}}}})}
+		}, want: `a rule's resources include "*"`},
+		"deny_rbac_escalation": {add: func(base *harness.Result) []map[string]any {
+			return []map[string]any{synthetic(base, "kubernetes:rbac.authorization.k8s.io/v1:Role", "binder", map[string]any{
+				"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": map[string]any{"name": "binder", "namespace": "langgraph"},
+				"rules": []any{map[string]any{"apiGroups": []any{"rbac.authorization.k8s.io"}, "resources": []any{"rolebindings"}, "verbs": []any{"create", "bind"}}}})}
+		}, want: `a rule grants "bind"`},
+		"deny_helm_credentialliteral": {typ: "kubernetes:helm.sh/v3:Release", name: "-monitoring-stack", path: []any{"values", "grafana", "adminPassword"},
+			value: "hunter2", want: "values.grafana.adminPassword holds a literal"},
 		"stack_deny_auth_openingress": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
 			for _, e := range dig(doc, container...).(map[string]any)["env"].([]any) {
 				if m := e.(map[string]any); m["name"] == "LANGGRAPH_AUTH_TYPE" {
@@ -203,6 +266,19 @@ func mutations() map[string]mutation {
 				}
 			}
 		}, want: "50 replicas x 120 connections = 6000"},
+	}
+}
+
+// addStatement returns a mutation that appends a statement to a resource's JSON "policy".
+func addStatement(st map[string]any) func(doc map[string]any) {
+	return func(doc map[string]any) {
+		var p map[string]any
+		if err := json.Unmarshal([]byte(doc["policy"].(string)), &p); err != nil {
+			panic(err)
+		}
+		p["Statement"] = append(p["Statement"].([]any), st)
+		b, _ := json.Marshal(p)
+		doc["policy"] = string(b)
 	}
 }
 

@@ -1,4 +1,5 @@
-// Command configdoc regenerates Pulumi.yaml and the README's config reference from config/.
+// Command configdoc regenerates Pulumi.yaml and the README's config reference from config/, and
+// the policy pack's copy of the catalog's facts (policies/catalog.rego).
 //
 //	go run ./cmd/configdoc -write
 package main
@@ -9,8 +10,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/config"
 )
+
+// RegoFactsFile is where the policy pack's copy of the catalog's facts is written.
+const RegoFactsFile = "policies/catalog.rego"
 
 // README markers around the generated table.
 const (
@@ -30,6 +35,10 @@ func main() {
 		fmt.Print(project)
 		fmt.Print(config.ReferenceMarkdown())
 		return
+	}
+	if err := os.WriteFile(RegoFactsFile, []byte(catalog.RegoFacts()), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	if err := os.WriteFile("Pulumi.yaml", []byte(project), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)

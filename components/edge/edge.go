@@ -22,6 +22,13 @@ import (
 // TypeToken is the component's Pulumi type.
 const TypeToken = "langgraph:aws:Edge"
 
+// AuditTagKey=AuditTagValue marks a bucket that holds audit data (the policy pack requires its
+// versioning).
+const (
+	AuditTagKey   = "DataClass"
+	AuditTagValue = "audit"
+)
+
 // Args configure the edge resources. Ranges are checked by package config; the component keeps
 // only what config cannot see.
 type Args struct {
@@ -73,9 +80,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	child := pulumi.Parent(e)
-	tags := pulumi.ToStringMap(args.Tags)
 
-	bucket, err := s3.NewBucketV2(ctx, name+"-access-logs", &s3.BucketV2Args{Tags: tags}, child)
+	// The access logs are the seed's audit trail: tagged as such, and versioned so a log cannot be
+	// overwritten or deleted without a trace within the retention period.
+	auditTags := pulumi.StringMap{AuditTagKey: pulumi.String(AuditTagValue)}
+	for k, v := range args.Tags {
+		auditTags[k] = pulumi.String(v)
+	}
+	bucket, err := s3.NewBucketV2(ctx, name+"-access-logs", &s3.BucketV2Args{Tags: auditTags}, child)
 	if err != nil {
 		return nil, err
 	}
@@ -109,10 +121,20 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Status:     pulumi.String("Enabled"),
 			Filter:     s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
 			Expiration: s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.AccessLogRetentionDays)},
+			// Versions replaced or deleted are kept as long as the logs themselves, then go.
+			NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+				NoncurrentDays: pulumi.Int(args.AccessLogRetentionDays),
+			},
 			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
 				DaysAfterInitiation: pulumi.Int(1),
 			},
 		}},
+	}, child); err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketVersioningV2(ctx, name+"-access-logs", &s3.BucketVersioningV2Args{
+		Bucket:                  bucket.ID(),
+		VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 	}, child); err != nil {
 		return nil, err
 	}
