@@ -54,6 +54,8 @@ type Inputs struct {
 	RedisNodeMemoryGiB float64
 	HPA                HPAPolicy
 	PodStartupSeconds  float64
+	// MetricDelaySeconds is how old the metrics are that the HPA acts on.
+	MetricDelaySeconds float64
 }
 
 // Check is one figure with its limit and verdict.
@@ -80,7 +82,10 @@ type Report struct {
 	DBConnections int
 	DBLimit       float64
 	Ramp          Ramp
-	Checks        []Check
+	// FastestRampSeconds is the shortest linear ramp to full load the stack absorbs inside the
+	// queue-wait target (+Inf: none within MaxRampSearchSeconds).
+	FastestRampSeconds float64
+	Checks             []Check
 }
 
 // Failed lists the checks that fail.
@@ -164,6 +169,7 @@ func Evaluate(in Inputs) Report {
 	redisBytes := r.OfferedLoad * in.RedisBytesPerRun
 	redisLimit := in.RedisNodeMemoryGiB * (1 << 30) * 0.75
 	r.Ramp = Simulate(in)
+	r.FastestRampSeconds, _ = FastestRamp(in)
 
 	r.Checks = []Check{
 		{Name: "run slots at max replicas", Value: float64(r.SlotsAtMax), Limit: r.OfferedLoad, Unit: "runs", OK: float64(r.SlotsAtMax) > r.OfferedLoad,
@@ -181,7 +187,9 @@ func Evaluate(in Inputs) Report {
 		{Name: "Redis memory for streams in progress", Value: redisBytes / (1 << 30), Limit: redisLimit / (1 << 30), Unit: "GiB", OK: redisBytes <= redisLimit,
 			Detail: fmt.Sprintf("%.0f runs x %.0f KiB against 75%% of %.2f GiB", r.OfferedLoad, in.RedisBytesPerRun/1024, in.RedisNodeMemoryGiB)},
 		{Name: "HPA ramp: time until capacity covers a step to full load", Value: r.Ramp.SecondsToCapacity, Unit: "s", Info: true,
-			Detail: fmt.Sprintf("from %d to %d ready replicas; peak queue %.0f runs", in.MinReplicas, r.Ramp.FinalReplicas, r.Ramp.PeakQueue)},
+			Detail: fmt.Sprintf("from %d to %d ready replicas; peak queue %.0f runs; queue wait p95 %.0f s, max %.0f s", in.MinReplicas, r.Ramp.FinalReplicas, r.Ramp.PeakQueue, r.Ramp.WaitP95, r.Ramp.WaitMax)},
+		{Name: "fastest linear ramp to full load inside the queue-wait target", Value: r.FastestRampSeconds, Unit: "s", Info: true,
+			Detail: fmt.Sprintf("users from 0 to %d in this time or slower keep the p95 queue wait under %.0f s", in.Users, in.QueueWaitTarget)},
 	}
 	return r
 }

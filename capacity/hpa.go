@@ -1,12 +1,16 @@
 package capacity
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // HPAPolicy is the autoscaling/v2 behavior the simulation applies.
 type HPAPolicy struct {
 	SyncSeconds float64 // the controller's sync period: 15 s
 	Tolerance   float64 // no change while |metric/target - 1| <= tolerance: 0.1
 	UpPods      int     // scale-up Pods policy: at most UpPods added per UpPeriod seconds
+	UpPercent   int     // scale-up Percent policy beside it (selectPolicy Max); 0: none
 	UpPeriod    float64
 	UpWindow    float64 // scale-up stabilization window: the lowest recommendation in it wins
 	DownPods    int
@@ -14,12 +18,100 @@ type HPAPolicy struct {
 	DownWindow  float64 // scale-down stabilization window: the highest recommendation in it wins
 }
 
-// Ramp is the outcome of a step from idle to the target load.
+// Ramp is the outcome of an arrival scenario, from idle.
 type Ramp struct {
-	SecondsToCapacity float64 // until ready run slots cover the runs in progress at target load
+	SecondsToCapacity float64 // until ready run slots cover the runs in progress at peak load
 	PeakQueue         float64 // runs waiting, at worst
 	FinalReplicas     int
-	Steps             []RampStep // one per sync period
+	// Queue wait of the runs that started during the simulated hour (a run waits from its
+	// arrival to its start), weighted by runs.
+	WaitP50, WaitP95, WaitMax float64
+	Steps                     []RampStep   // one per sync period
+	Minutes                   []RampMinute // one per minute
+}
+
+// RampMinute is one minute of a scenario: the users active at its start and the queue wait of
+// the runs that started in it.
+type RampMinute struct {
+	Minute                    int
+	Users                     float64
+	Replicas, Ready           int
+	Waiting                   float64
+	WaitP50, WaitP95, WaitMax float64
+}
+
+// Arrival is how users arrive: a step to Users at t = 0, a linear ramp over RampSeconds, or a
+// recorded profile of users per minute (the last minute holds).
+type Arrival struct {
+	RampSeconds    float64   // 0: a step
+	UsersPerMinute []float64 // a profile; wins over RampSeconds
+}
+
+// Step is every user at once.
+var Step = Arrival{}
+
+// LinearRamp brings users from 0 to the target evenly over seconds.
+func LinearRamp(seconds float64) Arrival { return Arrival{RampSeconds: seconds} }
+
+// users is the number of active users at second t.
+func (a Arrival) users(t float64, target int) float64 {
+	switch {
+	case len(a.UsersPerMinute) > 0:
+		return a.UsersPerMinute[min(int(t/60), len(a.UsersPerMinute)-1)]
+	case a.RampSeconds > 0:
+		return float64(target) * math.Max(0, math.Min(1, t/a.RampSeconds))
+	}
+	return float64(target)
+}
+
+// duration is how long the arrivals keep changing.
+func (a Arrival) duration() float64 {
+	if len(a.UsersPerMinute) > 0 {
+		return float64(60 * len(a.UsersPerMinute))
+	}
+	return a.RampSeconds
+}
+
+// peak is the most users the scenario reaches.
+func (a Arrival) peak(target int) float64 {
+	if len(a.UsersPerMinute) == 0 {
+		return float64(target)
+	}
+	m := 0.0
+	for _, u := range a.UsersPerMinute {
+		m = math.Max(m, u)
+	}
+	return m
+}
+
+// cohort is the runs that arrived in one second and still wait.
+type cohort struct{ at, runs float64 }
+
+// waitSample is runs that started after waiting.
+type waitSample struct{ wait, runs float64 }
+
+// percentiles of weighted samples: p50, p95 and max.
+func percentiles(samples []waitSample) (p50, p95, maxWait float64) {
+	if len(samples) == 0 {
+		return 0, 0, 0
+	}
+	s := append([]waitSample(nil), samples...)
+	sort.Slice(s, func(i, j int) bool { return s[i].wait < s[j].wait })
+	total := 0.0
+	for _, x := range s {
+		total += x.runs
+	}
+	at := func(q float64) float64 {
+		acc := 0.0
+		for _, x := range s {
+			acc += x.runs
+			if acc >= q*total {
+				return x.wait
+			}
+		}
+		return s[len(s)-1].wait
+	}
+	return at(0.50), at(0.95), s[len(s)-1].wait
 }
 
 // RampStep is the state at one sync.
@@ -53,25 +145,39 @@ func RecommendPerPod(current int, total, perPod, tolerance float64) int {
 	return int(math.Ceil(total / perPod))
 }
 
-// Simulate steps the load from zero to the target at t = 0 and follows the HPA second by second
-// for an hour. Runs arrive at lambda per second, take S seconds, and start when a ready slot is
+// Simulate steps the load from zero to the target at t = 0 (see SimulateArrival).
+func Simulate(in Inputs) Ramp { return SimulateArrival(in, Step) }
+
+// SimulateArrival follows the HPA second by second while users arrive as a says, and for an hour
+// after the last change. Runs arrive at lambda per second, take S seconds, and start when a ready slot is
 // free; a pod is ready PodStartupSeconds after the HPA adds it. At each sync the CPU metric is the
 // average over all pods, not-yet-ready pods counting as 0 % (the controller's conservative choice
 // when scaling up); with the queue metric, the larger of that and ceil(waiting / PendingPerPod) is
 // taken; the recommendation is stabilized (scale-up: the minimum over UpWindow;
 // scale-down: the maximum over DownWindow), limited by the Pods policies, and clamped to min..max.
-func Simulate(in Inputs) Ramp {
+// The metrics the HPA reads at a sync are those of MetricDelaySeconds earlier (scrape interval,
+// recording rules, the adapter's cache). Queue wait is tracked per arrival second, first in
+// first out.
+func SimulateArrival(in Inputs, a Arrival) Ramp {
 	p := in.HPA
-	lambda := float64(in.Users) / (in.RunSeconds + in.ThinkSeconds)
-	target := lambda * in.RunSeconds
+	perUser := 1 / (in.RunSeconds + in.ThinkSeconds) // runs per second per user
+	target := a.peak(in.Users) * perUser * in.RunSeconds
 	replicas := in.MinReplicas
 	readyAt := make([]float64, replicas) // when each pod becomes ready
 	var recs []recommendation
 	var history []recommendation // replicas after each sync, for the policies' periods
 	running, waiting := 0.0, 0.0
 	ramp := Ramp{SecondsToCapacity: math.Inf(1)}
-	const horizon = 3600.0
-	for t := 0.0; t <= horizon; t++ {
+	// An hour past the end of the arrivals: long enough to see the stack settle at the peak.
+	horizon := 3600 + a.duration()
+	var queue []cohort
+	var all, minute []waitSample
+	type seen struct{ running, waiting float64 }
+	observed := make([]seen, 0, int(horizon)+1)
+	sync := max(1, int(p.SyncSeconds))
+	for second := 0; second <= int(horizon); second++ {
+		t := float64(second)
+		lambda := a.users(t, in.Users) * perUser
 		ready := 0
 		for _, r := range readyAt {
 			if r <= t {
@@ -89,16 +195,38 @@ func Simulate(in Inputs) Ramp {
 		running += start
 		waiting -= start
 		ramp.PeakQueue = math.Max(ramp.PeakQueue, waiting)
+		queue = append(queue, cohort{t, lambda})
+		for left := start; left > 1e-12 && len(queue) > 0; {
+			take := math.Min(left, queue[0].runs)
+			sample := waitSample{t - queue[0].at, take}
+			all, minute = append(all, sample), append(minute, sample)
+			queue[0].runs -= take
+			left -= take
+			if queue[0].runs <= 1e-12 {
+				queue = queue[1:]
+			}
+		}
+		observed = append(observed, seen{running, waiting})
+		if (second+1)%60 == 0 {
+			m := RampMinute{Minute: int(t / 60), Users: a.users(t-59, in.Users), Replicas: replicas, Ready: ready, Waiting: waiting}
+			m.WaitP50, m.WaitP95, m.WaitMax = percentiles(minute)
+			ramp.Minutes = append(ramp.Minutes, m)
+			minute = minute[:0]
+		}
 
-		if math.Mod(t, p.SyncSeconds) != 0 {
+		if second%sync != 0 {
 			continue
 		}
-		util := in.CPUAtFullLoad * running / float64(replicas*in.JobsPerWorker)
+		metrics := observed[max(0, int(t-in.MetricDelaySeconds))]
+		util := in.CPUAtFullLoad * metrics.running / float64(replicas*in.JobsPerWorker)
 		rec := Recommend(replicas, util, in.CPUTarget, p.Tolerance)
 		if in.PendingPerPod > 0 {
-			rec = max(rec, RecommendPerPod(replicas, waiting, in.PendingPerPod, p.Tolerance))
+			rec = max(rec, RecommendPerPod(replicas, metrics.waiting, in.PendingPerPod, p.Tolerance))
 		}
 		recs = append(recs, recommendation{t, clamp(rec, in.MinReplicas, in.MaxReplicas)})
+		for len(recs) > 0 && t-recs[0].at > max(p.UpWindow, p.DownWindow) {
+			recs = recs[1:] // outside both windows: never read again
+		}
 		desired := replicas
 		up, down := math.MaxInt, 0
 		for _, r := range recs {
@@ -111,7 +239,12 @@ func Simulate(in Inputs) Ramp {
 		}
 		switch {
 		case up > replicas:
-			desired = min(up, replicasAt(history, t-p.UpPeriod, in.MinReplicas)+p.UpPods)
+			base := replicasAt(history, t-p.UpPeriod, in.MinReplicas)
+			step := p.UpPods
+			if p.UpPercent > 0 { // selectPolicy Max: the policy that allows the larger change
+				step = max(step, int(math.Ceil(float64(base)*float64(p.UpPercent)/100)))
+			}
+			desired = min(up, base+step)
 		case down < replicas:
 			desired = max(down, replicasAt(history, t-p.DownPeriod, in.MinReplicas)-p.DownPods)
 		}
@@ -125,7 +258,38 @@ func Simulate(in Inputs) Ramp {
 		ramp.Steps = append(ramp.Steps, RampStep{Second: t, Replicas: replicas, Ready: ready, Running: running, Waiting: waiting})
 	}
 	ramp.FinalReplicas = replicas
+	ramp.WaitP50, ramp.WaitP95, ramp.WaitMax = percentiles(all)
 	return ramp
+}
+
+// MaxRampSearchSeconds bounds FastestRamp's search: a crowd arriving over more than an hour is
+// not a rush.
+const MaxRampSearchSeconds = 3600
+
+// FastestRamp is the shortest linear ramp from 0 to in.Users (to 15 s) whose p95 queue wait stays
+// under in.QueueWaitTarget, and whether one exists within MaxRampSearchSeconds. A slower ramp
+// never waits longer (the HPA sees the same arrivals spread thinner), so the search is binary.
+func FastestRamp(in Inputs) (seconds float64, ok bool) {
+	meets := func(d float64) bool { return SimulateArrival(in, LinearRamp(d)).WaitP95 < in.QueueWaitTarget }
+	if meets(0) {
+		return 0, true
+	}
+	if !meets(MaxRampSearchSeconds) {
+		return math.Inf(1), false
+	}
+	lo, hi := 0.0, float64(MaxRampSearchSeconds)
+	for hi-lo > 15 {
+		mid := math.Round((lo+hi)/2/15) * 15
+		if mid <= lo || mid >= hi {
+			break
+		}
+		if meets(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi, true
 }
 
 // replicasAt is the replica count at the latest sync at or before t (the start of a policy period).

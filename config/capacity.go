@@ -8,6 +8,9 @@ func validateCapacity(c *checker, k Capacity) {
 	if k.PodStartupSeconds < 0 || k.PodStartupSeconds > 1800 {
 		c.failf("capacity.podStartupSeconds", k.PodStartupSeconds, "must be between 0 and 1800")
 	}
+	if k.MetricDelaySeconds < 0 || k.MetricDelaySeconds > 600 {
+		c.failf("capacity.metricDelaySeconds", k.MetricDelaySeconds, "must be between 0 and 600")
+	}
 	for _, f := range []struct {
 		key string
 		v   int

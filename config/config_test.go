@@ -47,7 +47,7 @@ func TestStackFilesLoadAndValidate(t *testing.T) {
 	// The seed's HPA, exactly, plus the queue metric.
 	assert.Equal(t, config.HPA{
 		MinReplicas: 10, MaxReplicas: 50, CPUUtilization: 70, MemoryUtilization: 80,
-		ScaleUp:      config.ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
+		ScaleUp:      config.ScaleUpRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
 		ScaleDown:    config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
 		QueueScaling: true, PendingRunsPerPod: 5,
 	}, prod.HPA)
@@ -150,7 +150,7 @@ func TestDefaultsAreTheSeedNumbers(t *testing.T) {
 	assert.Equal(t, 50, d.HPA.MaxReplicas)
 	assert.Equal(t, 70, d.HPA.CPUUtilization)
 	assert.Equal(t, 80, d.HPA.MemoryUtilization)
-	assert.Equal(t, config.ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60}, d.HPA.ScaleUp)
+	assert.Equal(t, config.ScaleUpRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60}, d.HPA.ScaleUp)
 	assert.Equal(t, config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300}, d.HPA.ScaleDown)
 	assert.Equal(t, config.KPI{ConcurrentUsers: 5000, SuccessRatePercent: 95, AvgResponseSeconds: 180, P95ResponseSeconds: 300,
 		QueueWaitSeconds: 60, ErrorRatePercent: 2, CPUPercent: 80, MemoryPercent: 85}, d.KPI)
@@ -229,6 +229,10 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"memory in millibytes", harness.Options{Set: map[string]any{"dataplane.resources.memoryRequest": "2000m"}}, nil, []string{`dataplane.resources.memoryRequest="2000m" is not a memory quantity (bytes)`}},
 		{"chart version never tested", harness.Options{Set: map[string]any{"monitoring.chartVersion": "88.0.0"}}, nil, []string{`monitoring.chartVersion="88.0.0" is not a kube-prometheus-stack version this program's values were tested against; allowed: 87.15.2`}},
 		{"add-on chart version never tested", harness.Options{Set: map[string]any{"addons.loadBalancerController.chartVersion": "3.5.0"}}, nil, []string{`addons.loadBalancerController.chartVersion="3.5.0" is not a aws-load-balancer-controller version`, "allowed: 3.4.2"}},
+		// Issue 22: ramp levers.
+		{"scale-up percent too large", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": 1500}}, nil, []string{"hpa.scaleUp.percent=1500 must be between 1 and 1000"}},
+		{"scale-up percent negative", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": -10}}, nil, []string{"hpa.scaleUp.percent=-10 must be between 1 and 1000"}},
+		{"metric delay negative", harness.Options{Set: map[string]any{"capacity.metricDelaySeconds": -1}}, nil, []string{"capacity.metricDelaySeconds=-1 must be between 0 and 600"}},
 		// Issue 14: who may call the API.
 		{"unknown auth mode", harness.Options{Set: map[string]any{"auth.mode": "oauth"}}, nil, []string{`auth.mode="oauth" is not allowed; allowed: langsmith, custom, none`}},
 		{"langsmith without endpoint", harness.Options{Set: map[string]any{"auth.langsmithAuthEndpoint": nil}}, nil, []string{"auth.langsmithAuthEndpoint is required"}},

@@ -33,7 +33,7 @@ func Defaults() Config {
 			MaxReplicas:       50,
 			CPUUtilization:    70,
 			MemoryUtilization: 80,
-			ScaleUp:           ScalingRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
+			ScaleUp:           ScaleUpRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
 			ScaleDown:         ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
 			// Runs mostly wait on LLM calls, so CPU can stay low while the queue grows: the queue
 			// metric adds a pod for every 5 runs waiting per pod, well before alerts.queueDepth.
@@ -110,8 +110,10 @@ func Defaults() Config {
 			ThinkTimeSeconds: 60,
 			// Above the HPA's 70 % CPU target, or the HPA never scales on load (docs/capacity.md);
 			// size dataplane.resources.cpuRequest so a fully busy pod uses about this much of it.
-			CPUAtFullLoadPercent:    90,
-			PodStartupSeconds:       90,
+			CPUAtFullLoadPercent: 90,
+			PodStartupSeconds:    90,
+			// The ServiceMonitor scrapes every 30 s; recording rules and the adapter add little.
+			MetricDelaySeconds:      30,
 			AdminReserveConnections: 10,
 			ExporterConnections:     5,
 			RedisConnectionsPerPod:  20,

@@ -137,13 +137,22 @@ type ScalingRule struct {
 	StabilizationWindowSeconds int `json:"stabilizationWindowSeconds" doc:"Stabilization window."`
 }
 
+// ScaleUpRule is the scale-up behavior: the seed's Pods policy and, optionally, a Percent policy
+// beside it (the HPA takes whichever allows more: selectPolicy Max).
+type ScaleUpRule struct {
+	Pods                       int `json:"pods" doc:"Pods added per period."`
+	Percent                    int `json:"percent" doc:"Also allow this % of the current replicas per period (the HPA takes the larger); 0: off, the seed's pod policy alone."`
+	PeriodSeconds              int `json:"periodSeconds" doc:"Policy period."`
+	StabilizationWindowSeconds int `json:"stabilizationWindowSeconds" doc:"Stabilization window."`
+}
+
 // HPA is the dataplane's HorizontalPodAutoscaler (seed section 3).
 type HPA struct {
 	MinReplicas       int         `json:"minReplicas" doc:"Minimum replicas."`
 	MaxReplicas       int         `json:"maxReplicas" doc:"Maximum replicas."`
 	CPUUtilization    int         `json:"cpuUtilization" doc:"Target average CPU utilization, % of requests."`
 	MemoryUtilization int         `json:"memoryUtilization" doc:"Target average memory utilization, % of requests."`
-	ScaleUp           ScalingRule `json:"scaleUp"`
+	ScaleUp           ScaleUpRule `json:"scaleUp"`
 	ScaleDown         ScalingRule `json:"scaleDown"`
 	QueueScaling      bool        `json:"queueScaling" doc:"Also scale on LangGraph's pending runs (External metric served by prometheus-adapter); needs addons.prometheusAdapter.enabled."`
 	PendingRunsPerPod int         `json:"pendingRunsPerPod" doc:"Target pending runs per pod of the queue metric: the HPA adds pods when the queue exceeds this x replicas."`
@@ -270,7 +279,8 @@ type KPI struct {
 type Capacity struct {
 	ThinkTimeSeconds        float64 `json:"thinkTimeSeconds" doc:"Seconds a user waits between the end of a run and the next."`
 	CPUAtFullLoadPercent    float64 `json:"cpuAtFullLoadPercent" doc:"CPU use, % of the request, of a pod whose run slots are all busy (runs mostly wait on LLM calls); measure it with a load test."`
-	PodStartupSeconds       float64 `json:"podStartupSeconds" doc:"Seconds from the HPA adding a pod to it serving (scheduling, image pull, start-up probe)."`
+	PodStartupSeconds       float64 `json:"podStartupSeconds" doc:"Seconds from the HPA adding a pod to it serving (scheduling, image pull, start-up probe; node provisioning when no node is free)."`
+	MetricDelaySeconds      float64 `json:"metricDelaySeconds" doc:"Age of the metrics the HPA acts on (scrape interval, recording rules, adapter cache); the ramp simulation uses it."`
 	AdminReserveConnections int     `json:"adminReserveConnections" doc:"Database connections kept for RDS and operators."`
 	ExporterConnections     int     `json:"exporterConnections" doc:"Database connections of the postgres exporter."`
 	RedisConnectionsPerPod  int     `json:"redisConnectionsPerPod" doc:"Redis connections one dataplane pod opens."`

@@ -333,10 +333,14 @@ func validateHPA(c *checker, h HPA) {
 	}
 	c.between("hpa.cpuUtilization", h.CPUUtilization, 1, 100)
 	c.between("hpa.memoryUtilization", h.MemoryUtilization, 1, 100)
+	up := h.ScaleUp
+	if up.Percent != 0 {
+		c.between("hpa.scaleUp.percent", up.Percent, 1, 1000)
+	}
 	for _, rule := range []struct {
 		name string
 		r    ScalingRule
-	}{{"hpa.scaleUp", h.ScaleUp}, {"hpa.scaleDown", h.ScaleDown}} {
+	}{{"hpa.scaleUp", ScalingRule{Pods: up.Pods, PeriodSeconds: up.PeriodSeconds, StabilizationWindowSeconds: up.StabilizationWindowSeconds}}, {"hpa.scaleDown", h.ScaleDown}} {
 		name, r := rule.name, rule.r
 		if r.Pods < 1 {
 			c.failf(name+".pods", r.Pods, "must be >= 1")

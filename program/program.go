@@ -6,6 +6,7 @@ package program
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -201,7 +202,9 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 		"capacityRunSlotsAtMax":            pulumi.Int(report.SlotsAtMax).ToIntOutput(),
 		"capacityP95QueueWaitSeconds":      pulumi.Float64(report.P95Wait).ToFloat64Output(),
 		"capacityDatabaseConnectionsAtMax": pulumi.Int(report.DBConnections).ToIntOutput(),
-		"capacityRampSeconds":              pulumi.Float64(report.Ramp.SecondsToCapacity).ToFloat64Output(),
+		"capacityRampSeconds":              seconds(report.Ramp.SecondsToCapacity),
+		"capacityStepQueueWaitP95Seconds":  seconds(report.Ramp.WaitP95),
+		"capacityFastestRampSeconds":       seconds(report.FastestRampSeconds),
 		"dataplaneNamespace":               dp.Namespace,
 		"dataplaneHost":                    dp.Host,
 		"monitoringNamespace":              mon.Namespace,
@@ -240,6 +243,14 @@ func EdgeArgs(cfg *config.Config, account awsbase.Account) edge.Args {
 		args.RequireCredentialOn = edge.APIRoutePrefixes
 	}
 	return args
+}
+
+// seconds is a duration as a stack output: -1 for "never" (state is JSON, which has no infinity).
+func seconds(v float64) pulumi.Float64Output {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		v = -1
+	}
+	return pulumi.Float64(v).ToFloat64Output()
 }
 
 // AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
@@ -313,7 +324,9 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 		Autoscaling: dataplane.Autoscaling{
 			MinReplicas: h.MinReplicas, MaxReplicas: h.MaxReplicas,
 			CPUUtilization: h.CPUUtilization, MemoryUtilization: h.MemoryUtilization,
-			ScaleUp: rule(h.ScaleUp), ScaleDown: rule(h.ScaleDown),
+			ScaleUp: dataplane.ScalingRule{Pods: h.ScaleUp.Pods, Percent: h.ScaleUp.Percent, PeriodSeconds: h.ScaleUp.PeriodSeconds,
+				StabilizationWindowSeconds: h.ScaleUp.StabilizationWindowSeconds},
+			ScaleDown:   rule(h.ScaleDown),
 			QueueMetric: queueMetric,
 		},
 		EmergencyReplicas:     d.EmergencyReplicas,

@@ -1,9 +1,14 @@
-// Command capacity prints a stack's capacity model: each figure, its limit and a verdict.
+// Command capacity prints a stack's capacity model: each figure, its limit and a verdict; with
+// -ramp or -profile, how that arrival of users plays out minute by minute; with -recommend, the
+// smallest change of each lever that keeps it inside the queue-wait target.
 //
 //	go run ./cmd/capacity -stack prod
+//	go run ./cmd/capacity -stack prod -ramp 5m -recommend
+//	go run ./cmd/capacity -stack prod -profile morning.csv
 //
-// Exit codes: 0 every check passes; 1 a check fails (capacity.acceptRisk, when set, is printed);
-// 2 unknown stack, invalid configuration or bad usage.
+// Exit codes: 0 every check passes (and the scenario meets the target); 1 a check or the scenario
+// fails (capacity.acceptRisk, when set, is printed); 2 unknown stack, invalid configuration or bad
+// usage.
 package main
 
 import (
@@ -12,6 +17,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/langgraph-platform/infra/capacity"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/program/sizing"
@@ -24,33 +30,82 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	stack := flags.String("stack", "", "stack: a Pulumi.<stack>.yaml must exist")
 	dir := flags.String("dir", "", "project directory holding Pulumi.yaml (default: found upwards from here)")
+	ramp := flags.Duration("ramp", -1, "simulate users arriving linearly from 0 to kpi.concurrentUsers over this time (0: a step)")
+	profile := flags.String("profile", "", "simulate users per minute from this CSV (minute,users, or a load test's -csv series)")
+	recommend := flags.Bool("recommend", false, "with -ramp or -profile: the smallest change of each lever that meets kpi.queueWaitSeconds")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
-	if *stack == "" {
-		fmt.Fprintln(stderr, "capacity: -stack is required (for example -stack prod)")
+	usage := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "capacity: "+format+"\n", a...)
 		return 2
+	}
+	switch {
+	case *stack == "":
+		return usage("-stack is required (for example -stack prod)")
+	case *ramp >= 0 && *profile != "":
+		return usage("-ramp and -profile are two scenarios: give one")
+	case *ramp < -1:
+		return usage("-ramp=%s: must be 0 (a step) or a positive duration such as 10m", *ramp)
+	case *recommend && *ramp < 0 && *profile == "":
+		return usage("-recommend needs a scenario: -ramp <duration> or -profile <file.csv>")
 	}
 	sc, err := stackfile.Load(stackfile.Options{Dir: *dir, Stack: *stack})
 	if err != nil {
-		fmt.Fprintf(stderr, "capacity: %v\n", err)
-		return 2
+		return usage("%v", err)
 	}
 	cfg, err := config.LoadWith(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, config.LoadOptions{CredentialsOptional: true})
 	if err != nil {
-		fmt.Fprintf(stderr, "capacity: %v\n", err)
-		return 2
+		return usage("%v", err)
 	}
-	report := sizing.Report(cfg)
+	in := sizing.Inputs(cfg)
+	report := capacity.Evaluate(in)
 	fmt.Fprintf(stdout, "Capacity of stack %s: %d users, %.0f s runs, %.0f s think time\n\n%s", *stack,
 		cfg.KPI.ConcurrentUsers, cfg.KPI.AvgResponseSeconds, cfg.Capacity.ThinkTimeSeconds, report.Table())
+	code := 0
 	if failed := report.Failed(); len(failed) > 0 {
 		fmt.Fprintf(stdout, "\n%d check(s) fail.", len(failed))
 		if cfg.Capacity.AcceptRisk != "" {
 			fmt.Fprintf(stdout, " Risk accepted: %s", cfg.Capacity.AcceptRisk)
 		}
 		fmt.Fprintln(stdout)
-		return 1
+		code = 1
 	}
-	return 0
+	if *ramp < 0 && *profile == "" {
+		return code
+	}
+	arrival, name := capacity.LinearRamp(ramp.Seconds()), fmt.Sprintf("users from 0 to %d over %s", in.Users, *ramp)
+	if *profile != "" {
+		f, err := os.Open(*profile)
+		if err != nil {
+			return usage("-profile: %v", err)
+		}
+		defer f.Close()
+		if arrival, err = capacity.ParseProfile(f); err != nil {
+			return usage("-profile %s: %v", *profile, err)
+		}
+		name = fmt.Sprintf("the profile %s (%d minutes)", *profile, len(arrival.UsersPerMinute))
+	}
+	r := capacity.SimulateArrival(in, arrival)
+	verdict := "meets"
+	if r.WaitP95 >= in.QueueWaitTarget {
+		verdict, code = "BREAKS", 1
+	}
+	fmt.Fprintf(stdout, "\nScenario: %s. Queue wait p50 %.0f s, p95 %.0f s, max %.0f s: %s the %.0f s target; capacity after %s.\n\n%s",
+		name, r.WaitP50, r.WaitP95, r.WaitMax, verdict, in.QueueWaitTarget, capacity.FormatSeconds(r.SecondsToCapacity), capacity.MinutesTable(r))
+	if *recommend {
+		levers := capacity.RecommendLevers(in, arrival)
+		switch {
+		case verdict == "meets":
+			fmt.Fprintln(stdout, "\nNo change needed.")
+		case len(levers) == 0:
+			fmt.Fprintln(stdout, "\nNo single lever up to hpa.maxReplicas meets the target: raise hpa.maxReplicas or dataplane.jobsPerWorker (docs/capacity.md).")
+		default:
+			fmt.Fprintf(stdout, "\nSmallest change per lever, cheapest at rest first (pod-hours: multiply by the node price per pod):\n")
+			for _, l := range levers {
+				fmt.Fprintf(stdout, "- %s\n", l)
+			}
+		}
+	}
+	return code
 }

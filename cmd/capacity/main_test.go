@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/langgraph-platform/infra/internal/stacktest"
 )
 
-func capacity(t *testing.T, args ...string) (int, string, string) {
+func capacityCmd(t *testing.T, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	code := run(args, &out, &errOut)
 	return code, out.String(), errOut.String()
@@ -17,7 +20,7 @@ func capacity(t *testing.T, args ...string) (int, string, string) {
 
 func TestStacksPass(t *testing.T) {
 	for _, stack := range []string{"prod", "staging"} {
-		code, out, stderr := capacity(t, "-stack", stack)
+		code, out, stderr := capacityCmd(t, "-stack", stack)
 		assert.Equal(t, 0, code, "%s\n%s", out, stderr)
 		assert.Contains(t, out, "| run slots at max replicas |")
 		assert.NotContains(t, out, "FAIL")
@@ -27,10 +30,48 @@ func TestStacksPass(t *testing.T) {
 // A project copy whose prod stack restores the seed's 10 jobs per pod: the report fails and names it.
 func TestFailingStackExitsOne(t *testing.T) {
 	dir := stacktest.ProjectCopy(t, "prod", "jobsPerWorker: 100", "jobsPerWorker: 10")
-	code, out, _ := capacity(t, "-dir", dir, "-stack", "prod")
+	code, out, _ := capacityCmd(t, "-dir", dir, "-stack", "prod")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "| run slots at max replicas | 500 runs | 3750 runs | FAIL |")
-	code, _, stderr := capacity(t, "-stack", "nope")
+	code, _, stderr := capacityCmd(t, "-stack", "nope")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `unknown stack "nope"`)
+}
+
+// A named scenario prints minute by minute and its verdict; -recommend names the levers; a bad
+// profile or flag combination is a usage error naming what is wrong.
+func TestScenariosAndRecommendations(t *testing.T) {
+	code, out, stderr := capacityCmd(t, "-stack", "prod", "-ramp", "5m", "-recommend")
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, out, "Scenario: users from 0 to 5000 over 5m0s.")
+	assert.Contains(t, out, "BREAKS the 60 s target")
+	assert.Contains(t, out, "| minute | users | replicas | ready | waiting runs |")
+	assert.Contains(t, out, "- hpa.scaleUp.percent 0 -> ")
+
+	code, out, _ = capacityCmd(t, "-stack", "prod", "-ramp", "45m", "-recommend")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "meets the 60 s target")
+	assert.Contains(t, out, "No change needed.")
+
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "morning.csv"), filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(good, []byte("minute,users\n0,100\n1,300\n2,500\n"), 0o644))
+	require.NoError(t, os.WriteFile(bad, []byte("minute,users\n0,-3\n"), 0o644))
+	code, out, stderr = capacityCmd(t, "-stack", "staging", "-profile", good)
+	assert.Equal(t, 0, code, out+stderr)
+	assert.Contains(t, out, "Scenario: the profile "+good+" (3 minutes)")
+
+	for args, want := range map[string][]string{
+		"bad profile":     {"-stack", "prod", "-profile", bad},
+		"two scenarios":   {"-stack", "prod", "-ramp", "5m", "-profile", good},
+		"recommend alone": {"-stack", "prod", "-recommend"},
+		"negative ramp":   {"-stack", "prod", "-ramp", "-5m"},
+		"missing profile": {"-stack", "prod", "-profile", filepath.Join(dir, "nope.csv")},
+	} {
+		code, _, stderr := capacityCmd(t, want...)
+		assert.Equal(t, 2, code, args)
+		assert.NotEmpty(t, stderr, args)
+	}
+	_, _, stderr = capacityCmd(t, "-stack", "prod", "-profile", bad)
+	assert.Contains(t, stderr, `profile line 2: users "-3" is not a number >= 0`)
 }

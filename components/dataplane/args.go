@@ -13,9 +13,10 @@ type Resources struct {
 	CPURequest, MemoryRequest, CPULimit, MemoryLimit string
 }
 
-// ScalingRule is one direction of HPA behavior.
+// ScalingRule is one direction of HPA behavior: a Pods policy and, when Percent > 0, a Percent
+// policy beside it of which the HPA takes the larger (selectPolicy Max).
 type ScalingRule struct {
-	Pods, PeriodSeconds, StabilizationWindowSeconds int
+	Pods, Percent, PeriodSeconds, StabilizationWindowSeconds int
 }
 
 // Autoscaling configures a HorizontalPodAutoscaler.

@@ -95,6 +95,18 @@ func TestQueueMetricScalesTheQueueTier(t *testing.T) {
 	assert.Equal(t, "langgraph_runs_pending", queue.In("spec.metrics").([]any)[2].(map[string]any)["external"].(map[string]any)["metric"].(map[string]any)["name"])
 }
 
+// hpa.scaleUp.percent adds a Percent policy beside the seed's Pods policy; the HPA takes the
+// larger (selectPolicy Max). Off by default, so the seed's behaviour is unchanged.
+func TestScaleUpPercentLever(t *testing.T) {
+	hpa := stacktest.One(t, stacktest.Run(t, "prod", map[string]any{"hpa.scaleUp.percent": 100}), hpaType, "-dataplane-hpa")
+	assert.Equal(t, map[string]any{"stabilizationWindowSeconds": 60.0, "selectPolicy": "Max", "policies": []any{
+		map[string]any{"type": "Pods", "value": 5.0, "periodSeconds": 60.0},
+		map[string]any{"type": "Percent", "value": 100.0, "periodSeconds": 60.0},
+	}}, hpa.In("spec.behavior.scaleUp"))
+	seed := stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa")
+	assert.False(t, seed.Has("spec.behavior.scaleUp.selectPolicy"))
+}
+
 func TestStagingHPAIsValidAndSmaller(t *testing.T) {
 	prod := stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa")
 	staging := stacktest.One(t, stacktest.Run(t, "staging", nil), hpaType, "-dataplane-hpa")

@@ -169,12 +169,19 @@ func workload(ctx *pulumi.Context, args Args, t tierSpec, refs podRefs) (*appsv1
 
 	minReplicas, maxReplicas := scaling.MinReplicas, scaling.MaxReplicas
 	rule := func(r ScalingRule) *autoscalingv2.HPAScalingRulesArgs {
-		return &autoscalingv2.HPAScalingRulesArgs{
+		rules := &autoscalingv2.HPAScalingRulesArgs{
 			StabilizationWindowSeconds: pulumi.Int(r.StabilizationWindowSeconds),
 			Policies: autoscalingv2.HPAScalingPolicyArray{autoscalingv2.HPAScalingPolicyArgs{
 				Type: pulumi.String("Pods"), Value: pulumi.Int(r.Pods), PeriodSeconds: pulumi.Int(r.PeriodSeconds),
 			}},
 		}
+		if r.Percent > 0 {
+			rules.Policies = append(rules.Policies.(autoscalingv2.HPAScalingPolicyArray), autoscalingv2.HPAScalingPolicyArgs{
+				Type: pulumi.String("Percent"), Value: pulumi.Int(r.Percent), PeriodSeconds: pulumi.Int(r.PeriodSeconds),
+			})
+			rules.SelectPolicy = pulumi.String("Max")
+		}
+		return rules
 	}
 	utilization := func(resource string, target int) autoscalingv2.MetricSpecArgs {
 		return autoscalingv2.MetricSpecArgs{

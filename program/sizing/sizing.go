@@ -37,9 +37,10 @@ func Inputs(c *config.Config) capacity.Inputs {
 		RedisBytesPerRun:   c.Capacity.RedisKiBPerRun * 1024,
 		RedisNodeMemoryGiB: catalog.ElastiCacheNodeMemoryGiB[c.Cache.NodeType],
 		PodStartupSeconds:  c.Capacity.PodStartupSeconds,
+		MetricDelaySeconds: c.Capacity.MetricDelaySeconds,
 		HPA: capacity.HPAPolicy{
 			SyncSeconds: 15, Tolerance: 0.1,
-			UpPods: h.ScaleUp.Pods, UpPeriod: float64(h.ScaleUp.PeriodSeconds), UpWindow: float64(h.ScaleUp.StabilizationWindowSeconds),
+			UpPods: h.ScaleUp.Pods, UpPercent: h.ScaleUp.Percent, UpPeriod: float64(h.ScaleUp.PeriodSeconds), UpWindow: float64(h.ScaleUp.StabilizationWindowSeconds),
 			DownPods: h.ScaleDown.Pods, DownPeriod: float64(h.ScaleDown.PeriodSeconds), DownWindow: float64(h.ScaleDown.StabilizationWindowSeconds),
 		},
 	}
