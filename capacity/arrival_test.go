@@ -143,6 +143,9 @@ func TestRecommendLevers(t *testing.T) {
 		case "hpa.minReplicas":
 			changed.MinReplicas = l.To
 			assert.Equal(t, float64((l.To-in.MinReplicas)*730), l.PodHoursPerMonth)
+		case "hpa.schedules (minReplicas around the rush)":
+			changed.MinReplicas = l.To
+			assert.Equal(t, float64(l.To-in.MinReplicas)*2*22, l.PodHoursPerMonth, "a 5-minute rush and an hour to settle, 22 days a month")
 		default:
 			t.Fatalf("unknown lever %s", l.Setting)
 		}

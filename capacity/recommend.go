@@ -1,6 +1,9 @@
 package capacity
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Lever is one change to the stack's settings that absorbs an arrival scenario, and what it costs
 // at rest.
@@ -18,8 +21,11 @@ func (l Lever) String() string {
 	return fmt.Sprintf("%s %d -> %d (p95 queue wait %.0f s, +%.0f pod-hours a month at rest)", l.Setting, l.From, l.To, l.WaitP95, l.PodHoursPerMonth)
 }
 
-// hoursPerMonth is AWS's billing month.
-const hoursPerMonth = 730
+// hoursPerMonth is AWS's billing month; a month has about 22 working days.
+const (
+	hoursPerMonth    = 730
+	workdaysPerMonth = 22
+)
 
 // RecommendLevers returns, for each lever, the smallest value that keeps the scenario's p95 queue wait
 // under the target, cheapest at rest first; nil when the scenario already fits.
@@ -54,5 +60,14 @@ func RecommendLevers(in Inputs, a Arrival) []Lever {
 	}
 	try("hpa.minReplicas", in.MinReplicas, mins, func(c *Inputs, v int) { c.MinReplicas = v },
 		func(v int) float64 { return float64((v - in.MinReplicas) * hoursPerMonth) })
+	// The same minimum held only around a known rush (hpa.schedules: raise it before, lower it
+	// after), on the working days of a month: the rush and an hour to settle.
+	if last := out[max(0, len(out)-1):]; len(last) == 1 && last[0].Setting == "hpa.minReplicas" {
+		l := last[0]
+		rushHours := math.Ceil((a.duration() + 3600) / 3600)
+		scheduled := Lever{Setting: "hpa.schedules (minReplicas around the rush)", From: l.From, To: l.To, WaitP95: l.WaitP95,
+			PodHoursPerMonth: float64(l.To-l.From) * rushHours * workdaysPerMonth}
+		out = append(out[:len(out)-1], scheduled, l)
+	}
 	return out
 }

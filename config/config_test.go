@@ -50,6 +50,7 @@ func TestStackFilesLoadAndValidate(t *testing.T) {
 		ScaleUp:      config.ScaleUpRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
 		ScaleDown:    config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
 		QueueScaling: true, PendingRunsPerPod: 5,
+		Schedules: []config.Schedule{}, ScheduleImage: "registry.k8s.io/kubectl:v1.34.1",
 	}, prod.HPA)
 	assert.True(t, prod.QueueMetricActive())
 	assert.Equal(t, config.Addons{
@@ -233,6 +234,14 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"scale-up percent too large", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": 1500}}, nil, []string{"hpa.scaleUp.percent=1500 must be between 1 and 1000"}},
 		{"scale-up percent negative", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": -10}}, nil, []string{"hpa.scaleUp.percent=-10 must be between 1 and 1000"}},
 		{"metric delay negative", harness.Options{Set: map[string]any{"capacity.metricDelaySeconds": -1}}, nil, []string{"capacity.metricDelaySeconds=-1 must be between 0 and 600"}},
+		{"schedule cron malformed", harness.Options{Set: map[string]any{"hpa.schedules": []any{map[string]any{"cron": "7:30 weekdays", "timeZone": "UTC", "minReplicas": 20}}}}, nil, []string{`hpa.schedules[0].cron="7:30 weekdays" is not a cron expression a CronJob takes`}},
+		{"schedule time zone unknown", harness.Options{Set: map[string]any{"hpa.schedules": []any{map[string]any{"cron": "30 7 * * *", "timeZone": "Mars/Olympus", "minReplicas": 20}}}}, nil, []string{`hpa.schedules[0].timeZone="Mars/Olympus" is not an IANA time zone`}},
+		{"schedule time zone in the cron", harness.Options{Set: map[string]any{"hpa.schedules": []any{map[string]any{"cron": "TZ=UTC 30 7 * * *", "timeZone": "UTC", "minReplicas": 20}}}}, nil, []string{`hpa.schedules[0].cron="TZ=UTC 30 7 * * *" carries a time zone`}},
+		{"schedule above max", harness.Options{Set: map[string]any{"hpa.schedules": []any{map[string]any{"cron": "30 7 * * *", "timeZone": "UTC", "minReplicas": 80}}}}, nil, []string{"hpa.schedules[0].minReplicas=80 must be between 1 and 50"}},
+		{"schedules overlapping", harness.Options{Set: map[string]any{"hpa.schedules": []any{map[string]any{"cron": "30 7 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 30}, map[string]any{"cron": "30 6 * * 1", "timeZone": "UTC", "minReplicas": 20}}}}, nil, []string{`hpa.schedules[1].cron="30 6 * * 1" fires at the same minute as hpa.schedules[0]`}},
+		{"schedules with the emergency pin", harness.Options{Set: map[string]any{"dataplane.emergencyReplicas": 20, "hpa.schedules": []any{map[string]any{"cron": "30 7 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 30}}}}, nil, []string{"hpa.schedules=", "cannot be combined with dataplane.emergencyReplicas=20"}},
+		{"schedule image latest", harness.Options{Set: map[string]any{"hpa.scheduleImage": "registry.k8s.io/kubectl:latest", "hpa.schedules": []any{map[string]any{"cron": "30 7 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 30}}}}, nil, []string{`hpa.scheduleImage="registry.k8s.io/kubectl:latest" is not allowed`}},
+		{"schedule image unpinned", harness.Options{Set: map[string]any{"hpa.scheduleImage": "registry.k8s.io/kubectl", "hpa.schedules": []any{map[string]any{"cron": "30 7 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 30}}}}, nil, []string{`hpa.scheduleImage="registry.k8s.io/kubectl" is not an image reference pinned by tag or digest`}},
 		// Issue 14: who may call the API.
 		{"unknown auth mode", harness.Options{Set: map[string]any{"auth.mode": "oauth"}}, nil, []string{`auth.mode="oauth" is not allowed; allowed: langsmith, custom, none`}},
 		{"langsmith without endpoint", harness.Options{Set: map[string]any{"auth.langsmithAuthEndpoint": nil}}, nil, []string{"auth.langsmithAuthEndpoint is required"}},

@@ -37,6 +37,9 @@ func Defaults() Config {
 			ScaleDown:         ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
 			// Runs mostly wait on LLM calls, so CPU can stay low while the queue grows: the queue
 			// metric adds a pod for every 5 runs waiting per pod, well before alerts.queueDepth.
+			Schedules: []Schedule{},
+			// The Kubernetes project's kubectl image; keep it within one minor of the cluster.
+			ScheduleImage:     "registry.k8s.io/kubectl:v1.34.1",
 			QueueScaling:      true,
 			PendingRunsPerPod: 5,
 		},

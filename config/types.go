@@ -146,6 +146,13 @@ type ScaleUpRule struct {
 	StabilizationWindowSeconds int `json:"stabilizationWindowSeconds" doc:"Stabilization window."`
 }
 
+// Schedule sets the HPA's minimum at a time: raise it before a known rush, lower it after.
+type Schedule struct {
+	Cron        string `json:"cron" doc:"Standard 5-field cron expression (minute hour day-of-month month day-of-week), as a Kubernetes CronJob takes it."`
+	TimeZone    string `json:"timeZone" doc:"IANA time zone of the cron expression, such as Europe/Berlin."`
+	MinReplicas int    `json:"minReplicas" doc:"The HPA minimum from that time on (1 to hpa.maxReplicas)."`
+}
+
 // HPA is the dataplane's HorizontalPodAutoscaler (seed section 3).
 type HPA struct {
 	MinReplicas       int         `json:"minReplicas" doc:"Minimum replicas."`
@@ -154,6 +161,8 @@ type HPA struct {
 	MemoryUtilization int         `json:"memoryUtilization" doc:"Target average memory utilization, % of requests."`
 	ScaleUp           ScaleUpRule `json:"scaleUp"`
 	ScaleDown         ScalingRule `json:"scaleDown"`
+	Schedules         []Schedule  `json:"schedules" doc:"Scheduled minimums for known rush hours, each {cron, timeZone, minReplicas}: at each cron time (in its time zone) an in-cluster job sets the HPA minimum; the program then leaves the live minimum alone. Refused with dataplane.emergencyReplicas."`
+	ScheduleImage     string      `json:"scheduleImage" doc:"kubectl image the scheduled jobs run, pinned by tag or digest."`
 	QueueScaling      bool        `json:"queueScaling" doc:"Also scale on LangGraph's pending runs (External metric served by prometheus-adapter); needs addons.prometheusAdapter.enabled."`
 	PendingRunsPerPod int         `json:"pendingRunsPerPod" doc:"Target pending runs per pod of the queue metric: the HPA adds pods when the queue exceeds this x replicas."`
 }

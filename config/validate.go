@@ -41,6 +41,11 @@ var (
 	awsTagValue   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$`)
 )
 
+// pinnedImage is a whole image reference: a repository as imageRepository, then a tag as imageTag
+// or a digest as imageDigest.
+var pinnedImage = regexp.MustCompile(strings.TrimSuffix(imageRepository.String(), "$") +
+	"(:" + strings.Trim(imageTag.String(), "^$") + "|@" + strings.Trim(imageDigest.String(), "^$") + ")$")
+
 // checker collects problems; each names the key, the value and what is allowed.
 type checker struct{ errs []error }
 
@@ -166,6 +171,7 @@ func Validate(cfg *Config) []error {
 	validateCluster(c, cfg.Cluster)
 	validateDataplane(c, cfg)
 	validateHPA(c, cfg.HPA)
+	validateSchedules(c, cfg)
 	validateAddons(c, cfg.Addons)
 	validateIngress(c, cfg)
 	validateAuth(c, cfg)

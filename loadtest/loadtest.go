@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -46,9 +47,14 @@ const APIKeyHeader = "X-Api-Key"
 
 // Options configure a load test. Field comments name the cmd/loadtest flag.
 type Options struct {
-	BaseURL        *url.URL      // -url: the server; nothing else is ever contacted
-	Users          int           // -users
-	Ramp           time.Duration // -ramp: users start evenly over this
+	BaseURL *url.URL      // -url: the server; nothing else is ever contacted
+	Users   int           // -users
+	Ramp    time.Duration // -ramp: users start evenly over this
+	// Profile drives the active users instead of Ramp and Duration: Profile[k] users during the
+	// k-th ProfileStep (-profile, users per minute, the capacity model's format). Users is then
+	// the profile's peak.
+	Profile        []float64
+	ProfileStep    time.Duration // a minute; tests shorten it
 	Duration       time.Duration // -duration: how long all users run after the ramp
 	ThinkTime      time.Duration // -think: mean pause between a user's runs
 	RequestTimeout time.Duration // -timeout: per request
@@ -93,7 +99,16 @@ func (o *Options) Validate() error {
 	if o.Ramp < 0 {
 		bad("ramp", o.Ramp, "must be >= 0")
 	}
-	if o.Duration <= 0 {
+	if len(o.Profile) > 0 {
+		if o.ProfileStep <= 0 {
+			bad("profile", o.ProfileStep, "needs a step > 0 (a minute)")
+		}
+		for i, u := range o.Profile {
+			if u < 0 || u > MaxUsers || u != math.Trunc(u) {
+				bad("profile", fmt.Sprintf("minute %d: %v users", i, u), fmt.Sprintf("must be whole numbers between 0 and %d", MaxUsers))
+			}
+		}
+	} else if o.Duration <= 0 {
 		bad("duration", o.Duration, "must be > 0")
 	}
 	if o.ThinkTime < 0 {
@@ -421,7 +436,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	rec := newRecorder(o)
-	testCtx, stop := context.WithTimeout(ctx, o.Ramp+o.Duration)
+	length := o.Ramp + o.Duration
+	active := func(int) bool { return true }
+	if len(o.Profile) > 0 {
+		length = o.ProfileStep * time.Duration(len(o.Profile))
+		started := time.Now()
+		active = func(i int) bool {
+			k := min(int(time.Since(started)/o.ProfileStep), len(o.Profile)-1)
+			return float64(i) < o.Profile[k]
+		}
+	}
+	testCtx, stop := context.WithTimeout(ctx, length)
 	defer stop()
 
 	var wg sync.WaitGroup
@@ -448,14 +473,22 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			offset := time.Duration(0)
-			if o.Users > 1 {
+			if o.Users > 1 && len(o.Profile) == 0 {
 				offset = o.Ramp * time.Duration(i) / time.Duration(o.Users)
 			}
 			if !sleep(testCtx, offset) {
 				return
 			}
 			rng := mrand.New(mrand.NewPCG(o.Seed, uint64(i)))
-			user(testCtx, c, rec, rng, o.ThinkTime)
+			for testCtx.Err() == nil {
+				if !active(i) { // the profile has fewer users now: wait for a step that has this one
+					if !sleep(testCtx, min(o.ProfileStep/10, time.Second)) {
+						return
+					}
+					continue
+				}
+				user(testCtx, c, rec, rng, o.ThinkTime, func() bool { return active(i) })
+			}
 		}()
 	}
 	wg.Wait()
@@ -485,11 +518,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 // user is one virtual user: a thread, then runs separated by think time, until ctx ends.
-func user(ctx context.Context, c *client, rec *recorder, rng *mrand.Rand, think time.Duration) {
+// user runs one virtual user's conversations while ctx lasts and stillActive says so.
+func user(ctx context.Context, c *client, rec *recorder, rng *mrand.Rand, think time.Duration, stillActive func() bool) {
 	rec.active.Add(1)
 	defer rec.active.Add(-1)
 	thread := ""
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && stillActive() {
 		if thread == "" {
 			start := time.Now()
 			id, o, err := c.createThread(ctx)

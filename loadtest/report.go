@@ -324,7 +324,9 @@ type Report struct {
 	KPIs  []KPI  `json:"kpis"`
 	// Preflight records what the checks before the test saw (the unauthenticated probe).
 	Preflight PreflightResult `json:"preflight"`
-	Result    *Result         `json:"result"`
+	// Profile sets a profile-driven test beside the capacity model's prediction, step by step.
+	Profile []ProfileRow `json:"profile,omitempty"`
+	Result  *Result      `json:"result"`
 }
 
 // JSON renders the report.

@@ -150,7 +150,7 @@ warn_k8s_imagedigest contains msg if {
 # custom:
 #   message: "Give every long-running container a readinessProbe and a livenessProbe (LangGraph serves GET /ok)."
 deny_k8s_probes contains msg if {
-	input.kind != "Job"
+	not input.kind in {"Job", "CronJob"} # run to completion: nothing to probe
 	some c in pod_spec.containers
 	some probe in ["readinessProbe", "livenessProbe"]
 	not c[probe]

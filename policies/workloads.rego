@@ -33,8 +33,17 @@ deny_k8s_readonlyroot contains msg if {
 deny_k8s_automount contains msg if {
 	pod_spec
 	not pod_spec.automountServiceAccountToken == false
-	not input.metadata.name in config("deny_k8s_automount", "exempt", [])
+	not automount_exempt(input.metadata.name)
 	msg := sprintf("%s: automountServiceAccountToken is %v; allowed: false", [res, object.get(pod_spec, "automountServiceAccountToken", "unset (true)")])
+}
+
+# An exempt entry is a workload name, or a prefix ending in "*" (numbered CronJobs).
+automount_exempt(name) if name in config("deny_k8s_automount", "exempt", [])
+
+automount_exempt(name) if {
+	some e in config("deny_k8s_automount", "exempt", [])
+	endswith(e, "*")
+	startswith(name, trim_suffix(e, "*"))
 }
 
 # METADATA

@@ -330,6 +330,8 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 			QueueMetric: queueMetric,
 		},
 		EmergencyReplicas:     d.EmergencyReplicas,
+		Schedules:             schedules(h.Schedules),
+		ScheduleImage:         h.ScheduleImage,
 		PDBMaxUnavailable:     d.PDBMaxUnavailable,
 		Queue:                 queue,
 		ServiceAccountRoleARN: d.ServiceAccountRoleARN,
@@ -352,6 +354,14 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 		Connections:          conns,
 		ServiceMonitorLabels: monitoring.SelectorLabels(),
 	}
+}
+
+func schedules(in []config.Schedule) []dataplane.Schedule {
+	var out []dataplane.Schedule
+	for _, s := range in {
+		out = append(out, dataplane.Schedule{Cron: s.Cron, TimeZone: s.TimeZone, MinReplicas: s.MinReplicas})
+	}
+	return out
 }
 
 // DataplaneAuth maps auth.* onto the server's LANGGRAPH_AUTH_TYPE and LangSmith settings.

@@ -213,3 +213,13 @@ func TestRiskyChangesAreDenied(t *testing.T) {
 	}
 	t.Logf("the pack denies %d of %d risky changes", denied, len(risky))
 }
+
+// A stack with scheduled minimums passes the pack: the scaler's CronJobs are the only workloads
+// that carry a ServiceAccount token, and the per-stack config exempts exactly them.
+func TestScheduledMinimumsPassThePack(t *testing.T) {
+	set := map[string]any{"hpa.schedules": []any{map[string]any{"cron": "30 7 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 5}}}
+	for _, stack := range stacktest.Stacks {
+		docs := render.AnalyzerDocuments(stacktest.Run(t, stack, set))
+		assert.Empty(t, policy.MandatoryViolations(evaluate(t, loadPack(t), stack, docs)), stack)
+	}
+}

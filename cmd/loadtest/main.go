@@ -25,9 +25,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/langgraph-platform/infra/capacity"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/loadtest"
+	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 // Exit codes.
@@ -86,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	csvFile := flags.String("csv", "loadtest-series.csv", "CSV time series file (\"\" for none)")
 	progress := flags.String("progress", "auto", "live progress line on stderr: auto (when stderr is a terminal), on or off")
 	seed := flags.Uint64("seed", 1, "seed of the think-time draws")
+	profileFile := flags.String("profile", "", "drive the active users from a CSV of users per minute (minute,users, or a -csv series), instead of -users/-ramp/-duration; the report sets each minute beside the capacity model's prediction")
+	profileStep := flags.Duration("profile-step", time.Minute, "length of one profile row (a minute; shorten it only to rehearse)")
 	if err := flags.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -118,7 +122,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		P95ResponseSeconds: cfg.KPI.P95ResponseSeconds, ErrorRatePercent: cfg.KPI.ErrorRatePercent,
 		QueueWaitSeconds: cfg.KPI.QueueWaitSeconds,
 	}
-	if !set["users"] {
+	var profile capacity.Arrival
+	if *profileFile != "" {
+		if set["users"] || set["ramp"] || set["duration"] {
+			return fail("-profile sets the users over time: leave out -users, -ramp and -duration")
+		}
+		f, err := os.Open(*profileFile)
+		if err != nil {
+			return fail("-profile: %v", err)
+		}
+		profile, err = capacity.ParseProfile(f)
+		f.Close()
+		if err != nil {
+			return fail("-profile %s: %v", *profileFile, err)
+		}
+		peak := 0.0
+		for _, u := range profile.UsersPerMinute {
+			peak = max(peak, u)
+		}
+		*users = int(peak)
+	}
+	if !set["users"] && *profileFile == "" {
 		*users = cfg.KPI.ConcurrentUsers
 	}
 	if !set["think"] {
@@ -143,6 +167,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		BaseURL: base, Users: *users, Ramp: *ramp, Duration: *duration, ThinkTime: *think, RequestTimeout: *timeout,
 		Mode: *mode, Body: body, AssistantID: *assistant, APIKey: apiKey, MetricsURLs: metrics, MetricPrefix: *prefix,
 		AuthHeader: cfg.Auth.Header, AuthRequired: cfg.Auth.Enabled(),
+		Profile: profile.UsersPerMinute, ProfileStep: *profileStep,
 		Interval: *interval, Seed: *seed,
 	}
 	if apiKey == "" && cfg.Auth.Enabled() {
@@ -189,6 +214,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		*stack, res.Users, res.RunsOK+res.RunsFailed, res.RunsFailed, res.TotalRequests, res.FailedRequests, res.RunsPerSecond, loadtest.Table(kpis))
 	fmt.Fprintf(stdout, "\nresponse time (s): p50 %.3f, p95 %.3f, p99 %.3f, max %.3f, avg %.3f\n",
 		res.RunLatency.P50, res.RunLatency.P95, res.RunLatency.P99, res.RunLatency.Max, res.RunLatency.Avg)
+	var comparison []loadtest.ProfileRow
+	if len(profile.UsersPerMinute) > 0 {
+		predicted := capacity.SimulateArrival(sizing.Inputs(cfg), profile)
+		var waits []float64
+		for _, m := range predicted.Minutes {
+			waits = append(waits, m.WaitP95)
+		}
+		comparison = loadtest.CompareProfile(res.Series, *profileStep, profile.UsersPerMinute, waits, cfg.KPI.AvgResponseSeconds)
+		fmt.Fprintf(stdout, "\nProfile %s, minute by minute, beside the capacity model (go run ./cmd/capacity -stack %s -profile %s):\n\n%s",
+			*profileFile, *stack, *profileFile, loadtest.ProfileTable(comparison))
+	}
 	for kind, msg := range res.Errors {
 		fmt.Fprintf(stdout, "first %s: %s\n", kind, msg)
 	}
@@ -197,7 +233,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	}
 	var writeErrs []error
 	if *reportFile != "" {
-		report := loadtest.Report{Stack: *stack, URL: base.Redacted(), Pass: loadtest.Passed(kpis) && !res.Interrupted, KPIs: kpis, Preflight: preflight, Result: res}
+		report := loadtest.Report{Stack: *stack, URL: base.Redacted(), Pass: loadtest.Passed(kpis) && !res.Interrupted, KPIs: kpis, Preflight: preflight, Profile: comparison, Result: res}
 		b, err := report.JSON()
 		if err == nil {
 			err = os.WriteFile(*reportFile, append(b, '\n'), 0o644)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -187,4 +188,51 @@ func TestPreflightStopsOnAnOpenServer(t *testing.T) {
 	require.Equal(t, exitPass, o.code, "%s\n%s", o.stdout, o.stderr)
 	assert.Equal(t, 401, o.report.Preflight.UnauthenticatedStatus)
 	assert.Contains(t, o.stderr, "a request without x-api-key was refused with 401")
+}
+
+// -profile drives the active users minute by minute (shortened steps here) and sets each step
+// beside the capacity model's prediction for the same arrivals, on stdout and in the report.
+func TestProfileDrivenRunComparesWithTheModel(t *testing.T) {
+	fake := fakeapi.New(21)
+	fake.Latency = fakeapi.Uniform(5*time.Millisecond, 10*time.Millisecond)
+	csvPath := filepath.Join(t.TempDir(), "morning.csv")
+	require.NoError(t, os.WriteFile(csvPath, []byte("minute,users\n0,4\n1,12\n2,8\n"), 0o644))
+	t.Setenv("LANGSMITH_API_KEY", testKey)
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.json")
+	var out, errOut bytes.Buffer
+	series := filepath.Join(dir, "series.csv")
+	code := run(context.Background(), []string{"-stack", "staging", "-url", server(t, fake), "-profile", csvPath, "-profile-step", "400ms",
+		"-think", "10ms", "-interval", "100ms", "-report", report, "-csv", series, "-progress", "off"}, &out, &errOut, false)
+	require.Equal(t, exitPass, code, "%s\n%s", out.String(), errOut.String())
+	assert.Contains(t, out.String(), "| minute | users | predicted queue wait p95 | predicted response p95 | measured response p95 | measured runs/s |")
+	var rep loadtest.Report
+	b, err := os.ReadFile(report)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &rep))
+	require.Len(t, rep.Profile, 3)
+	for i, users := range []float64{4, 12, 8} {
+		assert.Equal(t, users, rep.Profile[i].Users)
+		assert.Positive(t, rep.Profile[i].RunsPerSecond, "minute %d ran", i)
+		assert.GreaterOrEqual(t, rep.Profile[i].PredictedCompletion, 180.0, "the model's response includes the average run")
+	}
+	f, err := os.Open(series)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	peak := 0
+	for _, row := range rows[1:] {
+		n, err := strconv.Atoi(row[1]) // active_users
+		require.NoError(t, err)
+		peak = max(peak, n)
+	}
+	assert.Greater(t, peak, 4, "the second minute brought more users")
+	assert.LessOrEqual(t, peak, 12, "never more users than the profile's peak")
+
+	out.Reset()
+	errOut.Reset()
+	code = run(context.Background(), []string{"-stack", "staging", "-url", server(t, fake), "-profile", csvPath, "-users", "5"}, &out, &errOut, false)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut.String(), "leave out -users, -ramp and -duration")
 }

@@ -101,6 +101,10 @@ type Args struct {
 
 	Autoscaling       Autoscaling
 	EmergencyReplicas int // > 0 pins min = max = N
+	// Schedules set the API HPA's minimum at cron times; the program then ignores the live
+	// minimum (it no longer resets what a job set). ScheduleImage is their kubectl image.
+	Schedules         []Schedule
+	ScheduleImage     string
 	PDBMaxUnavailable int
 	Queue             *Queue // nil: no separate queue tier
 
@@ -150,6 +154,9 @@ func (a *Args) Validate() error {
 	}
 	if a.Ingress.ClassName == "" || a.Ingress.Host == "" || a.Ingress.CertificateARN == "" || a.Ingress.AccessLogBucket == nil || a.Ingress.WebACLARN == nil {
 		bad("Ingress", a.Ingress.Host, "ClassName, Host, CertificateARN, AccessLogBucket and WebACLARN are required")
+	}
+	if len(a.Schedules) > 0 && (a.ScheduleImage == "" || a.EmergencyReplicas > 0) {
+		bad("Schedules", len(a.Schedules), "need ScheduleImage and cannot be combined with EmergencyReplicas")
 	}
 	switch au := a.Auth; au.Type {
 	case AuthTypeLangSmith:

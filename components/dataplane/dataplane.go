@@ -162,6 +162,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	refs := podRefs{secretKeys: secretKeys, sa: sa, secret: secret, meta: meta, opts: inNS}
 	apiTier := tierSpec{name: name, objName: Name, component: ComponentAPI, resources: args.Resources, scaling: args.Autoscaling, jobsPerWorker: args.JobsPerWorker}
 	apiTier.scaling.MinReplicas, apiTier.scaling.MaxReplicas = args.effectiveReplicas()
+	apiTier.scheduledMinimum = len(args.Schedules) > 0
 	if args.Queue != nil {
 		// As LangChain's chart does: the API tier serves HTTP and runs no jobs, and pending runs
 		// scale the tier that exists to drain them (scaling both would add twice the pods).
@@ -201,6 +202,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if err := networkPolicies(ctx, name, args, meta, inNS); err != nil {
 		return nil, err
+	}
+	if len(args.Schedules) > 0 {
+		if err := schedules(ctx, name, args, meta, inNS); err != nil {
+			return nil, err
+		}
 	}
 	smLabels := Labels(args.Instance, args.Version, ComponentAPI)
 	for k, v := range args.ServiceMonitorLabels {

@@ -586,3 +586,42 @@ func TestNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
 	}
 	assert.ElementsMatch(t, dataplane.NetworkPolicyNames, names)
 }
+
+// Scheduled minimums: one CronJob per schedule patches only the API HPA's minimum, through a
+// ServiceAccount whose Role may get and patch that one HPA and nothing else; the program then
+// leaves the live minimum alone (ignoreChanges), so the next `pulumi up --refresh` does not undo
+// a rush-hour minimum.
+var rushHours = map[string]any{"hpa.schedules": []any{
+	map[string]any{"cron": "30 7 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 30},
+	map[string]any{"cron": "0 10 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 10},
+}}
+
+func TestScheduledMinimums(t *testing.T) {
+	res := stacktest.Run(t, "prod", rushHours)
+	jobs := res.ByType("kubernetes:batch/v1:CronJob")
+	require.Len(t, jobs, 2)
+	first := stacktest.One(t, res, "kubernetes:batch/v1:CronJob", "-dataplane-scale-0")
+	assert.Equal(t, "30 7 * * 1-5", first.In("spec.schedule"))
+	assert.Equal(t, "Europe/Berlin", first.In("spec.timeZone"))
+	assert.Equal(t, dataplane.ScheduleJobPrefix+"0", first.In("metadata.name"))
+	pod := "spec.jobTemplate.spec.template.spec."
+	assert.Equal(t, []any{"kubectl", "patch", "horizontalpodautoscaler", "langgraph-dataplane", "--namespace", "langgraph",
+		"--type", "merge", "--patch", `{"spec":{"minReplicas":30}}`}, first.In(pod+"containers[0].command"))
+	assert.Equal(t, dataplane.ScalerName, first.In(pod+"serviceAccountName"))
+	assert.Equal(t, true, first.In(pod+"securityContext.runAsNonRoot"))
+	assert.Equal(t, true, first.In(pod+"containers[0].securityContext.readOnlyRootFilesystem"))
+	second := stacktest.One(t, res, "kubernetes:batch/v1:CronJob", "-dataplane-scale-1")
+	assert.Contains(t, second.In(pod+"containers[0].command").([]any), `{"spec":{"minReplicas":10}}`)
+
+	role := stacktest.One(t, res, "kubernetes:rbac.authorization.k8s.io/v1:Role", "-dataplane-scaler")
+	assert.Equal(t, []any{map[string]any{"apiGroups": []any{"autoscaling"}, "resources": []any{"horizontalpodautoscalers"},
+		"resourceNames": []any{"langgraph-dataplane"}, "verbs": []any{"get", "patch"}}}, role.In("rules"))
+	binding := stacktest.One(t, res, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "-dataplane-scaler")
+	assert.Equal(t, dataplane.ScalerName, binding.In("subjects[0].name"))
+
+	hpa := stacktest.One(t, res, hpaType, "-dataplane-hpa")
+	assert.Equal(t, []string{"spec.minReplicas"}, hpa.IgnoreChanges)
+	assert.Equal(t, 10.0, hpa.In("spec.minReplicas"), "the configured minimum is the starting point")
+	assert.Empty(t, stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa").IgnoreChanges, "without schedules Pulumi owns the minimum")
+	assert.Empty(t, stacktest.Run(t, "prod", nil).ByType("kubernetes:batch/v1:CronJob"))
+}

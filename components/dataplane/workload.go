@@ -18,6 +18,8 @@ type tierSpec struct {
 	scaling                  Autoscaling // MinReplicas/MaxReplicas are the HPA's range
 	jobsPerWorker            int         // N_JOBS_PER_WORKER: 0 serves HTTP and runs no jobs
 	command                  []string    // nil: the image's entrypoint
+	// scheduledMinimum: jobs own the HPA's minReplicas, so updates leave the live value alone.
+	scheduledMinimum bool
 }
 
 // podRefs are the namespace-level objects every tier's pods refer to.
@@ -205,6 +207,10 @@ func workload(ctx *pulumi.Context, args Args, t tierSpec, refs podRefs) (*appsv1
 			},
 		})
 	}
+	hpaOpts := opts
+	if t.scheduledMinimum {
+		hpaOpts = append(append([]pulumi.ResourceOption(nil), opts...), pulumi.IgnoreChanges([]string{"spec.minReplicas"}))
+	}
 	if _, err := autoscalingv2.NewHorizontalPodAutoscaler(ctx, name+"-hpa", &autoscalingv2.HorizontalPodAutoscalerArgs{
 		Metadata: meta(objName, component),
 		Spec: &autoscalingv2.HorizontalPodAutoscalerSpecArgs{
@@ -219,7 +225,7 @@ func workload(ctx *pulumi.Context, args Args, t tierSpec, refs podRefs) (*appsv1
 				ScaleDown: rule(scaling.ScaleDown),
 			},
 		},
-	}, opts...); err != nil {
+	}, hpaOpts...); err != nil {
 		return nil, err
 	}
 	if _, err := policyv1.NewPodDisruptionBudget(ctx, name+"-pdb", &policyv1.PodDisruptionBudgetArgs{
