@@ -3,6 +3,12 @@
 // HorizontalPodAutoscaler and PodDisruptionBudget, a ClusterIP Service, an ALB Ingress (AWS Load
 // Balancer Controller) with TLS, WAF, access logs and a maintenance switch, default-deny
 // NetworkPolicies with the few flows the server needs, and a ServiceMonitor for its metrics.
+// Every LangGraph pod checks callers as Args.Auth says; with a queue tier the queue pods run the
+// vendor's queue entrypoint and the API pods execute no runs; scheduled minimums add CronJobs
+// with a scaler that may patch only the HPA's minimum.
+//
+// Files: args.go (inputs and their invariants), workload.go (a tier's Deployment, HPA and PDB),
+// ingress.go (the ALB and maintenance mode), network.go (NetworkPolicies), schedules.go.
 package dataplane
 
 import (
