@@ -24,6 +24,15 @@ var Regions = map[string]string{
 // arnRegion matches the region field of an ARN: arn:<partition>:<service>:<region>:...
 var arnRegion = regexp.MustCompile(`^arn:[a-z-]+:[a-z0-9-]+:([a-z0-9-]*):`)
 
+// ARNPartition is the partition field of an ARN ("" when it is not an ARN).
+func ARNPartition(arn string) string {
+	if !strings.HasPrefix(arn, "arn:") {
+		return ""
+	}
+	p, _, _ := strings.Cut(strings.TrimPrefix(arn, "arn:"), ":")
+	return p
+}
+
 // ARNRegion is the region field of an ARN ("" when it has none or is not an ARN).
 func ARNRegion(arn string) string {
 	m := arnRegion.FindStringSubmatch(arn)

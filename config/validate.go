@@ -405,6 +405,8 @@ func validateIngress(c *checker, cfg *Config) {
 		c.match("ingress.certificateArn", in.CertificateARN, acmCertificateARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)") {
 		if r := catalog.ARNRegion(in.CertificateARN); cfg.Region != "" && r != cfg.Region {
 			c.failf("ingress.certificateArn", in.CertificateARN, "is in region %s, but aws:region=%q: an ALB uses only a certificate from its own region (request or import one there)", r, cfg.Region)
+		} else if p, want := catalog.ARNPartition(in.CertificateARN), catalog.Regions[cfg.Region]; want != "" && p != want {
+			c.failf("ingress.certificateArn", in.CertificateARN, "is in partition %s, but aws:region=%q is in partition %s", p, cfg.Region, want)
 		}
 	}
 	c.oneOf("ingress.scheme", in.Scheme, []string{"internet-facing", "internal"})
