@@ -231,6 +231,9 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"memory in millibytes", harness.Options{Set: map[string]any{"dataplane.resources.memoryRequest": "2000m"}}, nil, []string{`dataplane.resources.memoryRequest="2000m" is not a memory quantity (bytes)`}},
 		{"chart version never tested", harness.Options{Set: map[string]any{"monitoring.chartVersion": "88.0.0"}}, nil, []string{`monitoring.chartVersion="88.0.0" is not a kube-prometheus-stack version this program's values were tested against; allowed: 87.15.2`}},
 		{"add-on chart version never tested", harness.Options{Set: map[string]any{"addons.loadBalancerController.chartVersion": "3.5.0"}}, nil, []string{`addons.loadBalancerController.chartVersion="3.5.0" is not a aws-load-balancer-controller version`, "allowed: 3.4.2"}},
+		// Issue 15: the dead man's switch.
+		{"heartbeat missing", harness.Options{Secrets: map[string]string{"langsmithApiKey": "lsv2_only_the_key"}}, nil, []string{"heartbeatUrl is required", "dead man's switch"}},
+		{"heartbeat not https", harness.Options{Secrets: map[string]string{"langsmithApiKey": "lsv2_k", "heartbeatUrl": "http://hc.example.test/lsv2_secret-path"}}, nil, []string{"heartbeatUrl: the value set is not an https URL", "not shown"}},
 		// Issue 22: ramp levers.
 		{"scale-up percent too large", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": 1500}}, nil, []string{"hpa.scaleUp.percent=1500 must be between 1 and 1000"}},
 		{"scale-up percent negative", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": -10}}, nil, []string{"hpa.scaleUp.percent=-10 must be between 1 and 1000"}},

@@ -58,6 +58,8 @@ var Keys = []Key{
 		Description: "Secret. Slack incoming webhook for warning alerts; empty: none."},
 	{Name: "pagerdutyRoutingKey", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.PagerDutyRoutingKey },
 		Description: "Secret. PagerDuty Events v2 routing key for critical alerts; empty: none."},
+	{Name: "heartbeatUrl", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.HeartbeatURL },
+		Description: "Secret. Dead man's switch (required): an https heartbeat URL (PagerDuty, healthchecks-style) Alertmanager calls every minute with the always-firing Watchdog; the service pages when the calls stop."},
 }
 
 // LookupKey returns the key named name.

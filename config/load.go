@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -131,6 +132,15 @@ func LoadWith(project, stack string, raw Raw, opts LoadOptions) (*Config, error)
 	}
 	if !opts.CredentialsOptional && !cfg.Secrets.LangSmithAPIKey.IsSet() && !cfg.Secrets.LangGraphLicenseKey.IsSet() {
 		errs = append(errs, fmt.Errorf("langsmithApiKey or langgraphLicenseKey is required: set one with `pulumi config set --secret langsmithApiKey <key>`"))
+	}
+	if !opts.CredentialsOptional && !cfg.Secrets.HeartbeatURL.IsSet() {
+		errs = append(errs, fmt.Errorf("heartbeatUrl is required: without a dead man's switch nobody learns that the monitoring itself is down; set an https heartbeat URL with `pulumi config set --secret heartbeatUrl <url>` (docs/runbooks/heartbeat-stopped.md)"))
+	}
+	if h := cfg.Secrets.HeartbeatURL; h.IsSet() {
+		if u, err := url.Parse(h.value); err != nil || u.Scheme != "https" || u.Host == "" {
+			// Never echo the value: the URL is the credential.
+			errs = append(errs, fmt.Errorf("heartbeatUrl: the value set is not an https URL with a host (not shown: it is a credential)"))
+		}
 	}
 	if len(errs) > 0 {
 		return nil, &Error{Stack: stack, Problems: errs}

@@ -40,4 +40,6 @@ type Secrets struct {
 	// Alert receivers.
 	SlackWebhookURL     Secret
 	PagerDutyRoutingKey Secret
+	// HeartbeatURL is the dead man's switch the Watchdog calls every minute.
+	HeartbeatURL Secret
 }

@@ -5,7 +5,7 @@
 // group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10` sets one
 // field and every other field keeps the default declared here. Secrets are separate top-level keys
 // that must be set with `pulumi config set --secret` (kubeconfig, langsmithApiKey,
-// langgraphLicenseKey, slackWebhookUrl, pagerdutyRoutingKey). aws:region is read as the stack's
+// langgraphLicenseKey, slackWebhookUrl, pagerdutyRoutingKey, heartbeatUrl). aws:region is read as the stack's
 // region; the facts values are checked against (regions, versions, sizes, TLS policies, chart
 // versions) live in package catalog.
 //

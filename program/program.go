@@ -411,6 +411,9 @@ func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cach
 	if cfg.Secrets.PagerDutyRoutingKey.IsSet() {
 		args.PagerDutyRoutingKey = cfg.Secrets.PagerDutyRoutingKey.Output()
 	}
+	if cfg.Secrets.HeartbeatURL.IsSet() {
+		args.HeartbeatURL = cfg.Secrets.HeartbeatURL.Output()
+	}
 	return args, nil
 }
 

@@ -99,6 +99,8 @@ type Args struct {
 	// Alert receivers (secret); nil when not configured.
 	SlackWebhookURL     pulumi.StringInput
 	PagerDutyRoutingKey pulumi.StringInput
+	// HeartbeatURL receives the always-firing Watchdog every minute (a dead man's switch).
+	HeartbeatURL pulumi.StringInput
 }
 
 // Validate reports every Args problem.
@@ -200,11 +202,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	receivers := pulumi.StringMap{}
-	if args.SlackWebhookURL != nil {
-		receivers["slack-webhook-url"] = args.SlackWebhookURL
-	}
-	if args.PagerDutyRoutingKey != nil {
-		receivers["pagerduty-routing-key"] = args.PagerDutyRoutingKey
+	for file, v := range map[string]pulumi.StringInput{SlackFile: args.SlackWebhookURL, PagerDutyFile: args.PagerDutyRoutingKey, HeartbeatFile: args.HeartbeatURL} {
+		if v != nil {
+			receivers[file] = v
+		}
 	}
 	receiverSecret, err := corev1.NewSecret(ctx, name+"-alertmanager-receivers", &corev1.SecretArgs{
 		Metadata:   meta(ReceiversSecret),

@@ -86,7 +86,7 @@ func TestAlertmanagerRoutesBySeverity(t *testing.T) {
 	assert.Equal(t, harness.DefaultSecrets()["slackWebhookUrl"], secret.In("stringData.slack-webhook-url"))
 
 	// Without receivers configured, alerts route to the null receiver (visible in Alertmanager only).
-	none := monitoring.Alertmanager(false, false)
+	none := monitoring.Alertmanager(false, false, false)
 	for _, rt := range none.Route.Routes {
 		assert.Equal(t, monitoring.NullReceiver, rt.Receiver)
 	}
@@ -191,4 +191,47 @@ func TestScrapeJobsMatchServices(t *testing.T) {
 	assert.Equal(t, dataplane.Name, svc.In("metadata.name"))
 	assert.Contains(t, string(raw), `up{job=~\"`+dataplane.Name+`|`+monitoring.PostgresExporter+`|`+monitoring.RedisExporter+`\"}`)
 	assert.Equal(t, monitoring.PostgresExporter, release(t, res, monitoring.PostgresExporter).In("values.fullnameOverride"))
+}
+
+// On EKS the control plane cannot be scraped and kube-proxy binds its metrics to loopback: their
+// scrapes and rule groups are off, so a healthy cluster fires nothing. Every rule group left on
+// says why it can see its data there.
+func TestEKSValuesFireNothingOnAHealthyCluster(t *testing.T) {
+	r := release(t, stacktest.Run(t, "prod", nil), monitoring.ReleaseName)
+	for _, component := range []string{"kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"} {
+		assert.Equal(t, false, r.In("values."+component+".enabled"), component)
+	}
+	rules := r.In("values.defaultRules.rules").(map[string]any)
+	off := map[string]bool{}
+	for _, g := range monitoring.DefaultRuleGroups {
+		assert.NotEmpty(t, g.Why, g.Name)
+		if !g.On {
+			off[g.Name] = true
+			assert.Equal(t, false, rules[g.Name], "%s must be off: %s", g.Name, g.Why)
+		} else {
+			assert.NotContains(t, rules, g.Name, "%s stays at the chart's default (on): %s", g.Name, g.Why)
+		}
+	}
+	assert.Equal(t, map[string]bool{"etcd": true, "kubeControllerManager": true, "kubeProxy": true, "kubeSchedulerAlerting": true,
+		"kubeSchedulerRecording": true, "windows": true}, off)
+	assert.Len(t, monitoring.DefaultRuleGroups, 34, "every default rule group of the pinned chart is listed")
+}
+
+// The dead man's switch: the always-firing Watchdog reaches the heartbeat receiver every minute,
+// never the null receiver; the URL comes from the receivers Secret, never from the values.
+func TestWatchdogFeedsTheHeartbeat(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	r := release(t, res, monitoring.ReleaseName)
+	cfg := r.In("values.alertmanager.config").(map[string]any)
+	watchdog := cfg["route"].(map[string]any)["routes"].([]any)[0].(map[string]any)
+	assert.Equal(t, []any{`alertname="Watchdog"`}, watchdog["matchers"])
+	assert.Equal(t, monitoring.HeartbeatReceiver, watchdog["receiver"])
+	assert.Equal(t, "1m", watchdog["repeat_interval"])
+	assert.Equal(t, "1m", watchdog["group_interval"])
+	receivers, _ := json.Marshal(cfg["receivers"])
+	assert.Contains(t, string(receivers), `"webhook_configs":[{"send_resolved":false,"url_file":"/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url"}]`)
+	assert.NotContains(t, string(receivers), harness.DefaultSecrets()["heartbeatUrl"])
+	secret := stacktest.One(t, res, "kubernetes:core/v1:Secret", "-monitoring-alertmanager-receivers")
+	assert.Equal(t, harness.DefaultSecrets()["heartbeatUrl"], secret.In("stringData.heartbeat-url"))
+	assert.True(t, secret.SecretIn("stringData"))
 }

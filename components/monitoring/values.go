@@ -81,6 +81,13 @@ type Receiver struct {
 	Name             string            `json:"name"`
 	SlackConfigs     []SlackConfig     `json:"slack_configs,omitempty"`
 	PagerdutyConfigs []PagerdutyConfig `json:"pagerduty_configs,omitempty"`
+	WebhookConfigs   []WebhookConfig   `json:"webhook_configs,omitempty"`
+}
+
+// WebhookConfig posts alerts to a URL read from a file (the heartbeat).
+type WebhookConfig struct {
+	URLFile      string `json:"url_file"`
+	SendResolved bool   `json:"send_resolved"`
 }
 
 // SlackConfig posts to a Slack incoming webhook.
@@ -110,12 +117,26 @@ const (
 	NullReceiver      = "null"
 	SlackReceiver     = "slack"
 	PagerDutyReceiver = "pagerduty"
+	HeartbeatReceiver = "heartbeat"
 )
+
+// Receiver file names in the receivers Secret (mounted into Alertmanager).
+const (
+	SlackFile     = "slack-webhook-url"
+	PagerDutyFile = "pagerduty-routing-key"
+	HeartbeatFile = "heartbeat-url"
+)
+
+// HeartbeatInterval is how often the always-firing Watchdog reaches the heartbeat receiver: a
+// dead man's switch set to expect a call every few minutes pages when they stop.
+const HeartbeatInterval = "1m"
 
 // Alertmanager routes by severity: critical pages PagerDuty (and posts to Slack), warning posts
 // to Slack; without a receiver configured, alerts stay visible in Alertmanager's UI only. A
 // critical alert inhibits the warning of the same signal (error rate 5 % silences error rate 2 %).
-func Alertmanager(slack, pagerduty bool) AlertmanagerConfig {
+// With a heartbeat, the always-firing Watchdog goes to it every HeartbeatInterval: when the
+// monitoring stack dies, the calls stop and the heartbeat service pages.
+func Alertmanager(slack, pagerduty, heartbeat bool) AlertmanagerConfig {
 	cfg := AlertmanagerConfig{
 		Global:    map[string]string{"resolve_timeout": "5m"},
 		Receivers: []Receiver{{Name: NullReceiver}},
@@ -128,20 +149,26 @@ func Alertmanager(slack, pagerduty bool) AlertmanagerConfig {
 	text := `{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}`
 	if slack {
 		cfg.Receivers = append(cfg.Receivers, Receiver{Name: SlackReceiver, SlackConfigs: []SlackConfig{{
-			APIURLFile: receiversDir + "slack-webhook-url", SendResolved: true,
+			APIURLFile: receiversDir + SlackFile, SendResolved: true,
 			Title: `[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}`, Text: text,
 		}}})
 	}
 	if pagerduty {
 		cfg.Receivers = append(cfg.Receivers, Receiver{Name: PagerDutyReceiver, PagerdutyConfigs: []PagerdutyConfig{{
-			RoutingKeyFile: receiversDir + "pagerduty-routing-key", Severity: "critical", SendResolved: true,
+			RoutingKeyFile: receiversDir + PagerDutyFile, Severity: "critical", SendResolved: true,
 		}}})
+	}
+	watchdog := Route{Receiver: NullReceiver, Matchers: []string{`alertname="Watchdog"`}}
+	if heartbeat {
+		cfg.Receivers = append(cfg.Receivers, Receiver{Name: HeartbeatReceiver, WebhookConfigs: []WebhookConfig{{URLFile: receiversDir + HeartbeatFile}}})
+		watchdog = Route{Receiver: HeartbeatReceiver, Matchers: watchdog.Matchers,
+			GroupWait: "0s", GroupInterval: HeartbeatInterval, RepeatInterval: HeartbeatInterval}
 	}
 	warn, crit := NullReceiver, NullReceiver
 	if slack {
 		warn, crit = SlackReceiver, SlackReceiver
 	}
-	routes := []Route{{Receiver: NullReceiver, Matchers: []string{`alertname="Watchdog"`}}}
+	routes := []Route{watchdog}
 	if pagerduty {
 		routes = append(routes, Route{Receiver: PagerDutyReceiver, Matchers: []string{`severity="critical"`}, Continue: slack})
 	}
@@ -184,7 +211,18 @@ type stackValues struct {
 		AlertmanagerSpec alertmanagerSpec   `json:"alertmanagerSpec"`
 		Config           AlertmanagerConfig `json:"config"`
 	} `json:"alertmanager"`
-	Grafana grafanaValues `json:"grafana"`
+	Grafana               grafanaValues `json:"grafana"`
+	KubeControllerManager enabled       `json:"kubeControllerManager"`
+	KubeScheduler         enabled       `json:"kubeScheduler"`
+	KubeEtcd              enabled       `json:"kubeEtcd"`
+	KubeProxy             enabled       `json:"kubeProxy"`
+	DefaultRules          struct {
+		Rules map[string]bool `json:"rules"`
+	} `json:"defaultRules"`
+}
+
+type enabled struct {
+	Enabled bool `json:"enabled"`
 }
 
 // StackValues renders kube-prometheus-stack's values from Args.
@@ -209,7 +247,17 @@ func StackValues(a Args) any {
 	am.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "256Mi"}}
 	am.Storage.VolumeClaimTemplate = claim(a.StorageClass, 10)
 	am.PodAntiAffinity = "soft"
-	v.Alertmanager.Config = Alertmanager(a.SlackWebhookURL != nil, a.PagerDutyRoutingKey != nil)
+	v.Alertmanager.Config = Alertmanager(a.SlackWebhookURL != nil, a.PagerDutyRoutingKey != nil, a.HeartbeatURL != nil)
+	// EKS runs the control plane: the controller manager, the scheduler and etcd cannot be
+	// scraped, and kube-proxy binds its metrics to the node's loopback. Scraping them, and their
+	// rules, would page forever on a healthy cluster (KubeControllerManagerDown, ...).
+	v.KubeControllerManager.Enabled, v.KubeScheduler.Enabled, v.KubeEtcd.Enabled, v.KubeProxy.Enabled = false, false, false, false
+	v.DefaultRules.Rules = map[string]bool{}
+	for _, g := range DefaultRuleGroups {
+		if !g.On {
+			v.DefaultRules.Rules[g.Name] = false
+		}
+	}
 
 	g := &v.Grafana
 	g.Replicas = a.GrafanaReplicas

@@ -38,6 +38,7 @@ func DefaultSecrets() map[string]string {
 		"langsmithApiKey":     "lsv2_test_secret_value_0000000000000001",
 		"slackWebhookUrl":     "https://hooks.slack.com/services/TEST/SECRET/0000000000000002",
 		"pagerdutyRoutingKey": "pagerduty-test-secret-0000000000000003",
+		"heartbeatUrl":        "https://heartbeat.example.test/ping/test-secret-0000000000000004",
 	}
 }
 
