@@ -62,8 +62,8 @@ func RecommendLevers(in Inputs, a Arrival) []Lever {
 		func(v int) float64 { return float64((v - in.MinReplicas) * hoursPerMonth) })
 	// The same minimum held only around a known rush (hpa.schedules: raise it before, lower it
 	// after), on the working days of a month: the rush and an hour to settle.
-	if last := out[max(0, len(out)-1):]; len(last) == 1 && last[0].Setting == "hpa.minReplicas" {
-		l := last[0]
+	if n := len(out); n > 0 && out[n-1].Setting == "hpa.minReplicas" {
+		l := out[n-1]
 		rushHours := math.Ceil((a.duration() + 3600) / 3600)
 		scheduled := Lever{Setting: "hpa.schedules (minReplicas around the rush)", From: l.From, To: l.To, WaitP95: l.WaitP95,
 			PodHoursPerMonth: float64(l.To-l.From) * rushHours * workdaysPerMonth}

@@ -407,7 +407,7 @@ func validateIngress(c *checker, cfg *Config) {
 			c.failf("ingress.certificateArn", in.CertificateARN, "is in partition %s, but aws:region=%q is in partition %s", p, cfg.Region, want)
 		}
 	}
-	c.oneOf("ingress.scheme", in.Scheme, []string{"internet-facing", "internal"})
+	c.oneOf("ingress.scheme", in.Scheme, []string{InternetFacing, Internal})
 	c.between("ingress.idleTimeoutSeconds", in.IdleTimeoutSeconds, 1, 4000)
 	if float64(in.IdleTimeoutSeconds) <= cfg.KPI.P95ResponseSeconds {
 		c.failf("ingress.idleTimeoutSeconds", in.IdleTimeoutSeconds, "must be > kpi.p95ResponseSeconds=%g: streaming and waiting runs hold the connection for the whole run", cfg.KPI.P95ResponseSeconds)
@@ -423,8 +423,11 @@ func validateIngress(c *checker, cfg *Config) {
 	c.between("ingress.accessLogRetentionDays", in.AccessLogRetentionDays, 1, 3650)
 }
 
-// InternetFacing is the ingress scheme that puts the API on the internet.
-const InternetFacing = "internet-facing"
+// Ingress schemes: InternetFacing puts the API on the internet.
+const (
+	InternetFacing = "internet-facing"
+	Internal       = "internal"
+)
 
 func validateAuth(c *checker, cfg *Config) {
 	a := cfg.Auth

@@ -3,8 +3,10 @@ package tests
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -97,7 +99,7 @@ func TestEveryClauseFiresOnItsOwn(t *testing.T) {
 	all, sources := packClauses(t)
 	cases := mutations()
 	total := 0
-	for _, rule := range sortedKeys(all) {
+	for _, rule := range slices.Sorted(maps.Keys(all)) {
 		clauses := all[rule]
 		for _, c := range clauses {
 			total++
@@ -130,15 +132,6 @@ func TestEveryClauseFiresOnItsOwn(t *testing.T) {
 		}
 	}
 	t.Logf("%d rules, %d clauses", len(all), total)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // The instance-to-parameter-group join falls back to the group's name property when there is no

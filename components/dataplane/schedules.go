@@ -25,6 +25,8 @@ const (
 	// ScheduleJobPrefix names the CronJobs: <prefix><index>. The policy config exempts them from
 	// the no-token rule: they call the Kubernetes API.
 	ScheduleJobPrefix = Name + "-scale-"
+	// ScalerUID is the kubectl image's non-root user.
+	ScalerUID = 65532
 )
 
 // MinReplicasPatch is the merge patch a scheduled job applies to the HPA.
@@ -98,7 +100,7 @@ func schedules(ctx *pulumi.Context, name string, args Args, meta func(string, st
 							// The one workload here that calls the API: patching the HPA is its job.
 							AutomountServiceAccountToken: pulumi.Bool(true),
 							SecurityContext: &corev1.PodSecurityContextArgs{
-								RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(65532), RunAsGroup: pulumi.Int(65532), SeccompProfile: runtimeDefault,
+								RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(ScalerUID), RunAsGroup: pulumi.Int(ScalerUID), SeccompProfile: runtimeDefault,
 							},
 							Containers: corev1.ContainerArray{corev1.ContainerArgs{
 								Name:  pulumi.String("set-min-replicas"),
@@ -110,11 +112,8 @@ func schedules(ctx *pulumi.Context, name string, args Args, meta func(string, st
 									Requests: pulumi.StringMap{"cpu": pulumi.String("50m"), "memory": pulumi.String("64Mi")},
 									Limits:   pulumi.StringMap{"memory": pulumi.String("128Mi")},
 								},
-								SecurityContext: &corev1.SecurityContextArgs{
-									RunAsNonRoot: pulumi.Bool(true), AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true),
-									Privileged: pulumi.Bool(false), Capabilities: &corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})}, SeccompProfile: runtimeDefault,
-								},
-								VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
+								SecurityContext: restrictedContainer(ScalerUID),
+								VolumeMounts:    corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
 							}},
 							Volumes: corev1.VolumeArray{corev1.VolumeArgs{Name: pulumi.String("tmp"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("64Mi")}}},
 						},

@@ -31,6 +31,20 @@ type podRefs struct {
 	opts       []pulumi.ResourceOption
 }
 
+// restrictedContainer is the restricted Pod Security Standard for one container running as uid,
+// with a read-only root: every container of the dataplane runs so.
+func restrictedContainer(uid int) *corev1.SecurityContextArgs {
+	return &corev1.SecurityContextArgs{
+		RunAsNonRoot:             pulumi.Bool(true),
+		RunAsUser:                pulumi.Int(uid),
+		AllowPrivilegeEscalation: pulumi.Bool(false),
+		ReadOnlyRootFilesystem:   pulumi.Bool(true),
+		Privileged:               pulumi.Bool(false),
+		Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
+		SeccompProfile:           &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+	}
+}
+
 // authEnv is how the server checks callers (LANGGRAPH_AUTH_TYPE and LangSmith's settings).
 func authEnv(a Auth) corev1.EnvVarArray {
 	env := corev1.EnvVarArray{envVar(AuthTypeEnv, a.Type)}
@@ -139,19 +153,11 @@ func workload(ctx *pulumi.Context, args Args, t tierSpec, refs podRefs) (*appsv1
 							Limits:   limits,
 						},
 						// Startup allows 5 minutes for migrations and graph loading before liveness counts.
-						StartupProbe:   probe(5, 60),
-						ReadinessProbe: probe(10, 3),
-						LivenessProbe:  probe(20, 3),
-						SecurityContext: &corev1.SecurityContextArgs{
-							RunAsNonRoot:             pulumi.Bool(true),
-							RunAsUser:                pulumi.Int(RunAsUser),
-							AllowPrivilegeEscalation: pulumi.Bool(false),
-							ReadOnlyRootFilesystem:   pulumi.Bool(true),
-							Privileged:               pulumi.Bool(false),
-							Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
-							SeccompProfile:           runtimeDefault,
-						},
-						VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
+						StartupProbe:    probe(5, 60),
+						ReadinessProbe:  probe(10, 3),
+						LivenessProbe:   probe(20, 3),
+						SecurityContext: restrictedContainer(RunAsUser),
+						VolumeMounts:    corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
 						// Keep serving while the load balancer deregisters the pod.
 						Lifecycle: &corev1.LifecycleArgs{PreStop: &corev1.LifecycleHandlerArgs{
 							Sleep: &corev1.SleepActionArgs{Seconds: pulumi.Int(args.PreStopSeconds)},

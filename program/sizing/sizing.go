@@ -64,9 +64,9 @@ func pendingPerPod(c *config.Config) float64 {
 // Report runs the capacity model for this configuration.
 func Report(c *config.Config) capacity.Report { return capacity.Evaluate(Inputs(c)) }
 
-// Problems are the failing checks of report as errors naming the figure, its value and its
+// problems are the failing checks of report as errors naming the figure, its value and its
 // limit, unless capacity.acceptRisk gives a reason to deploy anyway.
-func Problems(c *config.Config, report capacity.Report) []error {
+func problems(c *config.Config, report capacity.Report) []error {
 	if c.Capacity.AcceptRisk != "" {
 		return nil
 	}
@@ -81,8 +81,8 @@ func Problems(c *config.Config, report capacity.Report) []error {
 // Gate is the capacity refusal as the configuration error a stack gets: nil when the stack may
 // deploy.
 func Gate(c *config.Config, report capacity.Report) error {
-	if problems := Problems(c, report); len(problems) > 0 {
-		return &config.Error{Stack: c.Stack, Problems: problems}
+	if errs := problems(c, report); len(errs) > 0 {
+		return &config.Error{Stack: c.Stack, Problems: errs}
 	}
 	return nil
 }
