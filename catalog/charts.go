@@ -8,6 +8,7 @@ const (
 	ChartMetricsServer             = "metrics-server"
 	ChartAWSLoadBalancerController = "aws-load-balancer-controller"
 	ChartPrometheusAdapter         = "prometheus-adapter"
+	ChartAWSForFluentBit           = "aws-for-fluent-bit"
 )
 
 // ChartVersions are the exact chart versions whose values the program's typed Helm values were
@@ -20,4 +21,23 @@ var ChartVersions = map[string][]string{
 	ChartMetricsServer:             {"3.13.0"},
 	ChartAWSLoadBalancerController: {"3.4.2"},
 	ChartPrometheusAdapter:         {"5.2.1"},
+	// eks-charts' aws-for-fluent-bit 0.2.1 ships Fluent Bit 3.4.16 (its Chart.yaml appVersion).
+	ChartAWSForFluentBit: {"0.2.1"},
+}
+
+// PrometheusOperatorCRDs maps each kube-prometheus-stack version the program accepts to the
+// prometheus-operator release whose CRDs it needs (the chart's appVersion). The program applies
+// those CRDs itself (Helm never upgrades CRDs); components/monitoring/crds holds them, copied from
+// the module github.com/prometheus-operator/prometheus-operator at that version by
+// `go run ./cmd/crds -write`. Chart 87.15.x runs operator v0.92.1 (the 87.15.1 release's image
+// list; chart releases change the operator only with a major version).
+var PrometheusOperatorCRDs = map[string]string{
+	"87.15.2": "v0.92.1",
+}
+
+// OperatorCRDVersion is the prometheus-operator version whose CRDs kube-prometheus-stack
+// chartVersion needs, and whether one is known.
+func OperatorCRDVersion(chartVersion string) (string, bool) {
+	v, ok := PrometheusOperatorCRDs[chartVersion]
+	return v, ok
 }

@@ -101,6 +101,7 @@ func Defaults() Config {
 			PostgresExporterChartVersion: "8.3.0",
 			RedisExporterChartVersion:    "6.38.0",
 			RunbookBaseURL:               "https://github.com/example-org/langgraph-platform/blob/main/docs/runbooks",
+			NodeExporterNamespace:        "monitoring-node-exporter",
 		},
 		Alerts: Alerts{
 			ErrorRatePercent:   5,
@@ -108,6 +109,15 @@ func Defaults() Config {
 			PodResourcePercent: 90,
 			DBPoolPercent:      80,
 			QueueDepth:         100,
+			// Not in the seed: its 90 % resource ceiling for the data tier's CPU and Redis memory,
+			// 10 % headroom for storage and memory, a minute of replica lag, and 1,000 blocked
+			// requests in 5 minutes (a few clients at the per-IP limit).
+			CacheMemoryPercent:         90,
+			DataTierCPUPercent:         90,
+			DatabaseFreeStoragePercent: 10,
+			DatabaseFreeMemoryPercent:  10,
+			ReplicaLagSeconds:          60,
+			WAFBlockedRequests:         1000,
 		},
 		Capacity: Capacity{
 			ThinkTimeSeconds: 60,
@@ -127,6 +137,7 @@ func Defaults() Config {
 			MetricsServer:          MetricsServer{Enabled: true, ChartVersion: "3.13.0", Replicas: 2},
 			LoadBalancerController: LoadBalancerController{Enabled: true, ChartVersion: "3.4.2", Replicas: 2, Identity: IdentityPodIdentity},
 			PrometheusAdapter:      PrometheusAdapter{Enabled: true, ChartVersion: "5.2.1", Replicas: 2},
+			FluentBit:              FluentBit{Enabled: true, ChartVersion: "0.2.1", LogRetentionDays: 30},
 		},
 		KPI: KPI{
 			ConcurrentUsers:    5000,

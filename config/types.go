@@ -260,6 +260,7 @@ type Monitoring struct {
 	PostgresExporterChartVersion string `json:"postgresExporterChartVersion" doc:"prometheus-postgres-exporter chart version, exact."`
 	RedisExporterChartVersion    string `json:"redisExporterChartVersion" doc:"prometheus-redis-exporter chart version, exact."`
 	RunbookBaseURL               string `json:"runbookBaseUrl" doc:"Where docs/runbooks is browsable; every alert's runbook_url is <this>/<AlertName>.md."`
+	NodeExporterNamespace        string `json:"nodeExporterNamespace" doc:"Namespace of node-exporter alone (it needs the host's network and PID: Pod Security privileged), so monitoring.namespace can enforce restricted."`
 }
 
 // Alerts are the seed's alert thresholds (section 2, "Alert Thresholds").
@@ -269,6 +270,13 @@ type Alerts struct {
 	PodResourcePercent float64 `json:"podResourcePercent" doc:"Alert when pod CPU or memory use exceeds this % of limits."`
 	DBPoolPercent      float64 `json:"dbPoolPercent" doc:"Alert when database connection pool use exceeds this."`
 	QueueDepth         float64 `json:"queueDepth" doc:"Alert when pending runs exceed this."`
+	// The data tier and the edge: CloudWatch alarms (and the Redis memory rule), outside the cluster.
+	CacheMemoryPercent         float64 `json:"cacheMemoryPercent" doc:"Alert (Prometheus rule and ElastiCache alarm) when Redis memory exceeds this % of maxmemory."`
+	DataTierCPUPercent         float64 `json:"dataTierCpuPercent" doc:"CloudWatch alarm when RDS CPU, ElastiCache host CPU or ElastiCache engine CPU exceeds this % for 15 minutes."`
+	DatabaseFreeStoragePercent float64 `json:"databaseFreeStoragePercent" doc:"CloudWatch alarm when RDS free storage falls below this % of database.allocatedStorageGb (storage autoscaling acts at 10 % of the current size, so this fires when it cannot keep up or has reached its ceiling)."`
+	DatabaseFreeMemoryPercent  float64 `json:"databaseFreeMemoryPercent" doc:"CloudWatch alarm when RDS freeable memory falls below this % of the instance class's memory."`
+	ReplicaLagSeconds          float64 `json:"replicaLagSeconds" doc:"CloudWatch alarm when an RDS read replica or an ElastiCache replica lags more than this."`
+	WAFBlockedRequests         float64 `json:"wafBlockedRequests" doc:"CloudWatch alarm when WAF blocks more than this many requests in 5 minutes (an attack or a broken client)."`
 }
 
 // KPI are the seed's targets for 5,000 users (section 2, "Target Metrics").
@@ -303,6 +311,14 @@ type Addons struct {
 	MetricsServer          MetricsServer          `json:"metricsServer"`
 	LoadBalancerController LoadBalancerController `json:"loadBalancerController"`
 	PrometheusAdapter      PrometheusAdapter      `json:"prometheusAdapter"`
+	FluentBit              FluentBit              `json:"fluentBit"`
+}
+
+// FluentBit ships container logs to CloudWatch Logs.
+type FluentBit struct {
+	Enabled          bool   `json:"enabled" doc:"Ship the containers' logs of the stack's namespaces to CloudWatch Logs with AWS for Fluent Bit (one KMS-encrypted log group per namespace); its IAM role uses addons.loadBalancerController.identity."`
+	ChartVersion     string `json:"chartVersion" doc:"aws-for-fluent-bit chart version (eks-charts), exact."`
+	LogRetentionDays int    `json:"logRetentionDays" doc:"Days the container log groups keep logs (a CloudWatch Logs retention)."`
 }
 
 // MetricsServer serves the resource metrics API (metrics.k8s.io) the CPU and memory HPA reads.
@@ -323,7 +339,7 @@ type LoadBalancerController struct {
 	Enabled       bool   `json:"enabled" doc:"Install the AWS Load Balancer Controller; false when the cluster already runs it (IngressClass alb)."`
 	ChartVersion  string `json:"chartVersion" doc:"aws-load-balancer-controller chart version (eks-charts), exact."`
 	Replicas      int    `json:"replicas" doc:"Controller replicas (leader-elected; 2 for availability)."`
-	Identity      string `json:"identity" doc:"How the controller gets its IAM role: podIdentity (EKS Pod Identity; the eks-pod-identity-agent add-on must run) or irsa (IAM roles for service accounts)."`
+	Identity      string `json:"identity" doc:"How the controller and Fluent Bit get their IAM roles: podIdentity (EKS Pod Identity; the eks-pod-identity-agent add-on must run) or irsa (IAM roles for service accounts)."`
 	OIDCIssuerURL string `json:"oidcIssuerUrl" doc:"The cluster's OIDC issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<id>); required for irsa, whose IAM OIDC provider must exist."`
 }
 

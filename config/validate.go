@@ -374,11 +374,17 @@ func validateAddons(c *checker, a Addons) {
 	replicas("addons.metricsServer.replicas", m.Replicas, m.Enabled)
 	version("addons.prometheusAdapter.chartVersion", catalog.ChartPrometheusAdapter, p.ChartVersion, p.Enabled)
 	replicas("addons.prometheusAdapter.replicas", p.Replicas, p.Enabled)
-	if !l.Enabled {
+	f := a.FluentBit
+	version("addons.fluentBit.chartVersion", catalog.ChartAWSForFluentBit, f.ChartVersion, f.Enabled)
+	if f.Enabled {
+		c.logRetention("addons.fluentBit.logRetentionDays", f.LogRetentionDays)
+	}
+	version("addons.loadBalancerController.chartVersion", catalog.ChartAWSLoadBalancerController, l.ChartVersion, l.Enabled)
+	replicas("addons.loadBalancerController.replicas", l.Replicas, l.Enabled)
+	// The identity settings give the controller and Fluent Bit their IAM roles.
+	if !l.Enabled && !f.Enabled {
 		return
 	}
-	version("addons.loadBalancerController.chartVersion", catalog.ChartAWSLoadBalancerController, l.ChartVersion, true)
-	replicas("addons.loadBalancerController.replicas", l.Replicas, true)
 	c.oneOf("addons.loadBalancerController.identity", l.Identity, catalog.IdentityModes)
 	switch {
 	case l.Identity == IdentityIRSA && l.OIDCIssuerURL == "":
@@ -470,6 +476,14 @@ func validateMonitoring(c *checker, cfg *Config) {
 		c.oneOfNot("monitoring.namespace", m.Namespace, catalog.ReservedNamespaces)
 	}
 	c.chartVersion("monitoring.chartVersion", catalog.ChartKubePrometheusStack, m.ChartVersion)
+	if _, ok := catalog.OperatorCRDVersion(m.ChartVersion); !ok && slices.Contains(catalog.ChartVersions[catalog.ChartKubePrometheusStack], m.ChartVersion) {
+		c.failf("monitoring.chartVersion", m.ChartVersion, "has no known prometheus-operator CRD version (package catalog, PrometheusOperatorCRDs): the program would install the chart without its CRDs")
+	}
+	c.match("monitoring.nodeExporterNamespace", m.NodeExporterNamespace, dnsLabel, "a namespace name (DNS label)")
+	c.oneOfNot("monitoring.nodeExporterNamespace", m.NodeExporterNamespace, catalog.ReservedNamespaces)
+	if m.NodeExporterNamespace == m.Namespace {
+		c.failf("monitoring.nodeExporterNamespace", m.NodeExporterNamespace, "must differ from monitoring.namespace: node-exporter needs the privileged Pod Security level, the rest of the stack runs restricted")
+	}
 	c.chartVersion("monitoring.postgresExporterChartVersion", catalog.ChartPostgresExporter, m.PostgresExporterChartVersion)
 	c.chartVersion("monitoring.redisExporterChartVersion", catalog.ChartRedisExporter, m.RedisExporterChartVersion)
 	if u, err := url.Parse(m.RunbookBaseURL); err != nil || u.Scheme != "https" || u.Host == "" || strings.HasSuffix(m.RunbookBaseURL, "/") {
@@ -490,6 +504,12 @@ func validateThresholds(c *checker, cfg *Config) {
 	c.percent("alerts.podResourcePercent", a.PodResourcePercent)
 	c.percent("alerts.dbPoolPercent", a.DBPoolPercent)
 	c.positive("alerts.queueDepth", a.QueueDepth)
+	c.percent("alerts.cacheMemoryPercent", a.CacheMemoryPercent)
+	c.percent("alerts.dataTierCpuPercent", a.DataTierCPUPercent)
+	c.percent("alerts.databaseFreeStoragePercent", a.DatabaseFreeStoragePercent)
+	c.percent("alerts.databaseFreeMemoryPercent", a.DatabaseFreeMemoryPercent)
+	c.positive("alerts.replicaLagSeconds", a.ReplicaLagSeconds)
+	c.positive("alerts.wafBlockedRequests", a.WAFBlockedRequests)
 	if k.ConcurrentUsers < 1 {
 		c.failf("kpi.concurrentUsers", k.ConcurrentUsers, "must be >= 1")
 	}

@@ -15,7 +15,7 @@ import (
 var thresholds = monitoring.Thresholds{
 	ErrorRatio: 0.05, AvgResponseSeconds: 300, PodResourceRatio: 0.9, DBPoolRatio: 0.8, QueueDepth: 100,
 	SuccessRatio: 0.95, TargetAvgResponseSeconds: 180, P95ResponseSeconds: 300, QueueWaitSeconds: 60,
-	TargetErrorRatio: 0.02, CPURatio: 0.8, MemoryRatio: 0.85,
+	TargetErrorRatio: 0.02, CPURatio: 0.8, MemoryRatio: 0.85, CacheMemoryRatio: 0.9,
 }
 
 type panel struct {
@@ -60,7 +60,7 @@ func TestDashboardHasTheSeedsPanels(t *testing.T) {
 		assert.NotEmpty(t, p.Targets, p.Title)
 	}
 	for _, want := range []string{"Request rate", "Response time (runs)", "Error rate", "Pod CPU", "Pod memory",
-		"Database connection pool", "Queue depth", "Workers", "Queue wait", "Redis memory and hit rate", "Redis evictions", "HPA replicas", "LLM cost"} {
+		"Database connection pool", "Queue depth", "Workers", "Queue wait", "Redis memory and hit rate", "Redis evictions", "HPA replicas", "LLM cost", "Error budget left (30 days)"} {
 		assert.True(t, titles[want], "missing panel %q", want)
 	}
 }
@@ -68,7 +68,8 @@ func TestDashboardHasTheSeedsPanels(t *testing.T) {
 func TestPanelsReadOnlyRecordedSeries(t *testing.T) {
 	_, panels := load(t)
 	recorded := map[string]bool{}
-	for _, r := range monitoring.RecordingRules(monitoring.Scope{Namespace: "langgraph", Jobs: []string{"x"}}) {
+	scope := monitoring.Scope{Namespace: "langgraph", Jobs: []string{"x"}}
+	for _, r := range append(monitoring.RecordingRules(scope, thresholds), monitoring.SLORecordingRules(scope, thresholds)...) {
 		recorded[r.Record] = true
 	}
 	p := parser.NewParser(parser.Options{})

@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/langgraph-platform/infra/capacity"
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/components/cache"
 	"github.com/langgraph-platform/infra/components/clusteraddons"
@@ -182,17 +183,18 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 	if err != nil {
 		return nil, err
 	}
-	dpArgs := DataplaneArgs(cfg, db, redis, front)
-	dpArgs.After = []pulumi.Resource{addons.IngressReady}
-	dp, err := dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s))
-	if err != nil {
-		return nil, err
-	}
+	// Monitoring first: it applies the operator's CRDs, which the dataplane's ServiceMonitor needs.
 	monArgs, err := MonitoringArgs(cfg, db, redis)
 	if err != nil {
 		return nil, err
 	}
 	mon, err := monitoring.New(ctx, prefix+"-monitoring", monArgs, pulumi.Providers(k8s))
+	if err != nil {
+		return nil, err
+	}
+	dpArgs := DataplaneArgs(cfg, db, redis, front)
+	dpArgs.After = []pulumi.Resource{addons.IngressReady, mon.CRDs}
+	dp, err := dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s))
 	if err != nil {
 		return nil, err
 	}
@@ -385,8 +387,22 @@ func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cach
 	if err != nil {
 		return monitoring.Args{}, err
 	}
+	crdVersion, ok := catalog.OperatorCRDVersion(m.ChartVersion)
+	if !ok { // config refuses it; a component invariant all the same
+		return monitoring.Args{}, fmt.Errorf("monitoring.chartVersion=%q has no known prometheus-operator CRD version", m.ChartVersion)
+	}
+	network := monitoring.Network{
+		NodeCIDRs: cfg.Cluster.PrivateSubnetCIDRs, DataStoreCIDRs: cfg.Cluster.PrivateSubnetCIDRs,
+		DatabasePort: database.Port, CachePort: cache.Port,
+	}
+	if cfg.Addons.PrometheusAdapter.Enabled {
+		network.AdapterNamespace = clusteraddons.Namespace
+	}
 	args := monitoring.Args{
 		Namespace:                    m.Namespace,
+		CRDVersion:                   crdVersion,
+		NodeExporterNamespace:        m.NodeExporterNamespace,
+		Network:                      network,
 		Instance:                     "langgraph-" + cfg.Environment,
 		ChartVersion:                 m.ChartVersion,
 		PostgresExporterChartVersion: m.PostgresExporterChartVersion,
@@ -439,6 +455,7 @@ func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
 		PodResourceRatio:         a.PodResourcePercent / 100,
 		DBPoolRatio:              a.DBPoolPercent / 100,
 		QueueDepth:               a.QueueDepth,
+		CacheMemoryRatio:         a.CacheMemoryPercent / 100,
 		SuccessRatio:             k.SuccessRatePercent / 100,
 		TargetAvgResponseSeconds: k.AvgResponseSeconds,
 		P95ResponseSeconds:       k.P95ResponseSeconds,

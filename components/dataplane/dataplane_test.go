@@ -1,7 +1,6 @@
 package dataplane_test
 
 import (
-	"net/netip"
 	"strings"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/netpol"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/program"
 )
@@ -25,7 +25,6 @@ func withKubeconfig() map[string]string {
 const (
 	deploymentType = "kubernetes:apps/v1:Deployment"
 	hpaType        = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-	policyType     = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 	ingressType    = "kubernetes:networking.k8s.io/v1:Ingress"
 )
 
@@ -268,8 +267,8 @@ func TestEveryKubernetesObjectUsesTheExplicitProviderAndLabels(t *testing.T) {
 			}
 			n++
 			assert.True(t, strings.HasPrefix(r.Provider, p.URN+"::"), "%s uses %q, not the explicit provider", r.URN, r.Provider)
-			if r.Type == "kubernetes:helm.sh/v3:Release" {
-				continue // a release is not a Kubernetes object: the chart labels what it installs
+			if r.Type == "kubernetes:helm.sh/v3:Release" || r.Type == "kubernetes:yaml/v2:ConfigGroup" {
+				continue // not Kubernetes objects: the chart, or the upstream manifests, label what they install
 			}
 			labels, _ := r.In("metadata.labels").(map[string]any)
 			for _, k := range []string{"name", "instance", "version", "component", "part-of", "managed-by"} {
@@ -290,10 +289,10 @@ func TestServiceAndServiceMonitor(t *testing.T) {
 	svc := stacktest.One(t, res, "kubernetes:core/v1:Service", "-dataplane-service")
 	d := apiDeployment(t, res)
 	assert.Equal(t, "ClusterIP", svc.In("spec.type"))
-	assert.True(t, selects(svc.In("spec.selector").(map[string]any), d.In("spec.template.metadata.labels").(map[string]any)))
+	assert.True(t, netpol.Selects(svc.In("spec.selector").(map[string]any), d.In("spec.template.metadata.labels").(map[string]any)))
 	sm := stacktest.One(t, res, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "-dataplane-servicemonitor")
 	assert.Equal(t, "kube-prometheus-stack", sm.In("metadata.labels.release"))
-	assert.True(t, selects(sm.In("spec.selector.matchLabels").(map[string]any), svc.In("metadata.labels").(map[string]any)))
+	assert.True(t, netpol.Selects(sm.In("spec.selector.matchLabels").(map[string]any), svc.In("metadata.labels").(map[string]any)))
 	assert.Equal(t, "metrics", sm.In("spec.endpoints[0].port"))
 	assert.Equal(t, "/metrics", sm.In("spec.endpoints[0].path"))
 	ports := map[any]any{}
@@ -309,7 +308,7 @@ func TestPDBNeverBlocksEveryEviction(t *testing.T) {
 	assert.Equal(t, 2.0, pdb.In("spec.maxUnavailable"))
 	assert.False(t, pdb.Has("spec.minAvailable"))
 	assert.Equal(t, "AlwaysAllow", pdb.In("spec.unhealthyPodEvictionPolicy"))
-	assert.True(t, selects(pdb.In("spec.selector.matchLabels").(map[string]any), apiDeployment(t, res).In("spec.template.metadata.labels").(map[string]any)))
+	assert.True(t, netpol.Selects(pdb.In("spec.selector.matchLabels").(map[string]any), apiDeployment(t, res).In("spec.template.metadata.labels").(map[string]any)))
 }
 
 func TestIngressAnnotations(t *testing.T) {
@@ -398,9 +397,9 @@ func TestQueueTier(t *testing.T) {
 	assert.Equal(t, "api", apiPDB.In("spec.selector.matchLabels").(map[string]any)["app.kubernetes.io/component"])
 	assert.Equal(t, "langgraph-dataplane-queue", hpa.In("spec.scaleTargetRef.name"))
 	queuePDB := stacktest.One(t, res, "kubernetes:policy/v1:PodDisruptionBudget", "-dataplane-queue-pdb")
-	assert.True(t, selects(queuePDB.In("spec.selector.matchLabels").(map[string]any), labels), "the queue PDB covers the queue pods")
+	assert.True(t, netpol.Selects(queuePDB.In("spec.selector.matchLabels").(map[string]any), labels), "the queue PDB covers the queue pods")
 	svc := stacktest.One(t, res, "kubernetes:core/v1:Service", "-dataplane-service")
-	assert.False(t, selects(svc.In("spec.selector").(map[string]any), labels), "queue workers are not behind the Service")
+	assert.False(t, netpol.Selects(svc.In("spec.selector").(map[string]any), labels), "queue workers are not behind the Service")
 }
 
 func TestArgsValidate(t *testing.T) {
@@ -413,103 +412,6 @@ func TestArgsValidate(t *testing.T) {
 		"ClassName, Host, CertificateARN, AccessLogBucket and WebACLARN are required"} {
 		assert.Contains(t, err.Error(), want)
 	}
-}
-
-// --- NetworkPolicy evaluation -------------------------------------------------------------
-
-// endpoint is one side of a connection.
-type endpoint struct {
-	namespace string
-	nsLabels  map[string]any
-	pod       map[string]any // nil: not a pod (an IP outside the cluster)
-	ip        string
-}
-
-func selects(selector, labels map[string]any) bool {
-	for k, v := range selector {
-		if labels[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-func peerMatches(peer map[string]any, ns string, other endpoint) bool {
-	if block, ok := peer["ipBlock"].(map[string]any); ok {
-		if other.pod != nil {
-			return false
-		}
-		addr := netip.MustParseAddr(other.ip)
-		if !netip.MustParsePrefix(block["cidr"].(string)).Contains(addr) {
-			return false
-		}
-		for _, e := range asList(block["except"]) {
-			if netip.MustParsePrefix(e.(string)).Contains(addr) {
-				return false
-			}
-		}
-		return true
-	}
-	if other.pod == nil {
-		return false
-	}
-	nsSel, hasNS := peer["namespaceSelector"].(map[string]any)
-	if hasNS {
-		if !selects(asMap(nsSel["matchLabels"]), other.nsLabels) {
-			return false
-		}
-	} else if other.namespace != ns {
-		return false
-	}
-	if podSel, ok := peer["podSelector"].(map[string]any); ok && !selects(asMap(podSel["matchLabels"]), other.pod) {
-		return false
-	}
-	return true
-}
-
-func portMatches(ports []any, port float64, proto string) bool {
-	if len(ports) == 0 {
-		return true
-	}
-	for _, p := range ports {
-		m := p.(map[string]any)
-		if m["port"] == port && m["protocol"] == proto {
-			return true
-		}
-	}
-	return false
-}
-
-// allowed evaluates the namespace's NetworkPolicies for a connection to or from pod, as
-// Kubernetes does: a direction is open when no policy of that type selects the pod, or when
-// any selecting policy has a matching rule.
-func allowed(res *harness.Result, ns string, pod map[string]any, direction string, other endpoint, port float64, proto string) bool {
-	kind, rulesKey, peersKey := "Ingress", "ingress", "from"
-	if direction == "egress" {
-		kind, rulesKey, peersKey = "Egress", "egress", "to"
-	}
-	selected := false
-	for _, np := range res.ByType(policyType) {
-		if np.In("metadata.namespace") != ns || !contains(asList(np.In("spec.policyTypes")), kind) {
-			continue
-		}
-		if !selects(asMap(np.In("spec.podSelector.matchLabels")), pod) {
-			continue
-		}
-		selected = true
-		for _, r := range asList(np.In("spec." + rulesKey)) {
-			rule := r.(map[string]any)
-			if !portMatches(asList(rule["ports"]), port, proto) {
-				continue
-			}
-			for _, p := range asList(rule[peersKey]) {
-				if peerMatches(p.(map[string]any), ns, other) {
-					return true
-				}
-			}
-		}
-	}
-	return !selected
 }
 
 func asMap(v any) map[string]any {
@@ -536,22 +438,21 @@ func TestNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
 	d := apiDeployment(t, res)
 	ns := d.In("metadata.namespace").(string)
 	pod := d.In("spec.template.metadata.labels").(map[string]any)
-	nsLabels := func(name string) map[string]any { return map[string]any{"kubernetes.io/metadata.name": name} }
-	prometheus := endpoint{namespace: "monitoring", nsLabels: nsLabels("monitoring"), pod: map[string]any{"app.kubernetes.io/name": "prometheus"}}
-	grafana := endpoint{namespace: "monitoring", nsLabels: nsLabels("monitoring"), pod: map[string]any{"app.kubernetes.io/name": "grafana"}}
-	promElsewhere := endpoint{namespace: "default", nsLabels: nsLabels("default"), pod: map[string]any{"app.kubernetes.io/name": "prometheus"}}
-	alb := endpoint{ip: "10.40.97.12"}
-	stranger := endpoint{ip: "10.40.200.7"}
-	dns := endpoint{namespace: "kube-system", nsLabels: nsLabels("kube-system"), pod: map[string]any{"k8s-app": "kube-dns"}}
-	postgres := endpoint{ip: "10.40.33.4"}
-	llm := endpoint{ip: "104.18.7.192"}
-	metadata := endpoint{ip: "169.254.169.254"}
-	neighbour := endpoint{namespace: ns, nsLabels: nsLabels(ns), pod: map[string]any{"app": "other"}}
+	prometheus := netpol.PodIn("monitoring", map[string]any{"app.kubernetes.io/name": "prometheus"})
+	grafana := netpol.PodIn("monitoring", map[string]any{"app.kubernetes.io/name": "grafana"})
+	promElsewhere := netpol.PodIn("default", map[string]any{"app.kubernetes.io/name": "prometheus"})
+	alb := netpol.Address("10.40.97.12")
+	stranger := netpol.Address("10.40.200.7")
+	dns := netpol.PodIn("kube-system", map[string]any{"k8s-app": "kube-dns"})
+	postgres := netpol.Address("10.40.33.4")
+	llm := netpol.Address("104.18.7.192")
+	metadata := netpol.Address("169.254.169.254")
+	neighbour := netpol.PodIn(ns, map[string]any{"app": "other"})
 
 	cases := []struct {
 		name      string
 		direction string
-		other     endpoint
+		other     netpol.Endpoint
 		port      float64
 		proto     string
 		want      bool
@@ -575,14 +476,16 @@ func TestNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
 		{"neighbour pod", "egress", neighbour, 8000, "TCP", false},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, allowed(res, ns, pod, tc.direction, tc.other, tc.port, tc.proto), tc.name)
+		assert.Equal(t, tc.want, netpol.Allowed(res, ns, pod, tc.direction, tc.other, tc.port, tc.proto), tc.name)
 	}
 	// Default deny covers every pod in the namespace, not only the dataplane's.
-	assert.False(t, allowed(res, ns, map[string]any{"app": "anything"}, "ingress", alb, 8000, "TCP"))
-	assert.False(t, allowed(res, ns, map[string]any{"app": "anything"}, "egress", llm, 443, "TCP"))
+	assert.False(t, netpol.Allowed(res, ns, map[string]any{"app": "anything"}, "ingress", alb, 8000, "TCP"))
+	assert.False(t, netpol.Allowed(res, ns, map[string]any{"app": "anything"}, "egress", llm, 443, "TCP"))
 	names := []string{}
-	for _, np := range res.ByType(policyType) {
-		names = append(names, np.In("metadata.name").(string))
+	for _, np := range res.ByType(netpol.PolicyType) {
+		if np.In("metadata.namespace") == ns {
+			names = append(names, np.In("metadata.name").(string))
+		}
 	}
 	assert.ElementsMatch(t, dataplane.NetworkPolicyNames, names)
 }

@@ -71,9 +71,14 @@ func SelectorLabels() map[string]string { return map[string]string{"release": Re
 
 // Args configure the monitoring stack.
 type Args struct {
-	Namespace                    string
-	Instance                     string // app.kubernetes.io/instance, e.g. langgraph-prod
-	ChartVersion                 string // kube-prometheus-stack, exact
+	Namespace    string
+	Instance     string // app.kubernetes.io/instance, e.g. langgraph-prod
+	ChartVersion string // kube-prometheus-stack, exact
+	// CRDVersion is the prometheus-operator version whose CRDs ChartVersion needs (catalog).
+	CRDVersion string
+	// NodeExporterNamespace holds node-exporter alone, at the privileged Pod Security level.
+	NodeExporterNamespace        string
+	Network                      Network
 	PostgresExporterChartVersion string
 	RedisExporterChartVersion    string
 
@@ -109,8 +114,14 @@ func (a *Args) Validate() error {
 	bad := func(field string, v any, allowed string) {
 		errs = append(errs, fmt.Errorf("monitoring.Args.%s=%v: %s", field, v, allowed))
 	}
-	if a.Namespace == "" || a.ChartVersion == "" || a.PostgresExporterChartVersion == "" || a.RedisExporterChartVersion == "" {
-		bad("Namespace/ChartVersions", "\"\"", "are required and exact")
+	if a.Namespace == "" || a.ChartVersion == "" || a.PostgresExporterChartVersion == "" || a.RedisExporterChartVersion == "" || a.CRDVersion == "" {
+		bad("Namespace/ChartVersions/CRDVersion", "\"\"", "are required and exact")
+	}
+	if a.NodeExporterNamespace == "" || a.NodeExporterNamespace == a.Namespace {
+		bad("NodeExporterNamespace", a.NodeExporterNamespace, "is required and differs from Namespace (node-exporter alone runs privileged)")
+	}
+	if len(a.Network.NodeCIDRs) == 0 || len(a.Network.DataStoreCIDRs) == 0 || a.Network.DatabasePort < 1 || a.Network.CachePort < 1 {
+		bad("Network", fmt.Sprint(a.Network.NodeCIDRs, a.Network.DataStoreCIDRs), "the node and data-store CIDRs and ports are required")
 	}
 	if a.PrometheusReplicas < 1 || a.AlertmanagerReplicas < 1 || a.GrafanaReplicas < 1 {
 		bad("Replicas", fmt.Sprint(a.PrometheusReplicas, a.AlertmanagerReplicas, a.GrafanaReplicas), "every replica count must be >= 1")
@@ -130,6 +141,10 @@ type Monitoring struct {
 
 	Namespace       pulumi.StringOutput `pulumi:"namespace"`
 	GrafanaPassword pulumi.StringOutput `pulumi:"grafanaPassword"` // secret
+
+	// CRDs are the prometheus-operator CRDs: anything that creates a ServiceMonitor or a
+	// PrometheusRule outside this component depends on them.
+	CRDs pulumi.Resource
 }
 
 // New deploys the monitoring stack. Pass the explicit Kubernetes provider with pulumi.Providers.
@@ -155,22 +170,39 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return &metav1.ObjectMetaArgs{Name: pulumi.String(objName), Namespace: pulumi.String(args.Namespace), Labels: labels}
 	}
 
+	// node-exporter needs the host's network and PID namespaces (privileged) and runs alone in
+	// its namespace; the stack's own namespace enforces baseline and warns (and audits) at
+	// restricted, whose contexts every chart's values below set where the chart takes them.
 	ns, err := corev1.NewNamespace(ctx, name+"-namespace", &corev1.NamespaceArgs{Metadata: &metav1.ObjectMetaArgs{
-		Name: pulumi.String(args.Namespace),
-		// node-exporter needs the host's network and PID namespaces: the privileged level, with
-		// audit and warn at baseline so any other pod that needs it is reported.
-		Labels: with(map[string]string{
-			"pod-security.kubernetes.io/enforce": "privileged",
-			"pod-security.kubernetes.io/audit":   "baseline",
-			"pod-security.kubernetes.io/warn":    "baseline",
-		}),
+		Name:   pulumi.String(args.Namespace),
+		Labels: with(PodSecurityLabels(PodSecurityStack)),
 	}}, child)
 	if err != nil {
 		return nil, err
 	}
+	nodeNS, err := corev1.NewNamespace(ctx, name+"-node-exporter-namespace", &corev1.NamespaceArgs{Metadata: &metav1.ObjectMetaArgs{
+		Name:   pulumi.String(args.NodeExporterNamespace),
+		Labels: with(PodSecurityLabels(PodSecurityNodeExporter)),
+	}}, child)
+	if err != nil {
+		return nil, err
+	}
+	crds, err := NewOperatorCRDs(ctx, name+"-crds", args.CRDVersion, child)
+	if err != nil {
+		return nil, err
+	}
+	m.CRDs = crds
 	inNS := []pulumi.ResourceOption{child, pulumi.DependsOn([]pulumi.Resource{ns})}
 
-	deps := []pulumi.Resource{ns}
+	deps := []pulumi.Resource{ns, nodeNS, crds}
+	if err := networkPolicies(ctx, name, args, func(n string) *metav1.ObjectMetaArgs { return meta(n) }, inNS); err != nil {
+		return nil, err
+	}
+	grafanaRBAC, err := grafanaRole(ctx, name, args, meta, inNS)
+	if err != nil {
+		return nil, err
+	}
+	deps = append(deps, grafanaRBAC...)
 	if args.CreateStorageClass {
 		sc, err := storagev1.NewStorageClass(ctx, name+"-storageclass", &storagev1.StorageClassArgs{
 			Metadata:             &metav1.ObjectMetaArgs{Name: pulumi.String(args.StorageClass), Labels: labels},
@@ -227,8 +259,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)},
 		Namespace:      pulumi.String(args.Namespace),
 		Values:         values,
-		Timeout:        pulumi.Int(900),
-		MaxHistory:     pulumi.Int(10),
+		// The CRDs are applied above (NewOperatorCRDs), from the version the chart needs.
+		SkipCrds:   pulumi.Bool(true),
+		Timeout:    pulumi.Int(900),
+		MaxHistory: pulumi.Int(10),
 	}, append(inNS, pulumi.DependsOn(deps))...)
 	if err != nil {
 		return nil, err

@@ -145,9 +145,9 @@ func TestSelectorsPickUpThisProjectsObjects(t *testing.T) {
 	}
 	assert.Contains(t, rule.Dependencies, stack.URN)
 	groups := rule.In("spec.groups").([]any)
-	require.Len(t, groups, 2)
+	require.Len(t, groups, 3)
 	alerts := 0
-	for _, r := range groups[1].(map[string]any)["rules"].([]any) {
+	for _, r := range groups[2].(map[string]any)["rules"].([]any) {
 		m := r.(map[string]any)
 		if m["alert"] != nil {
 			alerts++

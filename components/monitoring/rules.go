@@ -21,6 +21,9 @@ type Thresholds struct {
 	PodResourceRatio   float64 // 0.90
 	DBPoolRatio        float64 // 0.80
 	QueueDepth         float64 // 100
+	// CacheMemoryRatio is the Redis memory alert (alerts.cacheMemoryPercent), shared with the
+	// ElastiCache alarm.
+	CacheMemoryRatio float64 // 0.90
 	// Seed section 2, "Target Metrics".
 	SuccessRatio             float64 // 0.95
 	TargetAvgResponseSeconds float64 // 180
@@ -107,15 +110,14 @@ const (
 	SeriesTargetUp          = "langgraph:target_up"
 )
 
-// SeriesRunFailureRatio is the failed share of finished runs over a window (5m, 30m, 1h, 6h).
+// SeriesRunFailureRatio is the failed share of finished runs over a window (ShortWindows and
+// LongWindows).
 func SeriesRunFailureRatio(window string) string { return "langgraph:runs_failed:ratio_rate" + window }
 
-// BurnWindows are the windows of the multi-window, multi-burn-rate SLO alerts.
-var BurnWindows = []string{"5m", "30m", "1h", "6h"}
-
-// RecordingRules compute every series the alerts and dashboards read. Source metric names (the
-// LangGraph server's lg_api_*, the exporters', cAdvisor's and kube-state-metrics') appear only here.
-func RecordingRules(s Scope) []Rule {
+// RecordingRules compute every series the alerts and dashboards read, every 30 s; the long SLO
+// windows are in SLORecordingRules. Source metric names (the LangGraph server's lg_api_*, the
+// exporters', cAdvisor's and kube-state-metrics') appear only in these two.
+func RecordingRules(s Scope, t Thresholds) []Rule {
 	ns := fmt.Sprintf(`namespace=%q`, s.Namespace)
 	pod := fmt.Sprintf(`namespace=%q, container=%q`, s.Namespace, s.Container)
 	hpa := fmt.Sprintf(`namespace=%q, horizontalpodautoscaler=%q`, s.Namespace, s.HPA)
@@ -124,12 +126,9 @@ func RecordingRules(s Scope) []Rule {
 		rec(SeriesRequestRate, fmt.Sprintf(`sum(rate(lg_api_http_requests_total{%s}[5m]))`, ns)),
 		rec(SeriesErrorRatio, fmt.Sprintf(`sum(rate(lg_api_http_requests_total{%s, status=~"5.."}[5m])) / sum(rate(lg_api_http_requests_total{%s}[5m]))`, ns, ns)),
 	}
-	for _, w := range BurnWindows {
-		// Failed = failed after retries + abandoned by shutdown; cancelled by the user is not a failure.
-		failed := fmt.Sprintf(`(sum(rate(lg_api_run_failed_after_retry_counter_total{%[1]s}[%[2]s])) or vector(0)) + (sum(rate(lg_api_run_abandoned_by_shutdown_counter_total{%[1]s}[%[2]s])) or vector(0))`, ns, w)
-		succeeded := fmt.Sprintf(`(sum(rate(lg_api_run_success_counter_total{%s}[%s])) or vector(0))`, ns, w)
-		rules = append(rules, rec(SeriesRunFailureRatio(w), fmt.Sprintf(`(%s) / ((%s) + %s > 0)`, failed, failed, succeeded)))
-	}
+	// Failed = failed after retries + abandoned by shutdown; cancelled by the user is not a failure.
+	rules = append(rules, sloRecordingRules(s, t.P95ResponseSeconds, ShortWindows)...)
+	rules = append(rules, budgetRateRules(s, t.P95ResponseSeconds)...)
 	quantile := func(name string, q float64, metric string, selector string) Rule {
 		// LangGraph (v0.11+) records latencies in milliseconds.
 		return rec(name, fmt.Sprintf(`histogram_quantile(%g, sum by (le) (rate(%s_bucket{%s}[5m]))) / 1000`, q, metric, selector))
@@ -171,6 +170,11 @@ func RecordingRules(s Scope) []Rule {
 	return rules
 }
 
+// SLORecordingRules are the long-window SLO series and the 30-day error budget left (SLOGroup).
+func SLORecordingRules(s Scope, t Thresholds) []Rule {
+	return append(sloRecordingRules(s, t.P95ResponseSeconds, LongWindows), budgetRemainingRules(t)...)
+}
+
 // Description templates render the value with Prometheus's template functions.
 const (
 	pct     = `{{ $value | humanizePercentage }}`
@@ -186,8 +190,10 @@ func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 // AlertingRules are the seed's alert thresholds (critical) and its KPI targets (warning), plus
 // autoscaling, Redis and scrape health.
 func AlertingRules(t Thresholds) []Rule {
-	budget := 1 - t.SuccessRatio
-	fast, slow := 14.4*budget, 6*budget
+	return append(thresholdAlerts(t), sloAlerts(t)...)
+}
+
+func thresholdAlerts(t Thresholds) []Rule {
 	return []Rule{
 		// Seed alert thresholds.
 		{Alert: "LangGraphHighErrorRate", Expr: fmt.Sprintf(`%s > %s`, SeriesErrorRatio, num(t.ErrorRatio)), For: 5 * time.Minute,
@@ -223,16 +229,6 @@ func AlertingRules(t Thresholds) []Rule {
 			Summary:     "Runs are waiting and no LangGraph worker is free",
 			Description: count + " runs are pending while every worker of the dataplane is busy or gone: nothing drains the queue."},
 		// KPI targets.
-		{Alert: "LangGraphRunSuccessFastBurn",
-			Expr: fmt.Sprintf(`%s > %s and %s > %s`, SeriesRunFailureRatio("1h"), num(fast), SeriesRunFailureRatio("5m"), num(fast)), For: 2 * time.Minute,
-			Severity: Critical, Signal: "run-success", Threshold: t.SuccessRatio,
-			Summary:     "Runs fail fast enough to spend the monthly error budget in two days",
-			Description: pct + " of runs failed over the last hour: 14.4 times the error budget of the " + pctOf(t.SuccessRatio) + " success target."},
-		{Alert: "LangGraphRunSuccessSlowBurn",
-			Expr: fmt.Sprintf(`%s > %s and %s > %s`, SeriesRunFailureRatio("6h"), num(slow), SeriesRunFailureRatio("30m"), num(slow)), For: 15 * time.Minute,
-			Severity: Warning, Signal: "run-success", Threshold: t.SuccessRatio,
-			Summary:     "Runs fail fast enough to spend the monthly error budget in five days",
-			Description: pct + " of runs failed over the last 6 hours: 6 times the error budget of the " + pctOf(t.SuccessRatio) + " success target."},
 		{Alert: "LangGraphP95ResponseAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesResponseP95, num(t.P95ResponseSeconds)), For: 15 * time.Minute,
 			Severity: Warning, Signal: "p95-response", Threshold: t.P95ResponseSeconds,
 			Summary:     fmt.Sprintf("P95 run response time above the %ss target", num(t.P95ResponseSeconds)),
@@ -266,10 +262,10 @@ func AlertingRules(t Thresholds) []Rule {
 			Severity: Warning, Signal: "redis-memory",
 			Summary:     "Redis is evicting keys",
 			Description: "Redis evicts {{ $value | printf \"%.1f\" }} keys per second (allkeys-lru under memory pressure)."},
-		{Alert: "LangGraphRedisMemoryHigh", Expr: fmt.Sprintf(`%s > %s`, SeriesRedisMemoryRatio, num(0.9)), For: 10 * time.Minute,
-			Severity: Warning, Signal: "redis-memory", Threshold: 0.9,
-			Summary:     "Redis memory above 90% of maxmemory",
-			Description: "The fullest Redis node uses " + pct + " of maxmemory."},
+		{Alert: "LangGraphRedisMemoryHigh", Expr: fmt.Sprintf(`%s > %s`, SeriesRedisMemoryRatio, num(t.CacheMemoryRatio)), For: 10 * time.Minute,
+			Severity: Warning, Signal: "redis-memory", Threshold: t.CacheMemoryRatio,
+			Summary:     "Redis memory above " + pctOf(t.CacheMemoryRatio) + " of maxmemory",
+			Description: "The fullest Redis node uses " + pct + " of maxmemory (alert above " + pctOf(t.CacheMemoryRatio) + ")."},
 		{Alert: "LangGraphScrapeTargetDown", Expr: fmt.Sprintf(`%s == 0`, SeriesTargetUp), For: 5 * time.Minute,
 			Severity: Warning, Signal: "scrape",
 			Summary:     "A LangGraph metrics target is down",
@@ -314,7 +310,8 @@ func Groups(s Scope, t Thresholds) []rulefmt.RuleGroup {
 		return out
 	}
 	return []rulefmt.RuleGroup{
-		{Name: RecordingGroup, Interval: model.Duration(30 * time.Second), Rules: convert(RecordingRules(s))},
+		{Name: RecordingGroup, Interval: model.Duration(30 * time.Second), Rules: convert(RecordingRules(s, t))},
+		{Name: SLOGroup, Interval: model.Duration(5 * time.Minute), Rules: convert(SLORecordingRules(s, t))},
 		{Name: AlertingGroup, Interval: model.Duration(30 * time.Second), Rules: convert(AlertingRules(t))},
 	}
 }

@@ -171,8 +171,20 @@ func runFailures(f float64) func(int) []series {
 	}
 }
 
+// slowRuns answers a share v of the runs slower than the p95 target: the histogram's bucket at
+// the target holds the rest.
+func slowRuns(th monitoring.Thresholds, v float64) func(int) []series {
+	return func(m int) []series {
+		l := with(nsLabels, "path", "/threads/{thread_id}/runs/stream", "method", "POST")
+		return []series{
+			counter("lg_api_http_requests_latency_bucket", with(l, "le", num(th.P95ResponseSeconds*1000)), (1-v)*100, m),
+			counter("lg_api_http_requests_latency_bucket", with(l, "le", "+Inf"), 100, m),
+			counter("lg_api_http_requests_latency_count", l, 100, m),
+		}
+	}
+}
+
 func cases(th monitoring.Thresholds) map[string]alertCase {
-	budget := 1 - th.SuccessRatio
 	pool := func(v float64) func(int) []series {
 		return func(m int) []series {
 			l := with(nsLabels, "pod", podName)
@@ -236,7 +248,7 @@ func cases(th monitoring.Thresholds) map[string]alertCase {
 	runs := with(nsLabels, "path", "/threads/{thread_id}/runs/wait", "method", "POST")
 	half := 30 * time.Minute
 	pod := map[string]string{"pod": podName}
-	return map[string]alertCase{
+	all := map[string]alertCase{
 		"LangGraphHighErrorRate":              {errorRatio(above(th.ErrorRatio)), errorRatio(below(th.ErrorRatio)), half, above(th.ErrorRatio), nil},
 		"LangGraphErrorRateAboveTarget":       {errorRatio(above(th.TargetErrorRatio)), errorRatio(below(th.TargetErrorRatio)), half, above(th.TargetErrorRatio), nil},
 		"LangGraphSlowAverageResponse":        {avgResponse(above(th.AvgResponseSeconds)), avgResponse(below(th.AvgResponseSeconds)), half, above(th.AvgResponseSeconds), nil},
@@ -253,15 +265,21 @@ func cases(th monitoring.Thresholds) map[string]alertCase {
 		"LangGraphDatabaseConnectionsHigh": {conns(above(th.DBPoolRatio)), conns(below(th.DBPoolRatio)), half, above(th.DBPoolRatio), nil},
 		"LangGraphQueueBacklog":            {pending(above(th.QueueDepth)), pending(below(th.QueueDepth)), half, above(th.QueueDepth), nil},
 		"LangGraphNoAvailableWorkers":      {workers(12, 0), workers(12, 1), half, 12, nil},
-		"LangGraphRunSuccessFastBurn": {runFailures(above(14.4 * budget)), runFailures(below(14.4 * budget)),
-			70 * time.Minute, above(14.4 * budget), nil},
-		"LangGraphRunSuccessSlowBurn": {runFailures(above(6 * budget)), runFailures(below(6 * budget)),
-			390 * time.Minute, above(6 * budget), nil},
 		"LangGraphHPAAtMaxReplicas": {hpa(50), hpa(49), half, 50, nil},
 		"LangGraphRedisEvicting":    {redis(6, 0.5), redis(0, 0.5), half, 0.1, nil},
 		"LangGraphRedisMemoryHigh":  {redis(0, above(0.9)), redis(0, below(0.9)), half, above(0.9), nil},
 		"LangGraphScrapeTargetDown": {up(0), up(1), half, 0, map[string]string{"job": "postgres-exporter"}},
 	}
+	// Both SLOs, every burn tier: just above and just below factor x budget. The long windows
+	// are recorded every 5 minutes, so the alert fires 5 minutes + its for after the start.
+	evals := map[string]time.Duration{"FastBurn": 70 * time.Minute, "SlowBurn": 390 * time.Minute, "Burn1d": 90 * time.Minute, "Burn3d": 90 * time.Minute}
+	for _, tier := range monitoring.BurnTiers {
+		run := tier.Factor * (1 - th.SuccessRatio)
+		slow := tier.Factor * (1 - monitoring.LatencyObjective)
+		all["LangGraphRunSuccess"+tier.Suffix] = alertCase{runFailures(above(run)), runFailures(below(run)), evals[tier.Suffix], above(run), nil}
+		all["LangGraphLatencySLO"+tier.Suffix] = alertCase{slowRuns(th, above(slow)), slowRuns(th, below(slow)), evals[tier.Suffix], above(slow), nil}
+	}
+	return all
 }
 
 type expAlert struct {
@@ -275,11 +293,44 @@ type alertTest struct {
 	ExpAlerts []expAlert `yaml:"exp_alerts"`
 }
 
+type sample struct {
+	Labels string  `yaml:"labels"`
+	Value  float64 `yaml:"value"`
+}
+
+type exprTest struct {
+	Expr       string   `yaml:"expr"`
+	EvalTime   string   `yaml:"eval_time"`
+	ExpSamples []sample `yaml:"exp_samples"`
+}
+
 type testGroup struct {
-	Name          string      `yaml:"name"`
-	Interval      string      `yaml:"interval"`
-	InputSeries   []series    `yaml:"input_series"`
-	AlertRuleTest []alertTest `yaml:"alert_rule_test"`
+	Name           string      `yaml:"name"`
+	Interval       string      `yaml:"interval"`
+	InputSeries    []series    `yaml:"input_series"`
+	AlertRuleTest  []alertTest `yaml:"alert_rule_test,omitempty"`
+	PromqlExprTest []exprTest  `yaml:"promql_expr_test,omitempty"`
+}
+
+// budgetTests check the 30-day error budgets: failing half the budget's share of runs (and
+// answering that share slowly) leaves half of each budget, all of it when nothing fails.
+func budgetTests(th monitoring.Thresholds) []testGroup {
+	halfRun := (1 - th.SuccessRatio) / 2
+	halfSlow := (1 - monitoring.LatencyObjective) / 2
+	input := func(fail, slow float64) []series {
+		return append(runFailures(fail)(180), slowRuns(th, slow)(180)...)
+	}
+	expect := func(v float64) []exprTest {
+		return []exprTest{
+			{Expr: "round(" + monitoring.SeriesRunErrorBudgetRemaining + ", 0.001)", EvalTime: "2h", ExpSamples: []sample{{"{}", v}}},
+			{Expr: "round(" + monitoring.SeriesLatencyErrorBudgetRemaining + ", 0.001)", EvalTime: "2h", ExpSamples: []sample{{"{}", v}}},
+		}
+	}
+	return []testGroup{
+		{Name: "half of each 30-day budget spent", Interval: "1m", InputSeries: input(halfRun, halfSlow), PromqlExprTest: expect(0.5)},
+		{Name: "no budget spent", Interval: "1m", InputSeries: input(0, 0), PromqlExprTest: expect(1)},
+		{Name: "twice the budget spent", Interval: "1m", InputSeries: input(4*halfRun, 4*halfSlow), PromqlExprTest: expect(-1)},
+	}
 }
 
 // expand renders an annotation the way Prometheus's rule manager does.
@@ -347,7 +398,7 @@ func TestPromtool(t *testing.T) {
 	tests, err := yaml.Marshal(map[string]any{
 		"rule_files":          []string{"langgraph.rules.yaml"},
 		"evaluation_interval": "1m",
-		"tests":               promtoolTests(t, th),
+		"tests":               append(promtoolTests(t, th), budgetTests(th)...),
 	})
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "langgraph.rules.test.yaml"), tests, 0o644))
@@ -363,7 +414,7 @@ func TestRuleFileParsesWithThePrometheusLibraries(t *testing.T) {
 	require.NoError(t, err)
 	groups, errs := rulefmt.Parse(rules, false, model.UTF8Validation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler))
 	require.Empty(t, errs)
-	require.Len(t, groups.Groups, 2)
+	require.Len(t, groups.Groups, 3)
 	p := parser.NewParser(parser.Options{})
 	for _, g := range groups.Groups {
 		for _, r := range g.Rules {
@@ -392,11 +443,12 @@ func metricNames(t *testing.T, expr string) []string {
 // metric names appear only in recording rules.
 func TestAlertsReadOnlyRecordedSeries(t *testing.T) {
 	recorded := map[string]bool{}
-	for _, r := range monitoring.RecordingRules(scope) {
+	th := prodThresholds(t)
+	for _, r := range append(monitoring.RecordingRules(scope, th), monitoring.SLORecordingRules(scope, th)...) {
 		assert.True(t, strings.HasPrefix(r.Record, "langgraph:"), r.Record)
 		recorded[r.Record] = true
 	}
-	for _, r := range monitoring.AlertingRules(prodThresholds(t)) {
+	for _, r := range monitoring.AlertingRules(th) {
 		names := metricNames(t, r.Expr)
 		require.NotEmpty(t, names, r.Alert)
 		for _, n := range names {

@@ -43,6 +43,7 @@ type prometheusSpec struct {
 	ServiceMonitorSelector          labelSelector        `json:"serviceMonitorSelector"`
 	ServiceMonitorNamespaceSelector labelSelector        `json:"serviceMonitorNamespaceSelector"`
 	PodAntiAffinity                 string               `json:"podAntiAffinity"`
+	SecurityContext                 podSecurityContext   `json:"securityContext"`
 }
 
 type alertmanagerSpec struct {
@@ -52,7 +53,8 @@ type alertmanagerSpec struct {
 	Storage   struct {
 		VolumeClaimTemplate volumeClaimTemplate `json:"volumeClaimTemplate"`
 	} `json:"storage"`
-	PodAntiAffinity string `json:"podAntiAffinity"`
+	PodAntiAffinity string             `json:"podAntiAffinity"`
+	SecurityContext podSecurityContext `json:"securityContext"`
 }
 
 // AlertmanagerConfig is Alertmanager's configuration file, the parts this project sets.
@@ -185,7 +187,16 @@ func Alertmanager(slack, pagerduty, heartbeat bool) AlertmanagerConfig {
 
 type grafanaValues struct {
 	Replicas int `json:"replicas"`
-	Admin    struct {
+	// RBAC is off: the component binds a Role of its own (grafanaRole) to the named account.
+	RBAC           enabledCreate `json:"rbac"`
+	ServiceAccount struct {
+		Create bool   `json:"create"`
+		Name   string `json:"name"`
+	} `json:"serviceAccount"`
+	InitChownData            enabled                  `json:"initChownData"`
+	SecurityContext          podSecurityContext       `json:"securityContext"`
+	ContainerSecurityContext containerSecurityContext `json:"containerSecurityContext"`
+	Admin                    struct {
 		ExistingSecret string `json:"existingSecret"`
 		UserKey        string `json:"userKey"`
 		PasswordKey    string `json:"passwordKey"`
@@ -197,6 +208,7 @@ type grafanaValues struct {
 			LabelValue      string `json:"labelValue"`
 			SearchNamespace string `json:"searchNamespace"`
 		} `json:"dashboards"`
+		SecurityContext containerSecurityContext `json:"securityContext"`
 	} `json:"sidecar"`
 	Resources helmvalues.Resources `json:"resources"`
 }
@@ -211,11 +223,16 @@ type stackValues struct {
 		AlertmanagerSpec alertmanagerSpec   `json:"alertmanagerSpec"`
 		Config           AlertmanagerConfig `json:"config"`
 	} `json:"alertmanager"`
-	Grafana               grafanaValues `json:"grafana"`
-	KubeControllerManager enabled       `json:"kubeControllerManager"`
-	KubeScheduler         enabled       `json:"kubeScheduler"`
-	KubeEtcd              enabled       `json:"kubeEtcd"`
-	KubeProxy             enabled       `json:"kubeProxy"`
+	// CRDs are applied by the program (NewOperatorCRDs), never by the chart.
+	CRDs                  enabled                `json:"crds"`
+	PrometheusOperator    operatorValues         `json:"prometheusOperator"`
+	KubeStateMetrics      kubeStateMetricsValues `json:"kube-state-metrics"`
+	NodeExporter          nodeExporterValues     `json:"prometheus-node-exporter"`
+	Grafana               grafanaValues          `json:"grafana"`
+	KubeControllerManager enabled                `json:"kubeControllerManager"`
+	KubeScheduler         enabled                `json:"kubeScheduler"`
+	KubeEtcd              enabled                `json:"kubeEtcd"`
+	KubeProxy             enabled                `json:"kubeProxy"`
 	DefaultRules          struct {
 		Rules map[string]bool `json:"rules"`
 	} `json:"defaultRules"`
@@ -223,6 +240,24 @@ type stackValues struct {
 
 type enabled struct {
 	Enabled bool `json:"enabled"`
+}
+
+type enabledCreate struct {
+	Create bool `json:"create"`
+}
+
+type operatorValues struct {
+	SecurityContext          podSecurityContext       `json:"securityContext"`
+	ContainerSecurityContext containerSecurityContext `json:"containerSecurityContext"`
+}
+
+type kubeStateMetricsValues struct {
+	SecurityContext          podSecurityContext       `json:"securityContext"`
+	ContainerSecurityContext containerSecurityContext `json:"containerSecurityContext"`
+}
+
+type nodeExporterValues struct {
+	NamespaceOverride string `json:"namespaceOverride"`
 }
 
 // StackValues renders kube-prometheus-stack's values from Args.
@@ -240,6 +275,14 @@ func StackValues(a Args) any {
 	p.RuleSelector = labelSelector{MatchLabels: SelectorLabels()}
 	p.ServiceMonitorSelector = labelSelector{MatchLabels: SelectorLabels()}
 	p.PodAntiAffinity = "soft"
+	// The chart's own uid and group; the operator sets the containers' restricted contexts.
+	p.SecurityContext = restrictedPod(1000, 2000)
+	v.CRDs.Enabled = false
+	v.PrometheusOperator.SecurityContext = restrictedPod(65534, 65534)
+	v.PrometheusOperator.ContainerSecurityContext = restrictedContainer(true)
+	v.KubeStateMetrics.SecurityContext = restrictedPod(65534, 65534)
+	v.KubeStateMetrics.ContainerSecurityContext = restrictedContainer(true)
+	v.NodeExporter.NamespaceOverride = a.NodeExporterNamespace
 
 	am := &v.Alertmanager.AlertmanagerSpec
 	am.Replicas = a.AlertmanagerReplicas
@@ -247,6 +290,7 @@ func StackValues(a Args) any {
 	am.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "256Mi"}}
 	am.Storage.VolumeClaimTemplate = claim(a.StorageClass, 10)
 	am.PodAntiAffinity = "soft"
+	am.SecurityContext = restrictedPod(1000, 2000)
 	v.Alertmanager.Config = Alertmanager(a.SlackWebhookURL != nil, a.PagerDutyRoutingKey != nil, a.HeartbeatURL != nil)
 	// EKS runs the control plane: the controller manager, the scheduler and etcd cannot be
 	// scraped, and kube-proxy binds its metrics to the node's loopback. Scraping them, and their
@@ -264,7 +308,14 @@ func StackValues(a Args) any {
 	g.Admin.ExistingSecret, g.Admin.UserKey, g.Admin.PasswordKey = GrafanaSecret, "admin-user", "admin-password"
 	g.Sidecar.Dashboards.Enabled = true
 	g.Sidecar.Dashboards.Label, g.Sidecar.Dashboards.LabelValue = DashboardLabel, "1"
-	g.Sidecar.Dashboards.SearchNamespace = "ALL"
+	// Only this namespace, where the dashboards are: the sidecar's Role reads nothing else.
+	g.Sidecar.Dashboards.SearchNamespace = a.Namespace
+	g.Sidecar.SecurityContext = restrictedContainer(false)
+	g.RBAC.Create = false
+	g.ServiceAccount.Create, g.ServiceAccount.Name = true, GrafanaServiceAccount
+	g.InitChownData.Enabled = false // a root init container; the volume's fsGroup does its job
+	g.SecurityContext = restrictedPod(472, 472)
+	g.ContainerSecurityContext = restrictedContainer(false)
 	g.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}, Limits: map[string]string{"memory": "512Mi"}}
 	return v
 }

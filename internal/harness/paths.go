@@ -7,9 +7,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-var segment = regexp.MustCompile(`([^.\[\]]+)|\[(\d+)\]`)
+var segment = regexp.MustCompile(`\["([^"]+)"\]|([^.\[\]]+)|\[(\d+)\]`)
 
-// Lookup walks a property path such as "spec.template.spec.containers[0].image" through a
+// Lookup walks a property path such as "spec.template.spec.containers[0].image" (a key with dots
+// or slashes in brackets and quotes: metadata.labels["app.kubernetes.io/name"]) through a
 // property map. It returns the value (secrets unwrapped), whether any step was secret, and
 // whether the path exists.
 func Lookup(m resource.PropertyMap, path string) (value any, secret bool, ok bool) {
@@ -19,8 +20,9 @@ func Lookup(m resource.PropertyMap, path string) (value any, secret bool, ok boo
 			secret = true
 			cur = cur.SecretValue().Element
 		}
-		if part[2] != "" {
-			i, _ := strconv.Atoi(part[2])
+		key := part[1] + part[2]
+		if part[3] != "" {
+			i, _ := strconv.Atoi(part[3])
 			if !cur.IsArray() || i >= len(cur.ArrayValue()) {
 				return nil, secret, false
 			}
@@ -30,7 +32,7 @@ func Lookup(m resource.PropertyMap, path string) (value any, secret bool, ok boo
 		if !cur.IsObject() {
 			return nil, secret, false
 		}
-		next, found := cur.ObjectValue()[resource.PropertyKey(part[1])]
+		next, found := cur.ObjectValue()[resource.PropertyKey(key)]
 		if !found {
 			return nil, secret, false
 		}

@@ -1,0 +1,72 @@
+package monitoring
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	yamlv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/yaml/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// crdFiles are the prometheus-operator CRDs, one directory per operator version, copied from the
+// operator's Go module by `go run ./cmd/crds -write` (package internal/crdsync checks them).
+//
+//go:embed crds
+var crdFiles embed.FS
+
+// CRDsTypeToken is the Pulumi type of the CRD set.
+const CRDsTypeToken = "langgraph:kubernetes:PrometheusOperatorCRDs"
+
+// OperatorCRDs returns the CRD manifests of a prometheus-operator version as one YAML stream,
+// in file order, and the CRD names.
+func OperatorCRDs(version string) (string, []string, error) {
+	dir := path.Join("crds", version)
+	entries, err := fs.ReadDir(crdFiles, dir)
+	if err != nil || len(entries) == 0 {
+		return "", nil, fmt.Errorf("no prometheus-operator CRDs for %s in components/monitoring/crds: run `go run ./cmd/crds -write`", version)
+	}
+	var docs, names []string
+	for _, e := range entries {
+		b, err := crdFiles.ReadFile(path.Join(dir, e.Name()))
+		if err != nil {
+			return "", nil, err
+		}
+		docs = append(docs, strings.TrimPrefix(string(b), "---\n"))
+		// monitoring.coreos.com_servicemonitors.yaml -> servicemonitors.monitoring.coreos.com
+		group, plural, _ := strings.Cut(strings.TrimSuffix(e.Name(), ".yaml"), "_")
+		names = append(names, plural+"."+group)
+	}
+	slices.Sort(names)
+	return strings.Join(docs, "---\n"), names, nil
+}
+
+// OperatorCRDSet is the applied CRD set; objects of its kinds (PrometheusRule, ServiceMonitor,
+// the chart's Prometheus and Alertmanager) depend on it.
+type OperatorCRDSet struct {
+	pulumi.ResourceState
+	Version string
+}
+
+// NewOperatorCRDs applies (server-side, as the Kubernetes provider does by default) the CRDs of
+// the prometheus-operator version the chart needs. Helm installs a chart's CRDs only on first
+// install and never upgrades them; applied here, a chart bump upgrades them in the same update.
+func NewOperatorCRDs(ctx *pulumi.Context, name, version string, opts ...pulumi.ResourceOption) (*OperatorCRDSet, error) {
+	manifests, _, err := OperatorCRDs(version)
+	if err != nil {
+		return nil, err
+	}
+	set := &OperatorCRDSet{Version: version}
+	if err := ctx.RegisterComponentResource(CRDsTypeToken, name, set, opts...); err != nil {
+		return nil, err
+	}
+	if _, err := yamlv2.NewConfigGroup(ctx, name, &yamlv2.ConfigGroupArgs{
+		Yaml: pulumi.String(manifests),
+	}, pulumi.Parent(set)); err != nil {
+		return nil, err
+	}
+	return set, ctx.RegisterResourceOutputs(set, pulumi.Map{"version": pulumi.String(version)})
+}
