@@ -1,5 +1,10 @@
 package catalog
 
+import (
+	"maps"
+	"slices"
+)
+
 // Chart names: each Helm chart the program installs, by the name its repository publishes.
 const (
 	ChartKubePrometheusStack       = "kube-prometheus-stack"
@@ -15,7 +20,8 @@ const (
 // written and tested against. A bump is a code change: add the version here after checking its
 // values.yaml, and the tests render it.
 var ChartVersions = map[string][]string{
-	ChartKubePrometheusStack:       {"87.15.2"},
+	// kube-prometheus-stack: exactly the versions whose operator CRDs are known (below).
+	ChartKubePrometheusStack:       slices.Sorted(maps.Keys(PrometheusOperatorCRDs)),
 	ChartPostgresExporter:          {"8.3.0"},
 	ChartRedisExporter:             {"6.38.0"},
 	ChartMetricsServer:             {"3.13.0"},

@@ -57,6 +57,7 @@ func TestStackFilesLoadAndValidate(t *testing.T) {
 		MetricsServer:          config.MetricsServer{Enabled: true, ChartVersion: "3.13.0", Replicas: 2},
 		LoadBalancerController: config.LoadBalancerController{Enabled: true, ChartVersion: "3.4.2", Replicas: 2, Identity: "podIdentity"},
 		PrometheusAdapter:      config.PrometheusAdapter{Enabled: true, ChartVersion: "5.2.1", Replicas: 2},
+		FluentBit:              config.FluentBit{Enabled: true, ChartVersion: "0.2.1", LogRetentionDays: 30},
 	}, prod.Addons)
 	assert.Equal(t, 5000, prod.KPI.ConcurrentUsers)
 	assert.True(t, prod.Secrets.LangSmithAPIKey.IsSet())
@@ -155,7 +156,8 @@ func TestDefaultsAreTheSeedNumbers(t *testing.T) {
 	assert.Equal(t, config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300}, d.HPA.ScaleDown)
 	assert.Equal(t, config.KPI{ConcurrentUsers: 5000, SuccessRatePercent: 95, AvgResponseSeconds: 180, P95ResponseSeconds: 300,
 		QueueWaitSeconds: 60, ErrorRatePercent: 2, CPUPercent: 80, MemoryPercent: 85}, d.KPI)
-	assert.Equal(t, config.Alerts{ErrorRatePercent: 5, AvgResponseSeconds: 300, PodResourcePercent: 90, DBPoolPercent: 80, QueueDepth: 100}, d.Alerts)
+	assert.Equal(t, config.Alerts{ErrorRatePercent: 5, AvgResponseSeconds: 300, PodResourcePercent: 90, DBPoolPercent: 80, QueueDepth: 100,
+		CacheMemoryPercent: 90, DataTierCPUPercent: 90, DatabaseFreeStoragePercent: 10, DatabaseFreeMemoryPercent: 10, ReplicaLagSeconds: 60, WAFBlockedRequests: 1000}, d.Alerts)
 	assert.Equal(t, "allkeys-lru", d.Cache.MaxmemoryPolicy)
 	assert.Equal(t, 3, d.Cache.Nodes)
 }
@@ -229,11 +231,22 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"load balancer CIDR wider than /8", harness.Options{Set: map[string]any{"cluster.loadBalancerSubnetCidrs": []any{"10.0.0.0/7"}}}, nil, []string{`cluster.loadBalancerSubnetCidrs[0]="10.0.0.0/7" is not a VPC subnet size`}},
 		{"CPU request in bytes", harness.Options{Set: map[string]any{"dataplane.resources.cpuRequest": "2Gi"}}, nil, []string{`dataplane.resources.cpuRequest="2Gi" is not a CPU quantity (cores or millicores)`}},
 		{"memory in millibytes", harness.Options{Set: map[string]any{"dataplane.resources.memoryRequest": "2000m"}}, nil, []string{`dataplane.resources.memoryRequest="2000m" is not a memory quantity (bytes)`}},
-		{"chart version never tested", harness.Options{Set: map[string]any{"monitoring.chartVersion": "88.0.0"}}, nil, []string{`monitoring.chartVersion="88.0.0" is not a kube-prometheus-stack version this program's values were tested against; allowed: 87.15.2`}},
+		{"chart version never tested", harness.Options{Set: map[string]any{"monitoring.chartVersion": "88.0.0"}}, nil, []string{`monitoring.chartVersion="88.0.0" is not a kube-prometheus-stack version this program's values were tested against and knows the operator CRDs of; allowed: 87.15.2 (prometheus-operator CRDs v0.92.1)`}},
 		{"add-on chart version never tested", harness.Options{Set: map[string]any{"addons.loadBalancerController.chartVersion": "3.5.0"}}, nil, []string{`addons.loadBalancerController.chartVersion="3.5.0" is not a aws-load-balancer-controller version`, "allowed: 3.4.2"}},
 		// Issue 15: the dead man's switch.
 		{"heartbeat missing", harness.Options{Secrets: map[string]string{"langsmithApiKey": "lsv2_only_the_key"}}, nil, []string{"heartbeatUrl is required", "dead man's switch"}},
 		{"heartbeat not https", harness.Options{Secrets: map[string]string{"langsmithApiKey": "lsv2_k", "heartbeatUrl": "http://hc.example.test/lsv2_secret-path"}}, nil, []string{"heartbeatUrl: the value set is not an https URL", "not shown"}},
+		{"alarm percent above 100", harness.Options{Set: map[string]any{"alerts.dataTierCpuPercent": 150}}, nil, []string{"alerts.dataTierCpuPercent=150 must be in (0, 100]"}},
+		{"alarm percent negative", harness.Options{Set: map[string]any{"alerts.databaseFreeStoragePercent": -5}}, nil, []string{"alerts.databaseFreeStoragePercent=-5 must be in (0, 100]"}},
+		{"cache memory percent zero", harness.Options{Set: map[string]any{"alerts.cacheMemoryPercent": 0}}, nil, []string{"alerts.cacheMemoryPercent=0 must be in (0, 100]"}},
+		{"free memory percent above 100", harness.Options{Set: map[string]any{"alerts.databaseFreeMemoryPercent": 101}}, nil, []string{"alerts.databaseFreeMemoryPercent=101 must be in (0, 100]"}},
+		{"replica lag negative", harness.Options{Set: map[string]any{"alerts.replicaLagSeconds": -1}}, nil, []string{"alerts.replicaLagSeconds=-1 must be > 0"}},
+		{"WAF blocked threshold zero", harness.Options{Set: map[string]any{"alerts.wafBlockedRequests": 0}}, nil, []string{"alerts.wafBlockedRequests=0 must be > 0"}},
+		{"log retention CloudWatch does not offer", harness.Options{Set: map[string]any{"addons.fluentBit.logRetentionDays": 45}}, nil, []string{"addons.fluentBit.logRetentionDays=45 is not a CloudWatch Logs retention; allowed:", "30, 60"}},
+		{"fluent bit chart never tested", harness.Options{Set: map[string]any{"addons.fluentBit.chartVersion": "0.1.35"}}, nil, []string{`addons.fluentBit.chartVersion="0.1.35" is not a aws-for-fluent-bit version`, "allowed: 0.2.1"}},
+		{"fluent bit irsa without issuer", harness.Options{Set: map[string]any{"addons.loadBalancerController.enabled": false, "addons.loadBalancerController.identity": "irsa"}}, nil, []string{"addons.loadBalancerController.oidcIssuerUrl is required with identity irsa"}},
+		{"node-exporter in the stack's namespace", harness.Options{Set: map[string]any{"monitoring.nodeExporterNamespace": "monitoring"}}, nil, []string{`monitoring.nodeExporterNamespace="monitoring" must differ from monitoring.namespace`}},
+		{"node-exporter in kube-system", harness.Options{Set: map[string]any{"monitoring.nodeExporterNamespace": "kube-system"}}, nil, []string{`monitoring.nodeExporterNamespace="kube-system" is reserved`}},
 		// Issue 22: ramp levers.
 		{"scale-up percent too large", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": 1500}}, nil, []string{"hpa.scaleUp.percent=1500 must be between 1 and 1000"}},
 		{"scale-up percent negative", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": -10}}, nil, []string{"hpa.scaleUp.percent=-10 must be between 1 and 1000"}},

@@ -84,6 +84,13 @@ func (c *checker) chartVersion(key, chart, v string) {
 	switch {
 	case !semver.MatchString(v):
 		c.failf(key, v, "is not an exact chart version such as %s (no ranges)", allowed[len(allowed)-1])
+	case !slices.Contains(allowed, v) && chart == catalog.ChartKubePrometheusStack:
+		with := make([]string, len(allowed))
+		for i, a := range allowed {
+			crds, _ := catalog.OperatorCRDVersion(a)
+			with[i] = a + " (prometheus-operator CRDs " + crds + ")"
+		}
+		c.failf(key, v, "is not a %s version this program's values were tested against and knows the operator CRDs of; allowed: %s (a bump is a code change in package catalog)", chart, strings.Join(with, ", "))
 	case !slices.Contains(allowed, v):
 		c.failf(key, v, "is not a %s version this program's values were tested against; allowed: %s (a bump is a code change in package catalog)", chart, strings.Join(allowed, ", "))
 	}
@@ -476,9 +483,6 @@ func validateMonitoring(c *checker, cfg *Config) {
 		c.oneOfNot("monitoring.namespace", m.Namespace, catalog.ReservedNamespaces)
 	}
 	c.chartVersion("monitoring.chartVersion", catalog.ChartKubePrometheusStack, m.ChartVersion)
-	if _, ok := catalog.OperatorCRDVersion(m.ChartVersion); !ok && slices.Contains(catalog.ChartVersions[catalog.ChartKubePrometheusStack], m.ChartVersion) {
-		c.failf("monitoring.chartVersion", m.ChartVersion, "has no known prometheus-operator CRD version (package catalog, PrometheusOperatorCRDs): the program would install the chart without its CRDs")
-	}
 	c.match("monitoring.nodeExporterNamespace", m.NodeExporterNamespace, dnsLabel, "a namespace name (DNS label)")
 	c.oneOfNot("monitoring.nodeExporterNamespace", m.NodeExporterNamespace, catalog.ReservedNamespaces)
 	if m.NodeExporterNamespace == m.Namespace {

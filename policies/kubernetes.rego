@@ -174,12 +174,12 @@ deny_k8s_labels contains msg if {
 # title: "Namespaces enforce the restricted Pod Security Standard"
 # description: "Pod Security admission is the cluster's own backstop: it rejects pods that break the profile even when created outside this program."
 # custom:
-#   message: "Label the namespace pod-security.kubernetes.io/enforce=restricted, or list it in exempt with the reason in the policy config."
+#   message: "Label the namespace pod-security.kubernetes.io/enforce=restricted, or allow it a named lower level (allow: {namespace: level}) with the reason in the policy config."
 deny_k8s_namespacepss contains msg if {
 	is_kind("Namespace")
-	not input.metadata.name in config("deny_k8s_namespacepss", "exempt", [])
 	level := object.get(input, ["metadata", "labels", "pod-security.kubernetes.io/enforce"], "unset")
 	level != "restricted"
+	level != object.get(config("deny_k8s_namespacepss", "allow", {}), input.metadata.name, "restricted")
 	msg := sprintf("%s: pod-security.kubernetes.io/enforce is %q; allowed: restricted", [res, level])
 }
 

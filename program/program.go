@@ -10,11 +10,13 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/langgraph-platform/infra/capacity"
 	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/components/alarms"
 	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/components/cache"
 	"github.com/langgraph-platform/infra/components/clusteraddons"
@@ -199,7 +201,15 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 		return nil, err
 	}
 
+	// The ALB is the controller's: found by the tag the Ingress puts on it, once it exists.
+	loadBalancer := lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Tags: dp.LoadBalancerTags})
+	awsAlarms, err := alarms.New(ctx, prefix+"-alarms", AlarmsArgs(cfg, db, redis, front, loadBalancer.ArnSuffix(), region.Name))
+	if err != nil {
+		return nil, err
+	}
+
 	return map[string]pulumi.Output{
+		"alarmNames":                       awsAlarms.Names,
 		"capacityRunsInProgress":           pulumi.Float64(report.OfferedLoad).ToFloat64Output(),
 		"capacityRunSlotsAtMax":            pulumi.Int(report.SlotsAtMax).ToIntOutput(),
 		"capacityP95QueueWaitSeconds":      pulumi.Float64(report.P95Wait).ToFloat64Output(),
@@ -227,7 +237,43 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 		"cacheSecurityGroupId":             redis.SecurityGroupID,
 		"loadBalancerControllerRoleArn":    addons.ControllerRoleARN,
 		"hpaQueueMetric":                   addons.QueueMetric,
+		"containerLogGroups":               addons.LogGroups,
 	}, nil
+}
+
+// AlarmThresholds are the CloudWatch alarms' thresholds: the keys the Prometheus rules read too
+// (alerts.errorRatePercent, avgResponseSeconds, dbPoolPercent, cacheMemoryPercent) and the data
+// tier's own.
+func AlarmThresholds(cfg *config.Config) alarms.Thresholds {
+	a := cfg.Alerts
+	return alarms.Thresholds{
+		ErrorRatio:         a.ErrorRatePercent / 100,
+		AvgResponseSeconds: a.AvgResponseSeconds,
+		DBConnectionsRatio: a.DBPoolPercent / 100,
+		CacheMemoryRatio:   a.CacheMemoryPercent / 100,
+		CPURatio:           a.DataTierCPUPercent / 100,
+		FreeStorageRatio:   a.DatabaseFreeStoragePercent / 100,
+		FreeMemoryRatio:    a.DatabaseFreeMemoryPercent / 100,
+		ReplicaLagSeconds:  a.ReplicaLagSeconds,
+		WAFBlockedRequests: a.WAFBlockedRequests,
+	}
+}
+
+// AlarmsArgs maps the configuration and the AWS components' outputs onto the alarms.
+func AlarmsArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, front *edge.Edge, loadBalancer pulumi.StringInput, region string) alarms.Args {
+	d := cfg.Database
+	return alarms.Args{
+		Prefix:     "langgraph-" + cfg.Environment,
+		TopicARN:   db.EventTopicARN,
+		Thresholds: AlarmThresholds(cfg),
+		Database: alarms.Database{
+			Identifier: db.Identifier, ReplicaIdentifiers: db.ReplicaIdentifiers, Replicas: d.ReadReplicas,
+			AllocatedStorageGB: d.AllocatedStorageGB, MemoryGiB: catalog.RDSInstanceMemoryGiB[d.InstanceClass], MaxConnections: d.MaxConnections(),
+		},
+		Cache: alarms.Cache{MemberClusters: redis.MemberClusters, Nodes: cfg.Cache.Nodes},
+		Edge:  alarms.Edge{Region: region, WebACLName: front.WebACLName, LoadBalancer: loadBalancer},
+		Tags:  Tags(cfg),
+	}
 }
 
 // EdgeArgs maps the ingress and auth settings onto the WAF and the access-log bucket.
@@ -267,6 +313,13 @@ func AddonsArgs(cfg *config.Config, account awsbase.Account) clusteraddons.Args 
 			ChartVersion: l.ChartVersion, Replicas: l.Replicas, Identity: l.Identity, OIDCIssuerURL: l.OIDCIssuerURL,
 		}
 	}
+	if f := a.FluentBit; f.Enabled {
+		l := a.LoadBalancerController
+		args.FluentBit = &clusteraddons.FluentBit{
+			ChartVersion: f.ChartVersion, RetentionDays: f.LogRetentionDays, LogGroupPrefix: ContainerLogGroupPrefix(cfg),
+			Namespaces: LoggedNamespaces(cfg), Identity: l.Identity, OIDCIssuerURL: l.OIDCIssuerURL,
+		}
+	}
 	if p := a.PrometheusAdapter; p.Enabled {
 		args.PrometheusAdapter = &clusteraddons.PrometheusAdapter{
 			ChartVersion: p.ChartVersion, Replicas: p.Replicas,
@@ -275,6 +328,17 @@ func AddonsArgs(cfg *config.Config, account awsbase.Account) clusteraddons.Args 
 		}
 	}
 	return args
+}
+
+// ContainerLogGroupPrefix is where the stack's container logs go: <prefix>/<namespace>.
+func ContainerLogGroupPrefix(cfg *config.Config) string {
+	return "/langgraph/" + cfg.Environment + "/containers"
+}
+
+// LoggedNamespaces are the namespaces whose containers' logs Fluent Bit ships: the dataplane's,
+// the monitoring stack's, node-exporter's and kube-system (the add-ons).
+func LoggedNamespaces(cfg *config.Config) []string {
+	return []string{cfg.Dataplane.Namespace, cfg.Monitoring.Namespace, cfg.Monitoring.NodeExporterNamespace, clusteraddons.Namespace}
 }
 
 // KubernetesProvider is the one explicit provider every Kubernetes resource uses: the kubeconfig
@@ -393,7 +457,7 @@ func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cach
 	}
 	network := monitoring.Network{
 		NodeCIDRs: cfg.Cluster.PrivateSubnetCIDRs, DataStoreCIDRs: cfg.Cluster.PrivateSubnetCIDRs,
-		DatabasePort: database.Port, CachePort: cache.Port,
+		DatabasePort: database.Port, CachePort: cache.Port, ScrapePorts: []int{dataplane.MetricsPort},
 	}
 	if cfg.Addons.PrometheusAdapter.Enabled {
 		network.AdapterNamespace = clusteraddons.Namespace

@@ -134,6 +134,8 @@ func mutations() map[string]mutation {
 		"deny_k8s_probes":       {typ: deployment, name: "-dataplane-deployment", path: at(container, "readinessProbe"), delete: true, want: "readinessProbe"},
 		"deny_k8s_labels":       {typ: deployment, name: "-dataplane-deployment", path: []any{"metadata", "labels", "app.kubernetes.io/version"}, delete: true, want: "app.kubernetes.io/version"},
 		"deny_k8s_namespacepss": {typ: "kubernetes:core/v1:Namespace", name: "-dataplane-namespace", path: []any{"metadata", "labels", "pod-security.kubernetes.io/enforce"}, value: "baseline", want: "baseline"},
+		// monitoring is allowed baseline, not lower.
+		"deny_k8s_namespacepss#2": {typ: "kubernetes:core/v1:Namespace", name: "-monitoring-namespace", path: []any{"metadata", "labels", "pod-security.kubernetes.io/enforce"}, value: "privileged", want: "privileged"},
 		"warn_k8s_imagedigest": {set: map[string]any{"dataplane.image.digest": "sha256:" + strings.Repeat("ab", 32)},
 			typ: deployment, name: "-dataplane-deployment", path: at(container, "image"), value: "registry.example/agents:2026.11.20", want: "registry.example/agents:2026.11.20"},
 		"deny_hpa_minreplicas":     {typ: hpaType, name: "-dataplane-hpa", path: []any{"spec", "minReplicas"}, value: 1.0, want: "minReplicas is 1"},

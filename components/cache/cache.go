@@ -104,6 +104,8 @@ type Cache struct {
 	URI             pulumi.StringOutput `pulumi:"uri"`       // secret, rediss://
 	SecretARN       pulumi.StringOutput `pulumi:"secretArn"`
 	SecurityGroupID pulumi.StringOutput `pulumi:"securityGroupId"`
+	// MemberClusters are the nodes' cache cluster IDs (CloudWatch's CacheClusterId).
+	MemberClusters pulumi.StringArrayOutput `pulumi:"memberClusters"`
 }
 
 // New provisions the cache.
@@ -247,8 +249,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	c.URI = pulumi.ToSecret(uri).(pulumi.StringOutput)
 	c.SecretARN = secret.Arn
 	c.SecurityGroupID = sg.ID().ToStringOutput()
+	c.MemberClusters = group.MemberClusters
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"primaryEndpoint": c.PrimaryEndpoint, "readerEndpoint": c.ReaderEndpoint, "port": c.Port,
-		"uri": c.URI, "secretArn": c.SecretARN, "securityGroupId": c.SecurityGroupID,
+		"uri": c.URI, "secretArn": c.SecretARN, "securityGroupId": c.SecurityGroupID, "memberClusters": c.MemberClusters,
 	})
 }

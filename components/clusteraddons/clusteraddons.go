@@ -1,7 +1,8 @@
 // Package clusteraddons installs what the dataplane needs from its cluster and EKS does not
 // provide by default: metrics-server (the resource metrics API the CPU and memory HPA reads), the
-// AWS Load Balancer Controller (which turns the Ingress into an ALB) with its IAM role, and
-// prometheus-adapter (the external metrics API serving LangGraph's queue depth to the HPA).
+// AWS Load Balancer Controller (which turns the Ingress into an ALB) with its IAM role,
+// prometheus-adapter (the external metrics API serving LangGraph's queue depth to the HPA), and
+// AWS for Fluent Bit (container logs to CloudWatch Logs, one log group per namespace).
 //
 // Each add-on is switchable for clusters that already run it. A switched-off add-on is replaced
 // by a preflight: the program reads the API object the add-on would provide through the
@@ -12,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	apiregistrationv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiregistration/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
@@ -96,6 +96,7 @@ type Args struct {
 	MetricsServer          *MetricsServer
 	LoadBalancerController *LoadBalancerController
 	PrometheusAdapter      *PrometheusAdapter
+	FluentBit              *FluentBit
 }
 
 // Validate reports what the component needs that package config cannot see: missing inputs and
@@ -142,6 +143,24 @@ func (a *Args) Validate() error {
 			bad("PrometheusAdapter.PrometheusURL/PrometheusPort/QueueSeries", p.PrometheusURL, "the adapter needs Prometheus's URL and port and the recorded queue series")
 		}
 	}
+	if f := a.FluentBit; f != nil {
+		version("FluentBit.ChartVersion", f.ChartVersion)
+		if f.RetentionDays < 1 || f.LogGroupPrefix == "" || len(f.Namespaces) == 0 {
+			bad("FluentBit", f.LogGroupPrefix, "the retention, log group prefix and namespaces are required")
+		}
+		if a.ClusterName == "" || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
+			bad("ClusterName/Account", a.ClusterName, "Fluent Bit's role needs the cluster name, account, region and partition")
+		}
+		switch f.Identity {
+		case IdentityPodIdentity:
+		case IdentityIRSA:
+			if f.OIDCIssuerURL == "" {
+				bad("FluentBit.OIDCIssuerURL", "", "is required with IRSA")
+			}
+		default:
+			bad("FluentBit.Identity", f.Identity, "must be "+IdentityPodIdentity+" or "+IdentityIRSA)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -153,6 +172,8 @@ type ClusterAddons struct {
 	ControllerRoleARN pulumi.StringOutput `pulumi:"controllerRoleArn"`
 	// QueueMetric is the External metric name the HPA can read ("" without the adapter).
 	QueueMetric pulumi.StringOutput `pulumi:"queueMetric"`
+	// LogGroups are the container log groups Fluent Bit writes to (none when it is off).
+	LogGroups pulumi.StringArrayOutput `pulumi:"logGroups"`
 
 	// IngressReady is what an Ingress must wait for: the controller's release (its webhooks
 	// reject Ingresses until it runs) or, when switched off, the IngressClass preflight.
@@ -210,7 +231,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 		c.QueueMetric = pulumi.String(QueueMetric).ToStringOutput()
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"controllerRoleArn": c.ControllerRoleARN, "queueMetric": c.QueueMetric})
+	c.LogGroups = pulumi.StringArray{}.ToStringArrayOutput()
+	if f := args.FluentBit; f != nil {
+		groups, err := fluentBit(ctx, name, args, *f, child)
+		if err != nil {
+			return nil, err
+		}
+		c.LogGroups = groups
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"controllerRoleArn": c.ControllerRoleARN, "queueMetric": c.QueueMetric, "logGroups": c.LogGroups})
 }
 
 // loadBalancerController creates the controller's IAM policy and role, binds the role to its
@@ -218,34 +247,20 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 // the chart after the binding so the first pods already get credentials.
 func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadBalancerController, child pulumi.ResourceOption) (pulumi.Resource, pulumi.StringOutput, error) {
 	acct := args.Account
-	var trust PolicyDocument
-	if l.Identity == IdentityIRSA {
-		trust = IRSATrust(acct.Partition, acct.ID, l.OIDCIssuerURL, Namespace, LoadBalancerControllerServiceAccount)
-	} else {
-		trust = PodIdentityTrust(acct.Partition, acct.ID, acct.Region, args.ClusterName)
-	}
-	trustJSON, err := trust.JSON()
-	if err != nil {
-		return nil, pulumi.StringOutput{}, err
-	}
 	policyJSON, err := LoadBalancerControllerPolicy(acct.Partition).JSON()
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}
-	tags := pulumi.ToStringMap(args.Tags)
 	policy, err := iam.NewPolicy(ctx, name+"-lbc", &iam.PolicyArgs{
 		Description: pulumi.Sprintf("AWS Load Balancer Controller of EKS cluster %s", args.ClusterName),
 		Policy:      pulumi.String(policyJSON),
-		Tags:        tags,
+		Tags:        pulumi.ToStringMap(args.Tags),
 	}, child)
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}
-	role, err := iam.NewRole(ctx, name+"-lbc", &iam.RoleArgs{
-		Description:      pulumi.Sprintf("AWS Load Balancer Controller of EKS cluster %s (%s)", args.ClusterName, l.Identity),
-		AssumeRolePolicy: pulumi.String(trustJSON),
-		Tags:             tags,
-	}, child)
+	role, binding, err := podRole(ctx, name+"-lbc", args, l.Identity, l.OIDCIssuerURL, LoadBalancerControllerServiceAccount,
+		"AWS Load Balancer Controller of EKS cluster "+args.ClusterName, child)
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}
@@ -254,20 +269,6 @@ func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadB
 	}, child)
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
-	}
-	binding := []pulumi.Resource{attachment}
-	if l.Identity == IdentityPodIdentity {
-		association, err := eks.NewPodIdentityAssociation(ctx, name+"-lbc", &eks.PodIdentityAssociationArgs{
-			ClusterName:    pulumi.String(args.ClusterName),
-			Namespace:      pulumi.String(Namespace),
-			ServiceAccount: pulumi.String(LoadBalancerControllerServiceAccount),
-			RoleArn:        role.Arn,
-			Tags:           tags,
-		}, child)
-		if err != nil {
-			return nil, pulumi.StringOutput{}, err
-		}
-		binding = append(binding, association)
 	}
 	values, err := helmvalues.Map(LoadBalancerControllerValues(l, args.ClusterName, acct.Region, args.VPCID))
 	if err != nil {
@@ -281,7 +282,7 @@ func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadB
 		}
 	}
 	controller, err := release(ctx, name+"-load-balancer-controller", LoadBalancerControllerRelease, LoadBalancerControllerChart,
-		LoadBalancerControllerRepository, l.ChartVersion, values, child, pulumi.DependsOn(binding))
+		LoadBalancerControllerRepository, l.ChartVersion, values, child, pulumi.DependsOn(append(binding, attachment)))
 	return controller, role.Arn, err
 }
 

@@ -24,7 +24,80 @@ const (
 	associationType = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 	hpaType         = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 	namespaceType   = "kubernetes:core/v1:Namespace"
+	logGroupType    = "aws:cloudwatch/logGroup:LogGroup"
 )
+
+// Fluent Bit ships the stack's namespaces' container logs to one KMS-encrypted log group each,
+// kept as configured, writing only to those groups and creating none.
+func TestFluentBitShipsEachNamespaceToItsLogGroup(t *testing.T) {
+	for stack, retention := range map[string]float64{"prod": 30, "staging": 30} {
+		res := stacktest.Run(t, stack, nil)
+		key := stacktest.One(t, res, "aws:kms/key:Key", "-addons-logs-key")
+		assert.Contains(t, key.In("policy"), "logs.us-east-1.amazonaws.com")
+		var groups []string
+		for _, g := range res.ByType(logGroupType) {
+			if !strings.Contains(g.Name, "-addons-logs-") {
+				continue
+			}
+			groups = append(groups, g.In("name").(string))
+			assert.Equal(t, retention, g.In("retentionInDays"))
+			assert.Equal(t, key.Out("arn"), g.In("kmsKeyId"))
+		}
+		prefix := "/langgraph/" + stack + "/containers/"
+		assert.ElementsMatch(t, []string{prefix + "langgraph", prefix + "monitoring", prefix + "monitoring-node-exporter", prefix + "kube-system"}, groups)
+
+		r := release(t, res, clusteraddons.FluentBitRelease)
+		assert.Equal(t, "aws-for-fluent-bit", r.In("chart"))
+		assert.Equal(t, "0.2.1", r.In("version"))
+		assert.Equal(t, "https://aws.github.io/eks-charts", r.In("repositoryOpts.repo"))
+		assert.Equal(t, "kube-system", r.In("namespace"))
+		v := "values.cloudWatchLogs."
+		assert.Equal(t, true, r.In(v+"enabled"))
+		assert.Equal(t, false, r.In(v+"autoCreateGroup"), "the program owns the groups, with their key and retention")
+		assert.Equal(t, prefix[:len(prefix)-1]+"/$kubernetes['namespace_name']", r.In(v+"logGroupTemplate"))
+		assert.Equal(t, "us-east-1", r.In(v+"region"))
+		assert.Equal(t, false, r.In("values.cloudWatch.enabled"), "the old Go plugin is off")
+		paths := strings.Split(r.In("values.input.path").(string), ",")
+		assert.ElementsMatch(t, []string{"/var/log/containers/*_langgraph_*.log", "/var/log/containers/*_monitoring_*.log",
+			"/var/log/containers/*_monitoring-node-exporter_*.log", "/var/log/containers/*_kube-system_*.log"}, paths,
+			"only namespaces that have a group: no line is sent where it cannot land")
+		assert.Equal(t, []any{"ALL"}, r.In("values.containerSecurityContext.capabilities.drop"))
+
+		policy := stacktest.One(t, res, policyType, "-addons-fluent-bit")
+		doc := document(t, policy, "policy")
+		require.Len(t, doc.Statement, 1)
+		assert.ElementsMatch(t, []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}, doc.Statement[0].Action)
+		assert.Len(t, doc.Statement[0].Resource, 8, "the four groups and their streams, no wildcard group")
+		for _, res := range doc.Statement[0].Resource {
+			assert.NotEqual(t, "*", res)
+		}
+	}
+	longer := stacktest.Run(t, "prod", map[string]any{"addons.fluentBit.logRetentionDays": 90})
+	for _, g := range longer.ByType(logGroupType) {
+		if strings.Contains(g.Name, "-addons-logs-") {
+			assert.Equal(t, 90.0, g.In("retentionInDays"))
+		}
+	}
+}
+
+// Fluent Bit's role comes through the same mechanism as the controller's: Pod Identity in prod,
+// IRSA (an annotated ServiceAccount) in staging.
+func TestFluentBitIdentity(t *testing.T) {
+	prod := stacktest.Run(t, "prod", nil)
+	assoc := stacktest.One(t, prod, associationType, "-addons-fluent-bit")
+	assert.Equal(t, clusteraddons.FluentBitServiceAccount, assoc.In("serviceAccount"))
+	assert.Equal(t, "kube-system", assoc.In("namespace"))
+	assert.Contains(t, release(t, prod, clusteraddons.FluentBitRelease).Dependencies, assoc.URN)
+
+	staging := stacktest.Run(t, "staging", nil)
+	role := stacktest.One(t, staging, roleType, "-addons-fluent-bit")
+	trust := document(t, role, "assumeRolePolicy")
+	assert.Contains(t, trust.Statement[0].Condition["StringEquals"], "oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE5C0F:sub")
+	assert.Equal(t, "system:serviceaccount:kube-system:"+clusteraddons.FluentBitServiceAccount,
+		trust.Statement[0].Condition["StringEquals"]["oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE5C0F:sub"])
+	r := release(t, staging, clusteraddons.FluentBitRelease)
+	assert.Equal(t, role.Out("arn"), r.In(`values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]`))
+}
 
 func release(t *testing.T, res *harness.Result, name string) *harness.Resource {
 	t.Helper()
@@ -278,6 +351,13 @@ func TestSwitchingAnAddonOffRemovesExactlyItsResources(t *testing.T) {
 			"aws:iam/rolePolicyAttachment:RolePolicyAttachment -addons-lbc", associationType + " -addons-lbc",
 		}, "kubernetes:networking.k8s.io/v1:IngressClass", clusteraddons.IngressClass},
 		{"addons.prometheusAdapter.enabled", []string{releaseType + " -addons-prometheus-adapter"}, "", ""},
+		{"addons.fluentBit.enabled", []string{
+			releaseType + " -addons-fluent-bit", policyType + " -addons-fluent-bit", roleType + " -addons-fluent-bit",
+			"aws:iam/rolePolicyAttachment:RolePolicyAttachment -addons-fluent-bit", associationType + " -addons-fluent-bit",
+			"aws:kms/key:Key -addons-logs-key", "aws:kms/alias:Alias -addons-logs-key-alias",
+			logGroupType + " -addons-logs-langgraph", logGroupType + " -addons-logs-monitoring",
+			logGroupType + " -addons-logs-monitoring-node-exporter", logGroupType + " -addons-logs-kube-system",
+		}, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {
@@ -346,6 +426,10 @@ func TestArgsValidate(t *testing.T) {
 			"OIDCIssuerURL=\"\": is required with IRSA"},
 		"adapter target": {clusteraddons.Args{PrometheusAdapter: &clusteraddons.PrometheusAdapter{ChartVersion: "5.2.1", Replicas: 1}},
 			"needs Prometheus's URL and port and the recorded queue series"},
+		"fluent bit groups": {clusteraddons.Args{FluentBit: &clusteraddons.FluentBit{ChartVersion: "0.2.1", RetentionDays: 30, Identity: "podIdentity"}},
+			"the retention, log group prefix and namespaces are required"},
+		"fluent bit identity": {clusteraddons.Args{FluentBit: &clusteraddons.FluentBit{ChartVersion: "0.2.1", RetentionDays: 30, LogGroupPrefix: "/x", Namespaces: []string{"a"}, Identity: "kiam"}},
+			`FluentBit.Identity="kiam": must be podIdentity or irsa`},
 	} {
 		err := tc.args.Validate()
 		require.Error(t, err, name)

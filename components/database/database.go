@@ -146,7 +146,12 @@ type Database struct {
 	MaxConnections  pulumi.IntOutput         `pulumi:"maxConnections"`
 	EventTopicARN   pulumi.StringOutput      `pulumi:"eventTopicArn"`
 	Identifier      pulumi.StringOutput      `pulumi:"identifier"`
+	// ReplicaIdentifiers are the read replicas' instance identifiers, in order.
+	ReplicaIdentifiers pulumi.StringArrayOutput `pulumi:"replicaIdentifiers"`
 }
+
+// AlarmsPrincipal is CloudWatch's service principal: its alarms publish to the event topic.
+const AlarmsPrincipal = "cloudwatch.amazonaws.com"
 
 // New provisions the database.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Database, error) {
@@ -164,8 +169,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Description: "RDS PostgreSQL storage, Performance Insights, credentials and event topic",
 		Alias:       name,
 		Account:     args.Account,
-		// RDS publishes events to the topic this key encrypts.
-		ServicePrincipals: []string{"events.rds.amazonaws.com"},
+		// RDS events and CloudWatch alarms publish to the topic this key encrypts.
+		ServicePrincipals: []string{"events.rds.amazonaws.com", AlarmsPrincipal},
 		Tags:              args.Tags,
 	}, data...)
 	if err != nil {
@@ -320,6 +325,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				"Principal": map[string]any{"Service": "events.rds.amazonaws.com"},
 				"Action":    "sns:Publish", "Resource": arn,
 				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
+			}, map[string]any{
+				// The data tier's and the edge's CloudWatch alarms (package alarms).
+				"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
+				"Principal": map[string]any{"Service": AlarmsPrincipal},
+				"Action":    "sns:Publish", "Resource": arn,
+				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
 			}}})
 			return string(b), err
 		}).(pulumi.StringOutput),
@@ -383,11 +394,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	db.MaxConnections = pulumi.Int(args.MaxConnections).ToIntOutput()
 	db.EventTopicARN = topic.Arn
 	db.Identifier = primary.Identifier
+	db.ReplicaIdentifiers = replicaIDs.ToStringArrayOutput()
 	return db, ctx.RegisterResourceOutputs(db, pulumi.Map{
 		"address": db.Address, "port": db.Port, "readerAddresses": db.ReaderAddresses,
 		"uri": db.URI, "readerUri": db.ReaderURI, "secretArn": db.SecretARN,
 		"securityGroupId": db.SecurityGroupID, "maxConnections": db.MaxConnections,
-		"eventTopicArn": db.EventTopicARN, "identifier": db.Identifier,
+		"eventTopicArn": db.EventTopicARN, "identifier": db.Identifier, "replicaIdentifiers": db.ReplicaIdentifiers,
 	})
 }
 

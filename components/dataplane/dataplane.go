@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -97,7 +98,17 @@ type Dataplane struct {
 	Namespace   pulumi.StringOutput `pulumi:"namespace"`
 	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
 	Host        pulumi.StringOutput `pulumi:"host"`
+	// LoadBalancerTags find the controller's ALB (aws.lb.LookupLoadBalancer): they resolve only
+	// once the Ingress is ready, that is once the ALB exists.
+	LoadBalancerTags pulumi.StringMapOutput `pulumi:"loadBalancerTags"`
 }
+
+// IngressTagValue is LoadBalancerTag's value: the Ingress's namespace/name.
+func IngressTagValue(namespace string) string { return namespace + "/" + Name }
+
+// LoadBalancerTag is the tag the ALB carries (through the Ingress's tags annotation) naming the
+// Ingress it serves: one ALB per stack, found by it.
+const LoadBalancerTag = "langgraph-platform/ingress"
 
 // New deploys the dataplane. Pass the explicit Kubernetes provider with pulumi.Providers.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Dataplane, error) {
@@ -203,7 +214,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	if _, err := ingress(ctx, name, args, meta, svc, inNS); err != nil {
+	ing, err := ingress(ctx, name, args, meta, svc, inNS)
+	if err != nil {
 		return nil, err
 	}
 	if err := networkPolicies(ctx, name, args, meta, inNS); err != nil {
@@ -236,7 +248,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	d.Namespace = ns.Metadata.Name().Elem()
 	d.ServiceName = svc.Metadata.Name().Elem()
 	d.Host = pulumi.String(args.Ingress.Host).ToStringOutput()
-	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{"namespace": d.Namespace, "serviceName": d.ServiceName, "host": d.Host})
+	lbTags := map[string]string{LoadBalancerTag: IngressTagValue(args.Namespace)}
+	d.LoadBalancerTags = ing.Status.ApplyT(func(*networkingv1.IngressStatus) map[string]string { return lbTags }).(pulumi.StringMapOutput)
+	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{"namespace": d.Namespace, "serviceName": d.ServiceName, "host": d.Host, "loadBalancerTags": d.LoadBalancerTags})
 }
 
 func namespaceLabels(args Args) map[string]string {

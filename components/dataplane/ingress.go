@@ -35,10 +35,11 @@ func ingress(ctx *pulumi.Context, name string, args Args, meta func(string, stri
 	svc *corev1.Service, opts []pulumi.ResourceOption,
 ) (*networkingv1.Ingress, error) {
 	in := args.Ingress
-	tagPairs := make([]string, 0, len(in.Tags))
+	tagPairs := make([]string, 0, len(in.Tags)+1)
 	for k, v := range in.Tags {
 		tagPairs = append(tagPairs, k+"="+v)
 	}
+	tagPairs = append(tagPairs, LoadBalancerTag+"="+IngressTagValue(args.Namespace))
 	sort.Strings(tagPairs)
 	lbAttributes := pulumi.All(in.AccessLogBucket).ApplyT(func(v []any) string {
 		return strings.Join([]string{

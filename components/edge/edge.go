@@ -68,6 +68,8 @@ type Edge struct {
 	AccessLogBucket pulumi.StringOutput `pulumi:"accessLogBucket"`
 	WebACLARN       pulumi.StringOutput `pulumi:"webAclArn"`
 	LogGroupName    pulumi.StringOutput `pulumi:"logGroupName"`
+	// WebACLName is the web ACL's name: CloudWatch's WebACL dimension.
+	WebACLName pulumi.StringOutput `pulumi:"webAclName"`
 }
 
 // New provisions the edge resources.
@@ -157,7 +159,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	e.AccessLogBucket = bucket.Bucket
 	e.WebACLARN = acl.webACL.Arn
 	e.LogGroupName = acl.logGroup.Name
-	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{"accessLogBucket": e.AccessLogBucket, "webAclArn": e.WebACLARN, "logGroupName": e.LogGroupName})
+	e.WebACLName = acl.webACL.Name
+	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{"accessLogBucket": e.AccessLogBucket, "webAclArn": e.WebACLARN, "logGroupName": e.LogGroupName, "webAclName": e.WebACLName})
 }
 
 // accessLogPolicy lets Elastic Load Balancing write logs (the regional ELB account for older

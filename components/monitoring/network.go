@@ -1,6 +1,8 @@
 package monitoring
 
 import (
+	"slices"
+
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -30,7 +32,16 @@ type Network struct {
 	CachePort      int
 	// AdapterNamespace is where prometheus-adapter queries Prometheus from ("" when not installed).
 	AdapterNamespace string
+	// ScrapePorts are the pod ports Prometheus scrapes outside this stack's charts (the
+	// dataplane's metrics port); StackScrapePorts are added.
+	ScrapePorts []int
 }
+
+// StackScrapePorts are the ports of what the charts here run, and the add-ons, as Prometheus
+// scrapes them: Prometheus 9090, Alertmanager 9093, its config reloader 8080, Grafana 3000,
+// kube-state-metrics 8080/8081, the operator 10250 (https), the PostgreSQL and Redis exporters
+// 9187/9121, the Load Balancer Controller 8080, metrics-server 10250, prometheus-adapter 6443.
+var StackScrapePorts = []int{PrometheusPort, AlertmanagerPort, 8080, GrafanaPort, 8081, OperatorWebhookPort, 9187, 9121, 6443}
 
 // NetworkPolicyNames are the monitoring namespace's policies.
 var NetworkPolicyNames = []string{
@@ -77,6 +88,10 @@ func networkSpecs(n Network) map[string]*networkingv1.NetworkPolicySpecArgs {
 	prometheus, grafana, alertmanager := byName("prometheus"), byName("grafana"), byName("alertmanager")
 	ingressOnly, egressOnly := pulumi.ToStringArray([]string{"Ingress"}), pulumi.ToStringArray([]string{"Egress"})
 	mesh := ports{tcp(AlertmanagerMeshPort), networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(AlertmanagerMeshPort)}}
+	scrapePorts := ports{}
+	for _, p := range slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(StackScrapePorts), n.ScrapePorts...)))) {
+		scrapePorts = append(scrapePorts, tcp(p))
+	}
 	queriers := peers{peer{PodSelector: grafana}}
 	if n.AdapterNamespace != "" {
 		queriers = append(queriers, peer{NamespaceSelector: inNamespace(n.AdapterNamespace), PodSelector: byName("prometheus-adapter")})
@@ -95,9 +110,10 @@ func networkSpecs(n Network) map[string]*networkingv1.NetworkPolicySpecArgs {
 				Cidr: pulumi.String("0.0.0.0/0"), Except: pulumi.ToStringArray([]string{MetadataCIDR})}}},
 			Ports: ports{tcp(443)},
 		}}},
-		// Prometheus scrapes pods in every namespace, the kubelets and node-exporter.
+		// Prometheus scrapes pods in every namespace on their metrics ports, the kubelets and
+		// node-exporter.
 		"allow-prometheus-scrape": {PodSelector: prometheus, PolicyTypes: egressOnly, Egress: egress{
-			to{To: peers{peer{NamespaceSelector: &metav1.LabelSelectorArgs{}}}},
+			to{To: peers{peer{NamespaceSelector: &metav1.LabelSelectorArgs{}}}, Ports: scrapePorts},
 			to{To: ipBlocks(n.NodeCIDRs), Ports: ports{tcp(KubeletPort), tcp(NodeExporterPort)}},
 		}},
 		// Every pod here admits Prometheus (its scrapes, and its alerts to Alertmanager).

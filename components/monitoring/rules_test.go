@@ -265,10 +265,10 @@ func cases(th monitoring.Thresholds) map[string]alertCase {
 		"LangGraphDatabaseConnectionsHigh": {conns(above(th.DBPoolRatio)), conns(below(th.DBPoolRatio)), half, above(th.DBPoolRatio), nil},
 		"LangGraphQueueBacklog":            {pending(above(th.QueueDepth)), pending(below(th.QueueDepth)), half, above(th.QueueDepth), nil},
 		"LangGraphNoAvailableWorkers":      {workers(12, 0), workers(12, 1), half, 12, nil},
-		"LangGraphHPAAtMaxReplicas": {hpa(50), hpa(49), half, 50, nil},
-		"LangGraphRedisEvicting":    {redis(6, 0.5), redis(0, 0.5), half, 0.1, nil},
-		"LangGraphRedisMemoryHigh":  {redis(0, above(0.9)), redis(0, below(0.9)), half, above(0.9), nil},
-		"LangGraphScrapeTargetDown": {up(0), up(1), half, 0, map[string]string{"job": "postgres-exporter"}},
+		"LangGraphHPAAtMaxReplicas":        {hpa(50), hpa(49), half, 50, nil},
+		"LangGraphRedisEvicting":           {redis(6, 0.5), redis(0, 0.5), half, 0.1, nil},
+		"LangGraphRedisMemoryHigh":         {redis(0, above(0.9)), redis(0, below(0.9)), half, above(0.9), nil},
+		"LangGraphScrapeTargetDown":        {up(0), up(1), half, 0, map[string]string{"job": "postgres-exporter"}},
 	}
 	// Both SLOs, every burn tier: just above and just below factor x budget. The long windows
 	// are recorded every 5 minutes, so the alert fires 5 minutes + its for after the start.
@@ -472,9 +472,12 @@ func TestEveryAlertIsDocumented(t *testing.T) {
 		if !assert.NoError(t, err, "docs/runbooks/%s.md must exist", r.Alert) {
 			continue
 		}
-		for _, section := range []string{"## Meaning", "## Impact", "## Diagnosis", "## Mitigation"} {
+		for _, section := range []string{"## Meaning", "## Impact", "## Diagnosis", "## Mitigation", "## Logs"} {
 			assert.Contains(t, string(body), section, "%s runbook lacks %s", r.Alert, section)
 		}
+		// The logs the alert's signal shows up in: the log group Fluent Bit writes and a query.
+		assert.Contains(t, string(body), "Logs Insights on the log group `"+program.ContainerLogGroupPrefix(&config.Config{Environment: "<environment>"})+"/", r.Alert)
+		assert.Contains(t, string(body), "| filter ", r.Alert)
 	}
 }
 

@@ -148,6 +148,18 @@ func (m *mocks) fillComputed(r *Resource, state resource.PropertyMap) {
 	case r.Type == "random:index/randomPassword:RandomPassword":
 		set("result", resource.NewProperty(fakePassword(r)))
 	}
+	if r.Type == "aws:elasticache/replicationGroup:ReplicationGroup" {
+		// One cache cluster per node: <group>-001, -002, ...
+		nodes := 1
+		if v, ok := r.Inputs["numCacheClusters"]; ok && v.IsNumber() {
+			nodes = int(v.NumberValue())
+		}
+		members := make([]resource.PropertyValue, nodes)
+		for i := range members {
+			members[i] = resource.NewProperty(Placeholder(r.Type, r.Name, fmt.Sprintf("memberClusters[%d]", i)))
+		}
+		set("memberClusters", resource.NewProperty(members))
+	}
 }
 
 // fakePassword is a deterministic stand-in for random.RandomPassword's result that obeys the
@@ -199,6 +211,15 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
+		}), nil
+	case "aws:lb/getLoadBalancer:getLoadBalancer":
+		// The controller's ALB, found by its tags: a stand-in ARN in the stack's account.
+		suffix := "app/k8s-langgrap-mock/0123456789abcdef"
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":        "arn:aws:elasticloadbalancing:" + m.region + ":" + AccountID + ":loadbalancer/" + suffix,
+			"arn":       "arn:aws:elasticloadbalancing:" + m.region + ":" + AccountID + ":loadbalancer/" + suffix,
+			"arnSuffix": suffix, "name": "k8s-langgrap-mock", "loadBalancerType": "application",
+			"tags": args.Args["tags"].Mappable(),
 		}), nil
 	case "aws:elb/getServiceAccount:getServiceAccount":
 		return resource.NewPropertyMapFromMap(map[string]any{
