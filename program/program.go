@@ -202,7 +202,20 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 	}
 
 	// The ALB is the controller's: found by the tag the Ingress puts on it, once it exists.
-	loadBalancer := lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Tags: dp.LoadBalancerTags})
+	// By the name in the Ingress's status when it has one, else by the tag.
+	byName := dp.LoadBalancerName.ApplyT(func(n string) *string {
+		if n == "" {
+			return nil
+		}
+		return &n
+	}).(pulumi.StringPtrOutput)
+	byTag := pulumi.All(dp.LoadBalancerName, dp.LoadBalancerTags).ApplyT(func(v []any) map[string]string {
+		if v[0].(string) != "" {
+			return nil
+		}
+		return v[1].(map[string]string)
+	}).(pulumi.StringMapOutput)
+	loadBalancer := lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Name: byName, Tags: byTag})
 	awsAlarms, err := alarms.New(ctx, prefix+"-alarms", AlarmsArgs(cfg, db, redis, front, loadBalancer.ArnSuffix(), region.Name))
 	if err != nil {
 		return nil, err

@@ -116,6 +116,18 @@ func (a *Args) Validate() error {
 			bad(field, n, "must be >= 1")
 		}
 	}
+	// identity checks how an add-on's IAM role is bound to its ServiceAccount.
+	identity := func(addon, mode, issuer string) {
+		switch mode {
+		case IdentityPodIdentity:
+		case IdentityIRSA:
+			if issuer == "" {
+				bad(addon+".OIDCIssuerURL", "", "is required with IRSA")
+			}
+		default:
+			bad(addon+".Identity", mode, "must be "+IdentityPodIdentity+" or "+IdentityIRSA)
+		}
+	}
 	if m := a.MetricsServer; m != nil {
 		version("MetricsServer.ChartVersion", m.ChartVersion)
 		replicas("MetricsServer.Replicas", m.Replicas)
@@ -126,15 +138,7 @@ func (a *Args) Validate() error {
 		if a.ClusterName == "" || a.VPCID == "" || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
 			bad("ClusterName/VPCID/Account", a.ClusterName+"/"+a.VPCID+"/"+a.Account.ID, "the controller needs the cluster name, VPC, account, region and partition")
 		}
-		switch l.Identity {
-		case IdentityPodIdentity:
-		case IdentityIRSA:
-			if l.OIDCIssuerURL == "" {
-				bad("LoadBalancerController.OIDCIssuerURL", "", "is required with IRSA")
-			}
-		default:
-			bad("LoadBalancerController.Identity", l.Identity, "must be "+IdentityPodIdentity+" or "+IdentityIRSA)
-		}
+		identity("LoadBalancerController", l.Identity, l.OIDCIssuerURL)
 	}
 	if p := a.PrometheusAdapter; p != nil {
 		version("PrometheusAdapter.ChartVersion", p.ChartVersion)
@@ -151,15 +155,7 @@ func (a *Args) Validate() error {
 		if a.ClusterName == "" || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
 			bad("ClusterName/Account", a.ClusterName, "Fluent Bit's role needs the cluster name, account, region and partition")
 		}
-		switch f.Identity {
-		case IdentityPodIdentity:
-		case IdentityIRSA:
-			if f.OIDCIssuerURL == "" {
-				bad("FluentBit.OIDCIssuerURL", "", "is required with IRSA")
-			}
-		default:
-			bad("FluentBit.Identity", f.Identity, "must be "+IdentityPodIdentity+" or "+IdentityIRSA)
-		}
+		identity("FluentBit", f.Identity, f.OIDCIssuerURL)
 	}
 	return errors.Join(errs...)
 }

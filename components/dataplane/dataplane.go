@@ -13,6 +13,7 @@ package dataplane
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -101,6 +102,21 @@ type Dataplane struct {
 	// LoadBalancerTags find the controller's ALB (aws.lb.LookupLoadBalancer): they resolve only
 	// once the Ingress is ready, that is once the ALB exists.
 	LoadBalancerTags pulumi.StringMapOutput `pulumi:"loadBalancerTags"`
+	// LoadBalancerName is the ALB's name read from the Ingress's status (its DNS name), "" while
+	// the status has none: the lookup then falls back to LoadBalancerTags. The name is what the
+	// Ingress points at now, without waiting for the controller to tag it.
+	LoadBalancerName pulumi.StringOutput `pulumi:"loadBalancerName"`
+}
+
+// LoadBalancerNameFromHost is an ALB's name from its DNS name: [internal-]<name>-<digits>.<region>.elb.amazonaws.com.
+func LoadBalancerNameFromHost(host string) string {
+	label, _, _ := strings.Cut(host, ".")
+	label = strings.TrimPrefix(label, "internal-")
+	i := strings.LastIndex(label, "-")
+	if i <= 0 || strings.Trim(label[i+1:], "0123456789") != "" {
+		return ""
+	}
+	return label[:i]
 }
 
 // IngressTagValue is LoadBalancerTag's value: the Ingress's namespace/name.
@@ -250,7 +266,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	d.Host = pulumi.String(args.Ingress.Host).ToStringOutput()
 	lbTags := map[string]string{LoadBalancerTag: IngressTagValue(args.Namespace)}
 	d.LoadBalancerTags = ing.Status.ApplyT(func(*networkingv1.IngressStatus) map[string]string { return lbTags }).(pulumi.StringMapOutput)
-	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{"namespace": d.Namespace, "serviceName": d.ServiceName, "host": d.Host, "loadBalancerTags": d.LoadBalancerTags})
+	d.LoadBalancerName = ing.Status.ApplyT(func(st *networkingv1.IngressStatus) string {
+		if st == nil || st.LoadBalancer == nil || len(st.LoadBalancer.Ingress) == 0 || st.LoadBalancer.Ingress[0].Hostname == nil {
+			return ""
+		}
+		return LoadBalancerNameFromHost(*st.LoadBalancer.Ingress[0].Hostname)
+	}).(pulumi.StringOutput)
+	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{"namespace": d.Namespace, "serviceName": d.ServiceName, "host": d.Host,
+		"loadBalancerTags": d.LoadBalancerTags, "loadBalancerName": d.LoadBalancerName})
 }
 
 func namespaceLabels(args Args) map[string]string {

@@ -414,25 +414,6 @@ func TestArgsValidate(t *testing.T) {
 	}
 }
 
-func asMap(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
-
-func contains(list []any, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 func TestNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
 	res := stacktest.Run(t, "prod", nil)
 	d := apiDeployment(t, res)
@@ -527,4 +508,17 @@ func TestScheduledMinimums(t *testing.T) {
 	assert.Equal(t, 10.0, hpa.In("spec.minReplicas"), "the configured minimum is the starting point")
 	assert.Empty(t, stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa").IgnoreChanges, "without schedules Pulumi owns the minimum")
 	assert.Empty(t, stacktest.Run(t, "prod", nil).ByType("kubernetes:batch/v1:CronJob"))
+}
+
+// The ALB the alarms watch is the one the Ingress's status names.
+func TestLoadBalancerNameFromHost(t *testing.T) {
+	for host, want := range map[string]string{
+		"k8s-langgrap-langgrap-3f9c2a7d1e-1234567890.us-east-1.elb.amazonaws.com":         "k8s-langgrap-langgrap-3f9c2a7d1e",
+		"internal-k8s-langgrap-langgrap-3f9c2a7d1e-987654321.eu-west-1.elb.amazonaws.com": "k8s-langgrap-langgrap-3f9c2a7d1e",
+		"api.example.com":                    "",
+		"nodash.us-east-1.elb.amazonaws.com": "",
+		"":                                   "",
+	} {
+		assert.Equal(t, want, dataplane.LoadBalancerNameFromHost(host), host)
+	}
 }
