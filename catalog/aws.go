@@ -180,3 +180,26 @@ func RegoFacts() string {
 	b.WriteString("}\n")
 	return b.String()
 }
+
+// EC2NodeSize is an EC2 instance type's vCPUs and memory.
+type EC2NodeSize struct {
+	VCPU      float64
+	MemoryGiB float64
+}
+
+// EC2NodeSizes are the worker node types the cost model can price the dataplane's pods on
+// (AWS's EC2 instance type table).
+var EC2NodeSizes = map[string]EC2NodeSize{
+	"m7g.xlarge": {4, 16}, "m7g.2xlarge": {8, 32}, "m7g.4xlarge": {16, 64},
+	"m7i.xlarge": {4, 16}, "m7i.2xlarge": {8, 32}, "m7i.4xlarge": {16, 64},
+	"m6i.xlarge": {4, 16}, "m6i.2xlarge": {8, 32}, "m6i.4xlarge": {16, 64},
+	"c7g.xlarge": {4, 8}, "c7g.2xlarge": {8, 16}, "c7g.4xlarge": {16, 32},
+	"r7g.xlarge": {4, 32}, "r7g.2xlarge": {8, 64},
+}
+
+// LLMPricePer1KTokens are the seed's LLM prices (US dollars per 1,000 tokens), the defaults of
+// cost.llm[].pricePer1kTokens for these model names.
+var LLMPricePer1KTokens = map[string]float64{
+	"gpt-4o":      0.005,
+	"gpt-4o-mini": 0.00015,
+}

@@ -247,6 +247,16 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"fluent bit irsa without issuer", harness.Options{Set: map[string]any{"addons.loadBalancerController.enabled": false, "addons.loadBalancerController.identity": "irsa"}}, nil, []string{"addons.loadBalancerController.oidcIssuerUrl is required with identity irsa"}},
 		{"node-exporter in the stack's namespace", harness.Options{Set: map[string]any{"monitoring.nodeExporterNamespace": "monitoring"}}, nil, []string{`monitoring.nodeExporterNamespace="monitoring" must differ from monitoring.namespace`}},
 		{"node-exporter in kube-system", harness.Options{Set: map[string]any{"monitoring.nodeExporterNamespace": "kube-system"}}, nil, []string{`monitoring.nodeExporterNamespace="kube-system" is reserved`}},
+		// Issue 18: cost.
+		{"token count zero", harness.Options{Set: map[string]any{"cost.llm": []any{map[string]any{"model": "gpt-4o", "tokensPerRun": 0}}}}, nil, []string{"cost.llm[0].tokensPerRun=0 must be > 0"}},
+		{"price negative", harness.Options{Set: map[string]any{"cost.llm": []any{map[string]any{"model": "gpt-4o", "tokensPerRun": 100, "pricePer1kTokens": -0.01}}}}, nil, []string{"cost.llm[0].pricePer1kTokens=-0.01 must be > 0"}},
+		{"model without a price", harness.Options{Set: map[string]any{"cost.llm": []any{map[string]any{"model": "claude-opus", "tokensPerRun": 100}}}}, nil, []string{`cost.llm[0].model="claude-opus" has no price: set cost.llm[0].pricePer1kTokens`}},
+		{"no models", harness.Options{Set: map[string]any{"cost.llm": []any{}}}, nil, []string{"cost.llm is empty"}},
+		{"budget zero", harness.Options{Set: map[string]any{"cost.budget.monthlyUsd": 0}}, nil, []string{"cost.budget.monthlyUsd=0 must be > 0"}},
+		{"budget e-mail malformed", harness.Options{Set: map[string]any{"cost.budget.emails": []any{"finance at example"}}}, nil, []string{`cost.budget.emails[0]="finance at example" is not an e-mail address`}},
+		{"anomaly threshold negative", harness.Options{Set: map[string]any{"cost.budget.anomalyThresholdUsd": -5}}, nil, []string{"cost.budget.anomalyThresholdUsd=-5 must be > 0"}},
+		{"node type unknown", harness.Options{Set: map[string]any{"cost.nodeInstanceType": "x9.huge"}}, nil, []string{`cost.nodeInstanceType="x9.huge" is not an instance type the cost model knows`}},
+		{"load hours above a day", harness.Options{Set: map[string]any{"cost.loadHoursPerDay": 25}}, nil, []string{"cost.loadHoursPerDay=25 must be between 0 and 24"}},
 		// Issue 22: ramp levers.
 		{"scale-up percent too large", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": 1500}}, nil, []string{"hpa.scaleUp.percent=1500 must be between 1 and 1000"}},
 		{"scale-up percent negative", harness.Options{Set: map[string]any{"hpa.scaleUp.percent": -10}}, nil, []string{"hpa.scaleUp.percent=-10 must be between 1 and 1000"}},

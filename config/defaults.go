@@ -139,6 +139,18 @@ func Defaults() Config {
 			PrometheusAdapter:      PrometheusAdapter{Enabled: true, ChartVersion: "5.2.1", Replicas: 2},
 			FluentBit:              FluentBit{Enabled: true, ChartVersion: "0.2.1", LogRetentionDays: 30},
 		},
+		Cost: Cost{
+			NodeInstanceType:     "m7g.2xlarge",
+			LoadHoursPerDay:      10,
+			RequestsPerRun:       4,
+			ContainerLogGBPerDay: 5,
+			// The seed's two models; tokens per run are an assumption to replace with measured ones.
+			LLM: []LLMModel{
+				{Model: "gpt-4o", TokensPerRun: 3000},
+				{Model: "gpt-4o-mini", TokensPerRun: 10000},
+			},
+			Budget: Budget{AnomalyThresholdUSD: 100, ActivateTags: true},
+		},
 		KPI: KPI{
 			ConcurrentUsers:    5000,
 			SuccessRatePercent: 95,

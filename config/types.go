@@ -1,7 +1,7 @@
 // Package config is the single source of every setting the program reads.
 //
 // Settings are grouped by concern into top-level Pulumi config keys (environment, tags, cluster,
-// dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons); each
+// dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, cost); each
 // group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10` sets one
 // field and every other field keeps the default declared here. Secrets are separate top-level keys
 // that must be set with `pulumi config set --secret` (kubeconfig, langsmithApiKey,
@@ -42,6 +42,7 @@ type Config struct {
 	KPI         KPI        `json:"kpi"`
 	Capacity    Capacity   `json:"capacity"`
 	Addons      Addons     `json:"addons"`
+	Cost        Cost       `json:"cost"`
 
 	Secrets Secrets `json:"-"`
 }
@@ -354,4 +355,31 @@ type PrometheusAdapter struct {
 // asked for and the adapter that serves it is installed.
 func (c *Config) QueueMetricActive() bool {
 	return c.HPA.QueueScaling && c.Addons.PrometheusAdapter.Enabled
+}
+
+// LLMModel is one model the graphs call, with its tokens per run.
+type LLMModel struct {
+	Model            string  `json:"model" doc:"Model name, as priced (gpt-4o, gpt-4o-mini have the seed's prices)."`
+	TokensPerRun     float64 `json:"tokensPerRun" doc:"Tokens (prompt and completion) one run spends on this model."`
+	PricePer1KTokens float64 `json:"pricePer1kTokens" doc:"US dollars per 1,000 tokens; 0: the seed's price for the model name (an error for a model it does not list)."`
+}
+
+// Budget is the stack's AWS budget and cost anomaly alerts.
+type Budget struct {
+	MonthlyUSD          float64  `json:"monthlyUsd" doc:"Monthly AWS budget of the stack (its Environment tag), US dollars; alerts at 80 % actual and 100 % forecast (required)."`
+	Emails              []string `json:"emails" doc:"Addresses the budget and the cost anomaly alerts go to, besides the stack's SNS topic (at least one)."`
+	BelowEstimateReason string   `json:"belowEstimateReason" doc:"A budget below the cost model's idle estimate alarms every month and is refused; set this to deploy it anyway, saying why."`
+	AnomalyThresholdUSD float64  `json:"anomalyThresholdUsd" doc:"Cost Anomaly Detection alerts when an anomaly's total impact reaches this many US dollars."`
+	ActivateTags        bool     `json:"activateTags" doc:"Activate the Environment and Project cost allocation tags (AWS accepts only tag keys it has seen in billing data: up to a day after the first tagged resource)."`
+}
+
+// Cost are the cost model's assumptions (package cost) and the stack's budget.
+type Cost struct {
+	NodeInstanceType     string     `json:"nodeInstanceType" doc:"EC2 instance type the dataplane's pods are priced on (the cluster's nodes are not this program's)."`
+	LoadHoursPerDay      float64    `json:"loadHoursPerDay" doc:"Hours a day at the settled load (kpi.concurrentUsers); idle at minimum replicas the rest. The expected month and the LLM spend use it."`
+	RequestsPerRun       float64    `json:"requestsPerRun" doc:"HTTP requests one run makes through the ALB (thread, run, stream, state reads)."`
+	ContainerLogGBPerDay float64    `json:"containerLogGbPerDay" doc:"Container logs Fluent Bit ships a day at the settled load, GB."`
+	NATGBPerMonth        float64    `json:"natGbPerMonth" doc:"Data through the cluster's NAT gateways a month (LLM calls), GB, if known; 0: not priced."`
+	LLM                  []LLMModel `json:"llm" doc:"Models the graphs call, each {model, tokensPerRun, pricePer1kTokens}."`
+	Budget               Budget     `json:"budget"`
 }

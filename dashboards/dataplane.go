@@ -80,8 +80,8 @@ func DataplanePanels(t m.Thresholds) []Panel {
 			Queries: []Query{{m.SeriesRedisEvictionRate, "evictions/s"}}},
 		{Title: "HPA replicas", Unit: "short", Description: "Current, desired and maximum replicas of the dataplane.",
 			Queries: []Query{{m.SeriesHPACurrent, "current"}, {m.SeriesHPADesired, "desired"}, {m.SeriesHPAMax, "max"}}},
-		{Title: "LLM cost", Unit: "currencyUSD", Description: "LLM spend per hour (the application's llm_cost_total counter).",
-			Queries: []Query{{m.SeriesLLMCostPerHour, "USD/hour"}}},
+		{Title: "LLM cost", Unit: "currencyUSD", Description: "LLM spend per hour (the application's llm_cost_total counter) beside the cost model's AWS estimate for the expected month (go run ./cmd/cost), per hour.",
+			Queries: []Query{{m.SeriesLLMCostPerHour, "LLM USD/hour"}, {m.SeriesInfraCostEstimate, "AWS estimate USD/hour"}}},
 	}
 }
 

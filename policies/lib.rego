@@ -60,6 +60,7 @@ untaggable_types := {
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 	"aws:s3/bucketVersioningV2:BucketVersioningV2",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+	"aws:costexplorer/costAllocationTag:CostAllocationTag",
 	"aws:ec2/securityGroupRule:SecurityGroupRule",
 	"aws:s3/bucketAclV2:BucketAclV2",
 }

@@ -4,6 +4,7 @@
 package program
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -18,6 +19,7 @@ import (
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/alarms"
 	"github.com/langgraph-platform/infra/components/awsbase"
+	"github.com/langgraph-platform/infra/components/budget"
 	"github.com/langgraph-platform/infra/components/cache"
 	"github.com/langgraph-platform/infra/components/clusteraddons"
 	"github.com/langgraph-platform/infra/components/database"
@@ -25,6 +27,7 @@ import (
 	"github.com/langgraph-platform/infra/components/edge"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/cost"
 	"github.com/langgraph-platform/infra/dashboards"
 	"github.com/langgraph-platform/infra/program/sizing"
 )
@@ -56,7 +59,19 @@ func Build(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 			return nil, err
 		}
 	}
-	return Wire(ctx, cfg, report)
+	estimate, err := sizing.Cost(cfg, report)
+	if err != nil {
+		return nil, &config.Error{Stack: cfg.Stack, Problems: []error{err}}
+	}
+	if err := sizing.CostGate(cfg, estimate); err != nil {
+		return nil, err
+	}
+	if b := cfg.Cost.Budget; b.MonthlyUSD < estimate.Idle {
+		if err := ctx.Log.Warn(fmt.Sprintf("cost.budget.monthlyUsd=%g is below the idle estimate of $%.0f a month: the budget will alarm every month. Accepted because: %s", b.MonthlyUSD, estimate.Idle, b.BelowEstimateReason), nil); err != nil {
+			return nil, err
+		}
+	}
+	return Wire(ctx, cfg, report, estimate)
 }
 
 // Tags are the tags every taggable AWS resource carries.
@@ -67,11 +82,12 @@ func Tags(cfg *config.Config) map[string]string {
 		"Owner":       cfg.Tags.Owner,
 		"CostCenter":  cfg.Tags.CostCenter,
 		"ManagedBy":   "pulumi",
+		StackTag:      cfg.Tags.Project + "/" + cfg.Stack,
 	}
 }
 
 // Wire creates every component from a validated configuration and its capacity report.
-func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[string]pulumi.Output, error) {
+func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estimate cost.Estimate) (map[string]pulumi.Output, error) {
 	prefix := "langgraph-" + cfg.Environment
 	tags := Tags(cfg)
 
@@ -221,8 +237,16 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 		return nil, err
 	}
 
+	guard, err := budget.New(ctx, prefix+"-budget", BudgetArgs(cfg, db))
+	if err != nil {
+		return nil, err
+	}
+
 	return map[string]pulumi.Output{
 		"alarmNames":                       awsAlarms.Names,
+		"budgetName":                       guard.BudgetName,
+		"costMonthlyIdleUsd":               pulumi.Float64(math.Round(estimate.Idle)).ToFloat64Output(),
+		"costMonthlyExpectedUsd":           pulumi.Float64(math.Round(estimate.Expected)).ToFloat64Output(),
 		"capacityRunsInProgress":           pulumi.Float64(report.OfferedLoad).ToFloat64Output(),
 		"capacityRunSlotsAtMax":            pulumi.Int(report.SlotsAtMax).ToIntOutput(),
 		"capacityP95QueueWaitSeconds":      pulumi.Float64(report.P95Wait).ToFloat64Output(),
@@ -252,6 +276,24 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report) (map[
 		"hpaQueueMetric":                   addons.QueueMetric,
 		"containerLogGroups":               addons.LogGroups,
 	}, nil
+}
+
+// StackTag is the tag that tells this stack's resources from every other's in the account: the
+// budget and the anomaly monitor filter on it.
+const StackTag = "Stack"
+
+// BudgetArgs maps the cost configuration onto the budget and its anomaly alerts.
+func BudgetArgs(cfg *config.Config, db *database.Database) budget.Args {
+	b := cfg.Cost.Budget
+	args := budget.Args{
+		Name: "langgraph-" + cfg.Environment, AmountUSD: b.MonthlyUSD,
+		TagKey: StackTag, TagValue: Tags(cfg)[StackTag], TopicARN: db.EventTopicARN,
+		Emails: b.Emails, AnomalyUSD: b.AnomalyThresholdUSD, Tags: Tags(cfg),
+	}
+	if b.ActivateTags {
+		args.ActivateTags = []string{StackTag, "Environment", "Project"}
+	}
+	return args
 }
 
 // AlarmThresholds are the CloudWatch alarms' thresholds: the keys the Prometheus rules read too
@@ -533,6 +575,7 @@ func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
 		DBPoolRatio:              a.DBPoolPercent / 100,
 		QueueDepth:               a.QueueDepth,
 		CacheMemoryRatio:         a.CacheMemoryPercent / 100,
+		InfraCostPerHour:         infraCostPerHour(cfg),
 		SuccessRatio:             k.SuccessRatePercent / 100,
 		TargetAvgResponseSeconds: k.AvgResponseSeconds,
 		P95ResponseSeconds:       k.P95ResponseSeconds,
@@ -542,6 +585,22 @@ func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
 		MemoryRatio:              k.MemoryPercent / 100,
 	}
 }
+
+// infraCostPerHour is the expected month's AWS estimate per hour; Build has already refused a
+// stack the model cannot price, so an error here leaves the panel's line at 0.
+func infraCostPerHour(cfg *config.Config) float64 {
+	e, err := sizing.Cost(cfg, sizing.Report(cfg))
+	if err != nil {
+		return 0
+	}
+	return math.Round(e.Expected/cost.HoursPerMonth*100) / 100
+}
+
+// The cost estimate's files in a rendering: the table, and the JSON the offline diff compares.
+const (
+	CostTableFile = "cost.md"
+	CostFile      = "cost.json"
+)
 
 // Artifacts are the files a stack produces besides its resources: the plain Prometheus rule file
 // (what promtool checks) and the dashboards' JSON. cmd/synth writes them.
@@ -555,8 +614,18 @@ func Artifacts(cfg *config.Config, report capacity.Report) (map[string][]byte, e
 	if err != nil {
 		return nil, err
 	}
+	estimate, err := sizing.Cost(cfg, report)
+	if err != nil {
+		return nil, err
+	}
+	costJSON, err := json.MarshalIndent(estimate, "", "  ")
+	if err != nil {
+		return nil, err
+	}
 	return map[string][]byte{
 		"capacity.md":                            []byte("# Capacity of stack " + cfg.Stack + "\n\n" + report.Table()),
+		CostTableFile:                            []byte("# Monthly cost of stack " + cfg.Stack + " (" + estimate.Region + ", on-demand list prices)\n\n" + estimate.Table()),
+		CostFile:                                 append(costJSON, '\n'),
 		"monitoring/langgraph.rules.yaml":        rules,
 		"dashboards/" + dashboards.DataplaneFile: dashboard,
 	}, nil

@@ -150,8 +150,21 @@ type Database struct {
 	ReplicaIdentifiers pulumi.StringArrayOutput `pulumi:"replicaIdentifiers"`
 }
 
-// AlarmsPrincipal is CloudWatch's service principal: its alarms publish to the event topic.
-const AlarmsPrincipal = "cloudwatch.amazonaws.com"
+// TopicPublishers are the AWS services that publish to the event topic: RDS events, the
+// CloudWatch alarms (package alarms) and the budget's alerts (package budget).
+var TopicPublishers = []struct{ Sid, Principal string }{
+	{"RDSEventsPublish", "events.rds.amazonaws.com"},
+	{"CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com"},
+	{"BudgetsPublish", "budgets.amazonaws.com"},
+}
+
+func topicPrincipals() []string {
+	var out []string
+	for _, p := range TopicPublishers {
+		out = append(out, p.Principal)
+	}
+	return out
+}
 
 // New provisions the database.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Database, error) {
@@ -169,8 +182,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Description: "RDS PostgreSQL storage, Performance Insights, credentials and event topic",
 		Alias:       name,
 		Account:     args.Account,
-		// RDS events and CloudWatch alarms publish to the topic this key encrypts.
-		ServicePrincipals: []string{"events.rds.amazonaws.com", AlarmsPrincipal},
+		// RDS events, CloudWatch alarms and AWS Budgets publish to the topic this key encrypts.
+		ServicePrincipals: topicPrincipals(),
 		Tags:              args.Tags,
 	}, data...)
 	if err != nil {
@@ -320,18 +333,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	_, err = sns.NewTopicPolicy(ctx, name+"-events", &sns.TopicPolicyArgs{
 		Arn: topic.Arn,
 		Policy: topic.Arn.ApplyT(func(arn string) (string, error) {
-			b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
-				"Sid": "RDSEventsPublish", "Effect": "Allow",
-				"Principal": map[string]any{"Service": "events.rds.amazonaws.com"},
-				"Action":    "sns:Publish", "Resource": arn,
-				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
-			}, map[string]any{
-				// The data tier's and the edge's CloudWatch alarms (package alarms).
-				"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
-				"Principal": map[string]any{"Service": AlarmsPrincipal},
-				"Action":    "sns:Publish", "Resource": arn,
-				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
-			}}})
+			var statements []any
+			for _, p := range TopicPublishers {
+				statements = append(statements, map[string]any{
+					"Sid": p.Sid, "Effect": "Allow",
+					"Principal": map[string]any{"Service": p.Principal},
+					"Action":    "sns:Publish", "Resource": arn,
+					"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
+				})
+			}
+			b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
 			return string(b), err
 		}).(pulumi.StringOutput),
 	}, child)

@@ -24,6 +24,9 @@ type Thresholds struct {
 	// CacheMemoryRatio is the Redis memory alert (alerts.cacheMemoryPercent), shared with the
 	// ElastiCache alarm.
 	CacheMemoryRatio float64 // 0.90
+	// InfraCostPerHour is the cost model's AWS estimate for the expected month, per hour
+	// (package cost), shown beside the measured LLM spend.
+	InfraCostPerHour float64
 	// Seed section 2, "Target Metrics".
 	SuccessRatio             float64 // 0.95
 	TargetAvgResponseSeconds float64 // 180
@@ -107,6 +110,7 @@ const (
 	SeriesHPADesired        = "langgraph:hpa_replicas:desired"
 	SeriesHPAMax            = "langgraph:hpa_replicas:max"
 	SeriesLLMCostPerHour    = "langgraph:llm_cost_usd:rate1h"
+	SeriesInfraCostEstimate = "langgraph:aws_cost_usd:estimate_hourly"
 	SeriesTargetUp          = "langgraph:target_up"
 )
 
@@ -165,6 +169,8 @@ func RecordingRules(s Scope, t Thresholds) []Rule {
 		rec(SeriesHPAMax, fmt.Sprintf(`max(kube_horizontalpodautoscaler_spec_max_replicas{%s})`, hpa)),
 		// The seed's llm_cost_total counter (US dollars), as dollars per hour.
 		rec(SeriesLLMCostPerHour, `sum(rate(llm_cost_total[1h])) * 3600`),
+		// The cost model's estimate (cmd/cost), a constant: the panel shows it beside the LLM spend.
+		rec(SeriesInfraCostEstimate, fmt.Sprintf(`vector(%s)`, num(t.InfraCostPerHour))),
 		rec(SeriesTargetUp, fmt.Sprintf(`min by (job) (up{job=~%q})`, strings.Join(s.Jobs, "|"))),
 	)
 	return rules

@@ -1,7 +1,8 @@
 // Package diff compares two synth renderings (base and head) and reports, per stack, the
 // resources added, removed and changed, with the changed properties of each. It reads only the
 // renderings' resources.json, where secrets are already masked ("<secret>", or "<secret:...>"
-// fingerprints that show a changed secret without its value).
+// fingerprints that show a changed secret without its value), and their cost.json: the monthly
+// cost delta, line by line.
 package diff
 
 import (
@@ -32,6 +33,71 @@ type Stack struct {
 	Added, Removed   []Ref
 	Changed          []Resource
 	BaseMissing, New bool
+	// Cost is the monthly cost delta, when both renderings have the cost model's estimate.
+	Cost *CostDelta
+}
+
+// CostDelta compares the cost model's expected month (cost.json), line by line.
+type CostDelta struct {
+	Base, Head float64
+	Lines      []CostLine // lines whose monthly figure changed, appeared or went away
+}
+
+// CostLine is one changed line of the bill.
+type CostLine struct {
+	Item       string
+	Base, Head float64
+}
+
+// costFile is the part of a rendering's cost.json the diff reads (package cost's Estimate).
+type costFile struct {
+	Expected float64 `json:"monthlyExpectedUsd"`
+	Lines    []struct {
+		Item     string  `json:"item"`
+		Expected float64 `json:"monthlyExpectedUsd"`
+	} `json:"lines"`
+}
+
+func loadCost(dir string) (*costFile, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "cost.json"))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var c costFile
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%s/cost.json: %w", dir, err)
+	}
+	return &c, nil
+}
+
+// compareCost lines up two estimates by item; a line whose item changed (a new instance class)
+// shows as one going away and one appearing.
+func compareCost(base, head *costFile) *CostDelta {
+	if base == nil || head == nil {
+		return nil
+	}
+	d := &CostDelta{Base: base.Expected, Head: head.Expected}
+	b, h := map[string]float64{}, map[string]float64{}
+	var order []string
+	for _, l := range base.Lines {
+		b[l.Item] = l.Expected
+		order = append(order, l.Item)
+	}
+	for _, l := range head.Lines {
+		h[l.Item] = l.Expected
+		if _, ok := b[l.Item]; !ok {
+			order = append(order, l.Item)
+		}
+	}
+	for _, item := range order {
+		if b[item] != h[item] {
+			d.Lines = append(d.Lines, CostLine{Item: item, Base: b[item], Head: h[item]})
+		}
+	}
+	return d
 }
 
 // Ref names a resource.
@@ -102,7 +168,17 @@ func Compare(base, head string) ([]Stack, error) {
 		if label == "" {
 			label = filepath.Base(head)
 		}
-		out = append(out, compareStack(label, b, h))
+		s := compareStack(label, b, h)
+		bc, err := loadCost(filepath.Join(base, name))
+		if err != nil {
+			return nil, err
+		}
+		hc, err := loadCost(filepath.Join(head, name))
+		if err != nil {
+			return nil, err
+		}
+		s.Cost = compareCost(bc, hc)
+		out = append(out, s)
 	}
 	return out, nil
 }
@@ -200,7 +276,18 @@ func Markdown(stacks []Stack, maxBytes int) string {
 	var b strings.Builder
 	b.WriteString("## Offline diff of the desired state\n\n")
 	for _, s := range stacks {
-		fmt.Fprintf(&b, "<details><summary>Stack <b>%s</b>: %d added, %d removed, %d changed</summary>\n\n", s.Name, len(s.Added), len(s.Removed), len(s.Changed))
+		costNote := ""
+		if c := s.Cost; c != nil {
+			costNote = fmt.Sprintf("; AWS cost %s a month (expected)", signed(c.Head-c.Base))
+		}
+		fmt.Fprintf(&b, "<details><summary>Stack <b>%s</b>: %d added, %d removed, %d changed%s</summary>\n\n", s.Name, len(s.Added), len(s.Removed), len(s.Changed), costNote)
+		if c := s.Cost; c != nil && len(c.Lines) > 0 {
+			fmt.Fprintf(&b, "### Monthly cost (expected month, `go run ./cmd/cost`)\n\n$%.0f → $%.0f (%s)\n\n| line | base | head | delta |\n| --- | --- | --- | --- |\n", c.Base, c.Head, signed(c.Head-c.Base))
+			for _, l := range c.Lines {
+				fmt.Fprintf(&b, "| %s | $%.2f | $%.2f | %s |\n", cell(l.Item), l.Base, l.Head, signed(l.Head-l.Base))
+			}
+			b.WriteString("\n")
+		}
 		if len(s.Added)+len(s.Removed)+len(s.Changed) == 0 {
 			b.WriteString("No changes.\n")
 		}
@@ -237,6 +324,14 @@ func Markdown(stacks []Stack, maxBytes int) string {
 		out = out[:cut] + note
 	}
 	return out
+}
+
+// signed is a dollar delta with its sign.
+func signed(v float64) string {
+	if v < 0 {
+		return fmt.Sprintf("-$%.2f", -v)
+	}
+	return fmt.Sprintf("+$%.2f", v)
 }
 
 // cell shows a value in a table cell; secrets are already masked in the renderings.

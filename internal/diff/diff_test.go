@@ -74,3 +74,46 @@ func TestDiffWithoutChangesAndSizeCap(t *testing.T) {
 	assert.LessOrEqual(t, len(capped), 4000)
 	assert.Contains(t, capped, "full renderings are in the workflow's artifact")
 }
+
+func writeCost(t *testing.T, dir string, expected float64, lines map[string]float64) {
+	type line struct {
+		Item     string  `json:"item"`
+		Expected float64 `json:"monthlyExpectedUsd"`
+	}
+	var ls []line
+	for _, item := range []string{"RDS primary db.r7g.2xlarge (Multi-AZ)", "RDS primary db.r7g.xlarge (Multi-AZ)", "KMS keys (4)"} {
+		if v, ok := lines[item]; ok {
+			ls = append(ls, line{item, v})
+		}
+	}
+	b, err := json.Marshal(map[string]any{"monthlyExpectedUsd": expected, "lines": ls})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cost.json"), b, 0o644))
+}
+
+// The pull request shows the monthly cost delta per stack, line by line.
+func TestDiffShowsTheCostDelta(t *testing.T) {
+	base, head := t.TempDir(), t.TempDir()
+	rds := "aws:rds/instance:Instance"
+	write(t, filepath.Join(base, "prod"), doc(rds, "db", map[string]any{"instanceClass": "db.r7g.2xlarge"}))
+	write(t, filepath.Join(head, "prod"), doc(rds, "db", map[string]any{"instanceClass": "db.r7g.xlarge"}))
+	writeCost(t, filepath.Join(base, "prod"), 4664, map[string]float64{"RDS primary db.r7g.2xlarge (Multi-AZ)": 1395.76, "KMS keys (4)": 4})
+	writeCost(t, filepath.Join(head, "prod"), 3966.12, map[string]float64{"RDS primary db.r7g.xlarge (Multi-AZ)": 697.88, "KMS keys (4)": 4})
+	stacks, err := diff.Compare(base, head)
+	require.NoError(t, err)
+	require.NotNil(t, stacks[0].Cost)
+	assert.Equal(t, []diff.CostLine{
+		{Item: "RDS primary db.r7g.2xlarge (Multi-AZ)", Base: 1395.76, Head: 0},
+		{Item: "RDS primary db.r7g.xlarge (Multi-AZ)", Base: 0, Head: 697.88},
+	}, stacks[0].Cost.Lines, "unchanged lines are left out")
+	got := diff.Markdown(stacks, 0)
+	assert.Contains(t, got, "1 changed; AWS cost -$697.88 a month (expected)</summary>")
+	assert.Contains(t, got, "$4664 → $3966 (-$697.88)")
+	assert.Contains(t, got, "| `RDS primary db.r7g.xlarge (Multi-AZ)` | $0.00 | $697.88 | +$697.88 |")
+	// Without cost.json on either side (an old base), no cost section.
+	require.NoError(t, os.Remove(filepath.Join(base, "prod", "cost.json")))
+	stacks, err = diff.Compare(base, head)
+	require.NoError(t, err)
+	assert.Nil(t, stacks[0].Cost)
+	assert.NotContains(t, diff.Markdown(stacks, 0), "AWS cost")
+}

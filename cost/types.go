@@ -1,0 +1,77 @@
+package cost
+
+import "strings"
+
+// PricedBy maps each resource type the program creates that adds to the bill to the estimate's
+// line (item prefix) that prices it.
+var PricedBy = map[string]string{
+	"aws:rds/instance:Instance":                         "RDS ",
+	"aws:elasticache/replicationGroup:ReplicationGroup": "ElastiCache ",
+	"aws:wafv2/webAcl:WebAcl":                           "WAF ",
+	"aws:cloudwatch/logGroup:LogGroup":                  "CloudWatch Logs ",
+	"aws:cloudwatch/metricAlarm:MetricAlarm":            "CloudWatch alarms",
+	"aws:secretsmanager/secret:Secret":                  "Secrets Manager",
+	"aws:kms/key:Key":                                   "KMS keys",
+	"aws:s3/bucketV2:BucketV2":                          "S3 ALB access logs",
+	// The Deployment's pods occupy nodes; the Ingress makes the controller create the ALB.
+	"kubernetes:apps/v1:Deployment":           " pods on ",
+	"kubernetes:networking.k8s.io/v1:Ingress": "Application Load Balancer",
+}
+
+// NotBilled gives, for every other resource type the program creates, why the estimate has no
+// line for it: AWS does not charge for it, or another line covers it, or it is outside the model.
+var NotBilled = map[string]string{
+	"aws:budgets/budget:Budget":                                                                  "budgets without actions are free",
+	"aws:costexplorer/anomalyMonitor:AnomalyMonitor":                                             "Cost Anomaly Detection is free",
+	"aws:costexplorer/anomalySubscription:AnomalySubscription":                                   "Cost Anomaly Detection is free",
+	"aws:costexplorer/costAllocationTag:CostAllocationTag":                                       "activating a cost allocation tag is free",
+	"aws:ec2/securityGroup:SecurityGroup":                                                        "security groups are free",
+	"aws:eks/podIdentityAssociation:PodIdentityAssociation":                                      "EKS Pod Identity is free",
+	"aws:elasticache/parameterGroup:ParameterGroup":                                              "parameter groups are free",
+	"aws:elasticache/subnetGroup:SubnetGroup":                                                    "subnet groups are free",
+	"aws:rds/parameterGroup:ParameterGroup":                                                      "parameter groups are free",
+	"aws:rds/subnetGroup:SubnetGroup":                                                            "subnet groups are free",
+	"aws:rds/eventSubscription:EventSubscription":                                                "RDS event subscriptions are free (the SNS deliveries: see the topic)",
+	"aws:iam/policy:Policy":                                                                      "IAM is free",
+	"aws:iam/role:Role":                                                                          "IAM is free",
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          "IAM is free",
+	"aws:kms/alias:Alias":                                                                        "aliases are free; the key is priced",
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       "bucket configuration is free; the stored logs are priced",
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     "bucket configuration is free",
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           "bucket configuration is free",
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     "bucket configuration is free",
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": "SSE-S3 is free",
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               "versioning is free; the access logs are written once and never overwritten",
+	"aws:secretsmanager/secretVersion:SecretVersion":                                             "versions are free; the secret is priced",
+	"aws:sns/topic:Topic":                                                                        "the first million publishes a month are free: alarms, events and budget alerts are a few hundred",
+	"aws:sns/topicPolicy:TopicPolicy":                                                            "free",
+	"aws:sns/topicSubscription:TopicSubscription":                                                "the first 1,000 e-mail notifications a month are free",
+	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration":                            "the logs it writes are priced as CloudWatch Logs",
+	"random:index/randomPassword:RandomPassword":                                                 "generated locally",
+	"pulumi:providers:kubernetes":                                                                "a provider, not a resource",
+	"kubernetes:helm.sh/v3:Release":                                                              "not modelled: the monitoring stack and the add-ons run on the cluster's baseline nodes, which are not this program's (cost.nodeInstanceType prices only the dataplane's pods, the load that scales)",
+	"kubernetes:yaml/v2:ConfigGroup":                                                             "CRDs are API objects: free",
+}
+
+// NotBilledPrefixes cover whole families: the project's components group other resources, and
+// Kubernetes objects cost nothing by themselves (their pods are priced through the Deployment).
+var NotBilledPrefixes = map[string]string{
+	"langgraph:":  "a component: it groups resources priced on their own",
+	"kubernetes:": "a Kubernetes API object: free by itself; pods are priced as node capacity through the Deployment",
+}
+
+// Billing says how the estimate treats a resource type: the line that prices it, or why none.
+func Billing(typ string) (line, reason string, known bool) {
+	if l, ok := PricedBy[typ]; ok {
+		return l, "", true
+	}
+	if r, ok := NotBilled[typ]; ok {
+		return "", r, true
+	}
+	for prefix, r := range NotBilledPrefixes {
+		if strings.HasPrefix(typ, prefix) {
+			return "", r, true
+		}
+	}
+	return "", "", false
+}

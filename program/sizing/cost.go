@@ -1,0 +1,115 @@
+package sizing
+
+import (
+	"fmt"
+
+	"github.com/langgraph-platform/infra/capacity"
+	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/cost"
+)
+
+// Counts of what the program creates that is billed per unit. tests/cost_test.go checks each
+// against the rendering, so a new key, secret, rule or alarm metric cannot go unpriced.
+func wafRules(c *config.Config) int {
+	n := 5 // per-IP and per-credential rate limits, IP reputation, known bad inputs, common rule set
+	if c.Auth.Enabled() {
+		n++ // the credential requirement on the API routes
+	}
+	return n
+}
+
+func kmsKeys(c *config.Config) int {
+	n := 3 // database, cache, WAF log group
+	if c.Addons.FluentBit.Enabled {
+		n++ // container log groups
+	}
+	return n
+}
+
+// alarmMetrics are the metrics the CloudWatch alarms read: one per single-metric alarm, every
+// node's for the cache's worst-node alarms, three for the ALB's 5xx share.
+func alarmMetrics(c *config.Config) int {
+	return 4 + 2*c.Database.ReadReplicas + 5*c.Cache.Nodes + 1 + 3 + 1
+}
+
+const secrets = 2 // database and cache credentials
+
+// CostInputs maps the configuration and its capacity report onto the cost model.
+func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
+	node := catalog.EC2NodeSizes[c.Cost.NodeInstanceType]
+	in := cost.Inputs{
+		Region:             c.Region,
+		DBClass:            c.Database.InstanceClass,
+		DBMultiAZ:          c.Database.MultiAZ,
+		DBReplicas:         c.Database.ReadReplicas,
+		DBStorageGB:        c.Database.AllocatedStorageGB,
+		DBBackupRetention:  c.Database.BackupRetentionDays,
+		CacheEngine:        c.Cache.Engine,
+		CacheNodeType:      c.Cache.NodeType,
+		CacheNodes:         c.Cache.Nodes,
+		CacheSnapshotDays:  c.Cache.SnapshotRetentionDays,
+		CacheNodeMemoryGiB: catalog.ElastiCacheNodeMemoryGiB[c.Cache.NodeType],
+		NodeType:           c.Cost.NodeInstanceType,
+		NodeVCPU:           node.VCPU,
+		NodeMemoryGiB:      node.MemoryGiB,
+		RunsPerSecond:      report.ArrivalRate,
+		RequestsPerRun:     c.Cost.RequestsPerRun,
+		ConcurrentUsers:    c.KPI.ConcurrentUsers,
+		LoadHoursPerDay:    c.Cost.LoadHoursPerDay,
+		WAFRules:           wafRules(c),
+		ContainerLogGBDay:  c.Cost.ContainerLogGBPerDay,
+		LogRetentionDays:   c.Addons.FluentBit.LogRetentionDays,
+		AccessLogDays:      c.Ingress.AccessLogRetentionDays,
+		AlarmMetrics:       alarmMetrics(c),
+		Secrets:            secrets,
+		KMSKeys:            kmsKeys(c),
+		NATGBMonth:         c.Cost.NATGBPerMonth,
+	}
+	if !c.Addons.FluentBit.Enabled {
+		in.ContainerLogGBDay = 0
+	}
+	d := c.Dataplane
+	api := cost.Tier{Name: "API", CPU: cpuCores(d.Resources.CPURequest), MemoryGiB: memoryGiB(d.Resources.MemoryRequest),
+		Min: c.HPA.MinReplicas, Settled: report.ReplicasFor}
+	if q := d.Queue; q.Enabled {
+		// The queue tier runs the runs and settles under load; the API tier stays near its minimum.
+		api.Settled = c.HPA.MinReplicas
+		in.Tiers = append(in.Tiers, api, cost.Tier{Name: "Queue", CPU: cpuCores(q.Resources.CPURequest), MemoryGiB: memoryGiB(q.Resources.MemoryRequest),
+			Min: q.MinReplicas, Settled: report.ReplicasFor})
+	} else {
+		in.Tiers = append(in.Tiers, api)
+	}
+	for _, m := range c.Cost.LLM {
+		in.LLM = append(in.LLM, cost.LLMModel{Name: m.Model, TokensPerRun: m.TokensPerRun, USDPer1KToken: m.LLMPrice()})
+	}
+	return in
+}
+
+// Cost prices the stack.
+func Cost(c *config.Config, report capacity.Report) (cost.Estimate, error) {
+	return cost.Model(CostInputs(c, report))
+}
+
+// CostGate refuses a budget below the idle estimate (it would alarm every month) unless
+// cost.budget.belowEstimateReason says why.
+func CostGate(c *config.Config, e cost.Estimate) error {
+	b := c.Cost.Budget
+	if b.MonthlyUSD >= e.Idle || b.BelowEstimateReason != "" {
+		return nil
+	}
+	return &config.Error{Stack: c.Stack, Problems: []error{fmt.Errorf(
+		"cost.budget.monthlyUsd=%g is below the cost model's estimate at minimum replicas, $%.0f a month (`go run ./cmd/cost -stack %s`): the budget would alarm every month. Raise it, or set cost.budget.belowEstimateReason",
+		b.MonthlyUSD, e.Idle, c.Stack)}}
+}
+
+// cpuCores and memoryGiB read quantities config has validated.
+func cpuCores(q string) float64 {
+	v, _ := config.ParseQuantity(q)
+	return v
+}
+
+func memoryGiB(q string) float64 {
+	v, _ := config.ParseQuantity(q)
+	return v / catalog.GiB
+}
