@@ -72,7 +72,8 @@ type Inputs struct {
 	LoadHoursPerDay   float64
 	WAFRules          int
 	ContainerLogGBDay float64 // at the settled load
-	LogRetentionDays  int     // container and WAF log groups
+	LogRetentionDays  int     // container log groups
+	WAFLogDays        int     // the WAF log group
 	AccessLogDays     int     // ALB access logs in S3
 	AlarmMetrics      int
 	Secrets           int
@@ -189,11 +190,12 @@ func Model(in Inputs) (Estimate, error) {
 	fixed(fmt.Sprintf("WAF rules and managed rule groups (%d)", in.WAFRules), "rule-month", "waf", p.WAFRuleMonth, float64(in.WAFRules))
 	scaled("WAF requests", "million requests", "waf", p.WAFMillionRequests, 0, requestsPerMonth/1e6)
 
-	retentionMonths := float64(in.LogRetentionDays) / 30
+	containerGB := in.ContainerLogGBDay * 30
 	wafLogGB := requestsPerMonth * WAFLogBytesPerRequest / 1e9
-	logGB := in.ContainerLogGBDay*30 + wafLogGB
-	scaled("CloudWatch Logs ingestion (containers, WAF)", "GB", "cloudwatch", p.LogsIngestGB, 0, logGB)
-	scaled("CloudWatch Logs storage", "GB-month", "cloudwatch", p.LogsStoreGBMonth, 0, logGB*retentionMonths) // steady state: retention's worth of logs
+	scaled("CloudWatch Logs ingestion (containers, WAF)", "GB", "cloudwatch", p.LogsIngestGB, 0, containerGB+wafLogGB)
+	// Steady state: each group holds its retention's worth of logs.
+	stored := containerGB*float64(in.LogRetentionDays)/30 + wafLogGB*float64(in.WAFLogDays)/30
+	scaled("CloudWatch Logs storage", "GB-month", "cloudwatch", p.LogsStoreGBMonth, 0, stored)
 	accessGB := requestsPerMonth * ALBLogBytesPerRequest / 1e9
 	scaled("S3 ALB access logs", "GB-month", "s3", p.S3GBMonth, 0, accessGB*float64(in.AccessLogDays)/30)
 	fixed(fmt.Sprintf("CloudWatch alarms (%d metrics)", in.AlarmMetrics), "metric-month", "cloudwatch", p.AlarmMetricMonth, float64(in.AlarmMetrics))

@@ -20,7 +20,7 @@ func in() cost.Inputs {
 		NodeType: "m7g.2xlarge", NodeVCPU: 8, NodeMemoryGiB: 32,
 		Tiers:         []cost.Tier{{Name: "API", CPU: 1, MemoryGiB: 2, Min: 10, Settled: 49}},
 		RunsPerSecond: 20.8, RequestsPerRun: 4, ConcurrentUsers: 5000, LoadHoursPerDay: 10,
-		WAFRules: 6, ContainerLogGBDay: 5, LogRetentionDays: 30, AccessLogDays: 90,
+		WAFRules: 6, ContainerLogGBDay: 5, LogRetentionDays: 30, WAFLogDays: 90, AccessLogDays: 90,
 		AlarmMetrics: 28, Secrets: 2, KMSKeys: 4,
 		LLM: []cost.LLMModel{{Name: "gpt-4o", TokensPerRun: 3000, USDPer1KToken: 0.005}, {Name: "gpt-4o-mini", TokensPerRun: 10000, USDPer1KToken: 0.00015}},
 	}
@@ -85,6 +85,10 @@ func TestLinesPriceWhatAWSCharges(t *testing.T) {
 	}
 	// 20.8 runs/s x 4 requests x 3,600 x 730 = 218.6 million WAF requests at $0.60.
 	assert.InDelta(t, 20.8*4*3600*730/1e6*0.6, line(t, e, "WAF requests").Load, 1e-6)
+	// Logs: 150 GB of containers kept 30 days, WAF records kept 90.
+	waf := 20.8 * 4 * 3600 * 730 * 1500 / 1e9
+	assert.InDelta(t, (150+waf)*0.5, line(t, e, "CloudWatch Logs ingestion").Load, 1e-6)
+	assert.InDelta(t, (150+waf*3)*0.03, line(t, e, "CloudWatch Logs storage").Load, 1e-6)
 	// LLM: 3,000 tokens of gpt-4o and 10,000 of gpt-4o-mini a run.
 	assert.InDelta(t, 3*0.005+10*0.00015, e.LLMPerRun, 1e-12)
 	assert.InDelta(t, 20.8*3600*10*365/12, e.RunsPerMonth, 1e-6)

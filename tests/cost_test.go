@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,4 +178,11 @@ func TestDashboardShowsTheEstimateBesideLLMSpend(t *testing.T) {
 	e := estimate(t, cfg)
 	th := program.MonitoringThresholds(cfg)
 	assert.InDelta(t, e.Expected/cost.HoursPerMonth, th.InfraCostPerHour, 0.01)
+}
+
+// docs/cost.md shows prod's bill as the model prices it today.
+func TestCostDocShowsTodaysProdBill(t *testing.T) {
+	doc, err := os.ReadFile(repoPath(t, "docs", "cost.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), estimate(t, stackConfig(t, "prod", nil)).Table(), "docs/cost.md is stale: paste `go run ./cmd/cost -stack prod`")
 }

@@ -60,6 +60,7 @@ func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
 		WAFRules:           wafRules(c),
 		ContainerLogGBDay:  c.Cost.ContainerLogGBPerDay,
 		LogRetentionDays:   c.Addons.FluentBit.LogRetentionDays,
+		WAFLogDays:         c.Ingress.WAFLogRetentionDays,
 		AccessLogDays:      c.Ingress.AccessLogRetentionDays,
 		AlarmMetrics:       alarmMetrics(c),
 		Secrets:            secrets,
