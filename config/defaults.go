@@ -139,6 +139,14 @@ func Defaults() Config {
 			PrometheusAdapter:      PrometheusAdapter{Enabled: true, ChartVersion: "5.2.1", Replicas: 2},
 			FluentBit:              FluentBit{Enabled: true, ChartVersion: "0.2.1", LogRetentionDays: 30},
 		},
+		// On, as production needs it; a stack without a recovery region sets enabled false.
+		DR: DR{
+			Enabled:             true,
+			BackupRetentionDays: 14,
+			BackupSchedule:      "cron(0 3 * * ? *)",
+			DrillSchedule:       "cron(0 6 1 1,4,7,10 ? *)",
+			DrillTimeZone:       "UTC",
+		},
 		Cost: Cost{
 			NodeInstanceType:     "m7g.2xlarge",
 			LoadHoursPerDay:      10,

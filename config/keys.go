@@ -45,6 +45,8 @@ var Keys = []Key{
 
 	{Name: "capacity", Type: "object", object: func(c *Config) any { return &c.Capacity },
 		Description: "Load assumptions of the capacity model (think time, CPU per busy pod, start-up, connection reserves) and acceptRisk."},
+	{Name: "dr", Type: "object", object: func(c *Config) any { return &c.DR },
+		Description: "Disaster recovery to a second region: replicated backups and secrets, restore drills as code (docs/disaster-recovery.md)."},
 	{Name: "cost", Type: "object", object: func(c *Config) any { return &c.Cost },
 		Description: "The cost model's assumptions (node type, load hours, requests per run, logs, LLM tokens and prices) and the stack's AWS budget and cost anomaly alerts."},
 	{Name: "addons", Type: "object", object: func(c *Config) any { return &c.Addons },

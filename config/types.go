@@ -1,9 +1,9 @@
 // Package config is the single source of every setting the program reads.
 //
 // Settings are grouped by concern into top-level Pulumi config keys (environment, tags, cluster,
-// dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, cost); each
-// group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10` sets one
-// field and every other field keeps the default declared here. Secrets are separate top-level keys
+// dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, cost,
+// dr); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
+// sets one field and every other field keeps the default declared here. Secrets are separate top-level keys
 // that must be set with `pulumi config set --secret` (kubeconfig, langsmithApiKey,
 // langgraphLicenseKey, slackWebhookUrl, pagerdutyRoutingKey, heartbeatUrl). aws:region is read as the stack's
 // region; the facts values are checked against (regions, versions, sizes, TLS policies, chart
@@ -43,6 +43,7 @@ type Config struct {
 	Capacity    Capacity   `json:"capacity"`
 	Addons      Addons     `json:"addons"`
 	Cost        Cost       `json:"cost"`
+	DR          DR         `json:"dr"`
 
 	Secrets Secrets `json:"-"`
 }
@@ -204,11 +205,13 @@ type Auth struct {
 // Enabled reports whether the server checks callers.
 func (a Auth) Enabled() bool { return a.Mode != AuthNone }
 
-// Restore creates the primary from a point in time of another instance.
+// Restore creates the primary from a point in time of another instance, or of its automated
+// backups replicated to this region (the region-loss path).
 type Restore struct {
-	SourceInstanceIdentifier string `json:"sourceInstanceIdentifier" doc:"DB instance identifier to restore from."`
-	RestoreTime              string `json:"restoreTime" doc:"RFC 3339 time to restore to."`
-	UseLatestRestorableTime  bool   `json:"useLatestRestorableTime" doc:"Restore to the latest restorable time instead."`
+	SourceInstanceIdentifier  string `json:"sourceInstanceIdentifier" doc:"DB instance identifier to restore from (same region)."`
+	SourceAutomatedBackupsARN string `json:"sourceAutomatedBackupsArn" doc:"Instead of sourceInstanceIdentifier: the ARN of the automated backups replicated to this stack's region (output drReplicatedBackupsArn of the lost region's stack), to restore there after a region loss."`
+	RestoreTime               string `json:"restoreTime" doc:"RFC 3339 time to restore to."`
+	UseLatestRestorableTime   bool   `json:"useLatestRestorableTime" doc:"Restore to the latest restorable time instead."`
 }
 
 // Database configures RDS PostgreSQL.
@@ -382,4 +385,15 @@ type Cost struct {
 	NATGBPerMonth        float64    `json:"natGbPerMonth" doc:"Data through the cluster's NAT gateways a month (LLM calls), GB, if known; 0: not priced."`
 	LLM                  []LLMModel `json:"llm" doc:"Models the graphs call, each {model, tokensPerRun, pricePer1kTokens}."`
 	Budget               Budget     `json:"budget"`
+}
+
+// DR is disaster recovery to a second region (seed section 6: recovery targets, backups,
+// quarterly DR tests).
+type DR struct {
+	Enabled             bool   `json:"enabled" doc:"Replicate the database's automated backups, the secrets and the access-log bucket to dr.region, copy AWS Backup recovery points there, and restore-test the backups on dr.drillSchedule."`
+	Region              string `json:"region" doc:"The recovery region: another region of the same partition (required when enabled)."`
+	BackupRetentionDays int    `json:"backupRetentionDays" doc:"Days the replicated automated backups (point-in-time recovery in dr.region) and the copied recovery points are kept (1-35)."`
+	BackupSchedule      string `json:"backupSchedule" doc:"AWS Backup plan schedule (an AWS schedule expression, cron(...) in UTC): the daily recovery point restore tests use, copied to dr.region."`
+	DrillSchedule       string `json:"drillSchedule" doc:"AWS Backup restore testing schedule (an AWS schedule expression): quarterly by default, the seed's DR test cadence."`
+	DrillTimeZone       string `json:"drillTimeZone" doc:"IANA time zone of dr.drillSchedule."`
 }

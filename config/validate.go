@@ -186,6 +186,7 @@ func Validate(cfg *Config) []error {
 	validateThresholds(c, cfg)
 	validateCapacity(c, cfg.Capacity)
 	validateCost(c, cfg)
+	validateDR(c, cfg)
 	return c.errs
 }
 

@@ -55,7 +55,8 @@ func validateDatabase(c *checker, d Database) {
 		}
 	}
 	if r := d.Restore; r != nil {
-		if len(r.SourceInstanceIdentifier) > 63 || !rdsIdentifier.MatchString(r.SourceInstanceIdentifier) {
+		// A restore from replicated backups names an ARN instead, checked by validateDR.
+		if r.SourceAutomatedBackupsARN == "" && (len(r.SourceInstanceIdentifier) > 63 || !rdsIdentifier.MatchString(r.SourceInstanceIdentifier)) {
 			c.failf("database.restore.sourceInstanceIdentifier", r.SourceInstanceIdentifier, "is not an RDS instance identifier (1-63 letters, digits or hyphens, starting with a letter, no two hyphens in a row, not ending in a hyphen)")
 		}
 		switch {

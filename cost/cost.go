@@ -79,6 +79,9 @@ type Inputs struct {
 	Secrets           int
 	KMSKeys           int
 	NATGBMonth        float64
+	// DR: the recovery region's copies (0 retention: no recovery region).
+	DRRetentionDays int
+	DRRegion        string
 
 	LLM []LLMModel
 }
@@ -201,6 +204,18 @@ func Model(in Inputs) (Estimate, error) {
 	fixed(fmt.Sprintf("CloudWatch alarms (%d metrics)", in.AlarmMetrics), "metric-month", "cloudwatch", p.AlarmMetricMonth, float64(in.AlarmMetrics))
 	fixed(fmt.Sprintf("Secrets Manager secrets (%d)", in.Secrets), "secret-month", "secretsmanager", p.SecretMonth, float64(in.Secrets))
 	fixed(fmt.Sprintf("KMS keys (%d)", in.KMSKeys), "key-month", "kms", p.KMSKeyMonth, float64(in.KMSKeys))
+	if in.DRRetentionDays > 0 {
+		// Replicated automated backups: a full copy plus each day's changes, kept DRRetentionDays,
+		// and the changes shipped across; AWS Backup's daily recovery point, the same size, held in
+		// both vaults; the quarterly drill's temporary instance for about an hour.
+		db := float64(in.DBStorageGB)
+		held := db * (1 + BackupChangePerDay*float64(in.DRRetentionDays))
+		fixed("DR: replicated automated backups in "+in.DRRegion, "GB-month", "rds", p.RDSBackupGBMonth, held)
+		fixed("DR: AWS Backup recovery points (both vaults)", "GB-month", "backup", p.RDSBackupGBMonth, 2*held)
+		fixed("DR: backups and logs shipped to "+in.DRRegion, "GB", "transfer", p.InterRegionGB,
+			2*db*BackupChangePerDay*30)
+		fixed("DR: restore drill instance (1 hour a quarter)", "instance-hour", "rds", dbHour, 1.0/3)
+	}
 	if in.NATGBMonth > 0 {
 		scaled("NAT gateway data processing", "GB", "vpc", p.NATGB, 0, in.NATGBMonth)
 	}

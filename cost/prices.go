@@ -24,6 +24,7 @@ type Prices struct {
 	KMSKeyMonth         float64
 	S3GBMonth           float64 // S3 Standard
 	NATGB               float64 // NAT gateway data processing
+	InterRegionGB       float64 // data transfer to another region (backup and log replication)
 }
 
 // PricesRecorded is when the tables were taken from AWS's pricing pages.
@@ -41,6 +42,8 @@ var Sources = map[string]string{
 	"kms":            "aws.amazon.com/kms/pricing",
 	"s3":             "aws.amazon.com/s3/pricing",
 	"vpc":            "aws.amazon.com/vpc/pricing",
+	"transfer":       "aws.amazon.com/ec2/pricing/on-demand (data transfer between regions)",
+	"backup":         "aws.amazon.com/backup/pricing",
 	"llm":            "the seed's LLM_COSTS table, or cost.llm[].pricePer1kTokens",
 }
 
@@ -80,6 +83,7 @@ var usEast1 = Prices{
 	KMSKeyMonth:      1,
 	S3GBMonth:        0.023,
 	NATGB:            0.045,
+	InterRegionGB:    0.02,
 }
 
 // PriceTables are the regions the model can price.

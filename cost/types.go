@@ -16,6 +16,12 @@ var PricedBy = map[string]string{
 	// The Deployment's pods occupy nodes; the Ingress makes the controller create the ALB.
 	"kubernetes:apps/v1:Deployment":           " pods on ",
 	"kubernetes:networking.k8s.io/v1:Ingress": "Application Load Balancer",
+	// Disaster recovery (package recovery).
+	"aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": "DR: replicated automated backups",
+	"aws:backup/vault:Vault":                                 "DR: AWS Backup recovery points",
+	"aws:backup/plan:Plan":                                   "DR: AWS Backup recovery points",
+	"aws:backup/restoreTestingPlan:RestoreTestingPlan":       "DR: restore drill",
+	"aws:s3/bucketReplicationConfig:BucketReplicationConfig": "DR: backups and logs shipped",
 }
 
 // NotBilled gives, for every other resource type the program creates, why the estimate has no
@@ -47,6 +53,11 @@ var NotBilled = map[string]string{
 	"aws:sns/topicPolicy:TopicPolicy":                                                            "free",
 	"aws:sns/topicSubscription:TopicSubscription":                                                "the first 1,000 e-mail notifications a month are free",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration":                            "the logs it writes are priced as CloudWatch Logs",
+	"aws:backup/selection:Selection":                                                             "a selection is free; the recovery points are priced",
+	"aws:backup/restoreTestingSelection:RestoreTestingSelection":                                 "a selection is free; the drill's instance is priced",
+	"aws:cloudwatch/eventRule:EventRule":                                                         "EventBridge does not charge for AWS services' events",
+	"aws:cloudwatch/eventTarget:EventTarget":                                                     "EventBridge does not charge for AWS services' events (SNS deliveries: see the topic)",
+	"pulumi:providers:aws":                                                                       "a provider, not a resource",
 	"random:index/randomPassword:RandomPassword":                                                 "generated locally",
 	"pulumi:providers:kubernetes":                                                                "a provider, not a resource",
 	"kubernetes:helm.sh/v3:Release":                                                              "not modelled: the monitoring stack and the add-ons run on the cluster's baseline nodes, which are not this program's (cost.nodeInstanceType prices only the dataplane's pods, the load that scales)",

@@ -61,6 +61,11 @@ untaggable_types := {
 	"aws:s3/bucketVersioningV2:BucketVersioningV2",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 	"aws:costexplorer/costAllocationTag:CostAllocationTag",
+	"aws:backup/selection:Selection",
+	"aws:backup/restoreTestingSelection:RestoreTestingSelection",
+	"aws:cloudwatch/eventTarget:EventTarget",
+	"aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+	"aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 	"aws:ec2/securityGroupRule:SecurityGroupRule",
 	"aws:s3/bucketAclV2:BucketAclV2",
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/edge"
 	"github.com/langgraph-platform/infra/components/monitoring"
+	"github.com/langgraph-platform/infra/components/recovery"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/cost"
 	"github.com/langgraph-platform/infra/dashboards"
@@ -112,13 +113,25 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 	subnets := pulumi.ToStringArray(cfg.Cluster.PrivateSubnetIDs)
 	clusterGroups := pulumi.ToStringArray(cfg.Cluster.SecurityGroupIDs)
 
+	// The recovery region first: the data tier's secrets replicate under its key.
+	var recoveryRegion *recovery.Region
+	var secretReplica *awsbase.SecretReplica
+	if cfg.DR.Enabled {
+		recoveryRegion, err = recovery.NewRegion(ctx, prefix+"-recovery-region", recovery.RegionArgs{Region: cfg.DR.Region, Account: account, Tags: tags})
+		if err != nil {
+			return nil, err
+		}
+		secretReplica = &awsbase.SecretReplica{Region: cfg.DR.Region, KMSKeyID: recoveryRegion.KeyARN}
+	}
+
 	d := cfg.Database
 	var restore *database.Restore
 	if d.Restore != nil {
 		restore = &database.Restore{
-			SourceInstanceIdentifier: d.Restore.SourceInstanceIdentifier,
-			RestoreTime:              d.Restore.RestoreTime,
-			UseLatestRestorableTime:  d.Restore.UseLatestRestorableTime,
+			SourceInstanceIdentifier:  d.Restore.SourceInstanceIdentifier,
+			SourceAutomatedBackupsARN: d.Restore.SourceAutomatedBackupsARN,
+			RestoreTime:               d.Restore.RestoreTime,
+			UseLatestRestorableTime:   d.Restore.UseLatestRestorableTime,
 		}
 	}
 	db, err := database.New(ctx, prefix+"-db", database.Args{
@@ -147,6 +160,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		Restore:                          restore,
 		Protect:                          cfg.Production(),
 		Tags:                             tags,
+		SecretReplica:                    secretReplica,
 	})
 	if err != nil {
 		return nil, err
@@ -172,6 +186,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		LogRetentionDays:        k.LogRetentionDays,
 		Protect:                 cfg.Production(),
 		Tags:                    tags,
+		SecretReplica:           secretReplica,
 	})
 	if err != nil {
 		return nil, err
@@ -241,8 +256,18 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 	if err != nil {
 		return nil, err
 	}
+	drOutputs := map[string]pulumi.Output{}
+	if recoveryRegion != nil {
+		rec, err := recovery.New(ctx, prefix+"-recovery", RecoveryArgs(cfg, account, recoveryRegion, db, front))
+		if err != nil {
+			return nil, err
+		}
+		drOutputs["drReplicatedBackupsArn"] = rec.ReplicatedBackupsARN
+		drOutputs["drRecoveryVaultArn"] = rec.RecoveryVaultARN
+		drOutputs["drAccessLogReplicaBucket"] = rec.LogReplicaBucket
+	}
 
-	return map[string]pulumi.Output{
+	outputs := map[string]pulumi.Output{
 		"alarmNames":                       awsAlarms.Names,
 		"budgetName":                       guard.BudgetName,
 		"costMonthlyIdleUsd":               pulumi.Float64(math.Round(estimate.Idle)).ToFloat64Output(),
@@ -275,7 +300,24 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		"loadBalancerControllerRoleArn":    addons.ControllerRoleARN,
 		"hpaQueueMetric":                   addons.QueueMetric,
 		"containerLogGroups":               addons.LogGroups,
-	}, nil
+	}
+	maps.Copy(outputs, drOutputs)
+	return outputs, nil
+}
+
+// RecoveryArgs maps the dr settings and the data tier's and edge's outputs onto the recovery set.
+func RecoveryArgs(cfg *config.Config, account awsbase.Account, region *recovery.Region, db *database.Database, front *edge.Edge) recovery.Args {
+	r := cfg.DR
+	return recovery.Args{
+		Name: "langgraph-" + cfg.Environment, Account: account,
+		Recovery: region.Provider, RecoveryName: region.Name, RecoveryKey: region.KeyARN,
+		DatabaseARN: db.ARN, RetentionDays: r.BackupRetentionDays,
+		BackupSchedule: r.BackupSchedule, DrillSchedule: r.DrillSchedule, DrillTimeZone: r.DrillTimeZone,
+		AccessLogBucket: front.AccessLogBucket, AccessLogBucketARN: front.AccessLogBucketARN,
+		AccessLogExpireDays: cfg.Ingress.AccessLogRetentionDays,
+		AccessLogTags:       edge.AuditTags(Tags(cfg)),
+		TopicARN:            db.EventTopicARN, Tags: Tags(cfg),
+	}
 }
 
 // StackTag is the tag that tells this stack's resources from every other's in the account: the

@@ -165,11 +165,15 @@ func mutations() map[string]mutation {
 			}
 		}, want: "uses no parameter group of this stack"},
 		"stack_deny_rds_replica": {typ: rdsType, remove: []string{"-db-replica-1", "-db-replica-2"}, want: "0 RDS read replicas"},
-		"deny_cache_encryption":  {typ: cacheType, name: "-cache", path: []any{"transitEncryptionEnabled"}, value: false, want: "langgraph-prod-cache"},
-		"deny_cache_authtoken":   {typ: cacheType, name: "-cache", path: []any{"authToken"}, delete: true, want: "langgraph-prod-cache"},
-		"deny_cache_failover":    {typ: cacheType, name: "-cache", path: []any{"multiAzEnabled"}, value: false, want: "langgraph-prod-cache"},
-		"deny_cache_nodes":       {typ: cacheType, name: "-cache", path: []any{"numCacheClusters"}, value: 2.0, want: "numCacheClusters is 2"},
-		"deny_cache_snapshots":   {typ: cacheType, name: "-cache", path: []any{"snapshotRetentionLimit"}, value: 0.0, want: "langgraph-prod-cache"},
+		"stack_deny_dr_backupreplication": {typ: "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", remove: []string{"-recovery-db-backups"},
+			want: "has no automated backups replicated to another region"},
+		"stack_deny_dr_restoretesting": {typ: "aws:backup/restoreTestingSelection:RestoreTestingSelection", remove: []string{"-recovery-drill-database"},
+			want: "no AWS Backup restore testing plan with an RDS selection"},
+		"deny_cache_encryption": {typ: cacheType, name: "-cache", path: []any{"transitEncryptionEnabled"}, value: false, want: "langgraph-prod-cache"},
+		"deny_cache_authtoken":  {typ: cacheType, name: "-cache", path: []any{"authToken"}, delete: true, want: "langgraph-prod-cache"},
+		"deny_cache_failover":   {typ: cacheType, name: "-cache", path: []any{"multiAzEnabled"}, value: false, want: "langgraph-prod-cache"},
+		"deny_cache_nodes":      {typ: cacheType, name: "-cache", path: []any{"numCacheClusters"}, value: 2.0, want: "numCacheClusters is 2"},
+		"deny_cache_snapshots":  {typ: cacheType, name: "-cache", path: []any{"snapshotRetentionLimit"}, value: 0.0, want: "langgraph-prod-cache"},
 		"stack_deny_cache_evictionpolicy": {typ: "aws:elasticache/parameterGroup:ParameterGroup", name: "-cache-params", mutate: func(doc map[string]any) {
 			setParameter(doc, "maxmemory-policy", "volatile-lru")
 		}, want: "volatile-lru"},

@@ -1,6 +1,6 @@
-// Package awsbase holds the AWS building blocks the data-tier components share: a customer-managed
-// KMS key, a security group that admits one port from named groups only, and a KMS-encrypted
-// Secrets Manager secret. They are helpers that register resources under a caller's component,
+// Package awsbase holds the AWS building blocks the components share: a customer-managed KMS key,
+// a security group that admits one port from named groups only, a KMS-encrypted Secrets Manager
+// secret (optionally replicated to a second region), and a private, versioned, expiring bucket. They are helpers that register resources under a caller's component,
 // not components of their own.
 package awsbase
 
@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -130,16 +131,30 @@ type SecretArgs struct {
 	Document     pulumi.StringInput // JSON; kept secret
 	RecoveryDays int
 	Tags         map[string]string
+	// Replica, when set, keeps a copy of the secret in a second region, under a key there.
+	Replica *SecretReplica
+}
+
+// SecretReplica is a region a secret is replicated to and the KMS key it is encrypted with there.
+type SecretReplica struct {
+	Region   string
+	KMSKeyID pulumi.StringInput
 }
 
 // NewSecret stores Document in a KMS-encrypted secret and returns the secret.
 func NewSecret(ctx *pulumi.Context, name string, args SecretArgs, opts ...pulumi.ResourceOption) (*secretsmanager.Secret, error) {
-	secret, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
+	secretArgs := &secretsmanager.SecretArgs{
 		Description:          pulumi.String(args.Description),
 		KmsKeyId:             args.KMSKeyID,
 		RecoveryWindowInDays: pulumi.Int(args.RecoveryDays),
 		Tags:                 pulumi.ToStringMap(args.Tags),
-	}, opts...)
+	}
+	if r := args.Replica; r != nil {
+		secretArgs.Replicas = secretsmanager.SecretReplicaArray{secretsmanager.SecretReplicaArgs{
+			Region: pulumi.String(r.Region), KmsKeyId: r.KMSKeyID,
+		}}
+	}
+	secret, err := secretsmanager.NewSecret(ctx, name, secretArgs, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -148,4 +163,70 @@ func NewSecret(ctx *pulumi.Context, name string, args SecretArgs, opts ...pulumi
 		SecretString: pulumi.ToSecret(args.Document).(pulumi.StringOutput),
 	}, append(withoutProtect(opts), pulumi.Parent(secret))...)
 	return secret, err
+}
+
+// BucketArgs configure a private, versioned, encrypted bucket whose objects expire.
+type BucketArgs struct {
+	Tags pulumi.StringMapInput
+	// KMSKeyID encrypts new objects with SSE-KMS; empty: SSE-S3 (AES256), what ALB access logs need.
+	KMSKeyID   pulumi.StringInput
+	ExpireDays int // objects and their noncurrent versions
+}
+
+// NewPrivateBucket creates a bucket with every public access blocked, ACLs off (bucket owner
+// enforced), default encryption, versioning (so an object cannot be overwritten or deleted
+// without a trace within the retention), and a lifecycle that expires objects and old versions
+// after ExpireDays. Its configuration resources are named after it.
+func NewPrivateBucket(ctx *pulumi.Context, name string, args BucketArgs, opts ...pulumi.ResourceOption) (*s3.BucketV2, error) {
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Tags: args.Tags}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
+		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}, opts...); err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketOwnershipControls(ctx, name, &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.ID(),
+		Rule:   s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	sse := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
+	if args.KMSKeyID != nil {
+		sse = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.KMSKeyID}
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules:  s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{ApplyServerSideEncryptionByDefault: sse}},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:         pulumi.String("expire-access-logs"),
+			Status:     pulumi.String("Enabled"),
+			Filter:     s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+			Expiration: s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.ExpireDays)},
+			// Versions replaced or deleted are kept as long as the objects themselves, then go.
+			NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+				NoncurrentDays: pulumi.Int(args.ExpireDays),
+			},
+			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+				DaysAfterInitiation: pulumi.Int(1),
+			},
+		}},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
+		Bucket:                  bucket.ID(),
+		VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	return bucket, nil
 }

@@ -59,6 +59,8 @@ type Args struct {
 
 	Protect bool
 	Tags    map[string]string
+	// SecretReplica copies the credentials secret to the recovery region (nil: none).
+	SecretReplica *awsbase.SecretReplica
 }
 
 // Validate reports what the component needs that package config cannot see: missing inputs and
@@ -237,6 +239,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Document:     document,
 		RecoveryDays: 30,
 		Tags:         args.Tags,
+		Replica:      args.SecretReplica,
 	}, data...)
 	if err != nil {
 		return nil, err

@@ -34,11 +34,13 @@ var EventCategories = []string{"backup", "failover", "failure", "low storage", "
 // passwordSpecials are the punctuation RDS accepts in a master password (not / @ " or space).
 const passwordSpecials = "!#$%&*()-_=+[]{}<>:?"
 
-// Restore creates the primary from a point in time of another instance.
+// Restore creates the primary from a point in time of another instance, or of automated backups
+// replicated to this region (after losing the source's region).
 type Restore struct {
-	SourceInstanceIdentifier string
-	RestoreTime              string // RFC 3339; empty with UseLatestRestorableTime
-	UseLatestRestorableTime  bool
+	SourceInstanceIdentifier  string
+	SourceAutomatedBackupsARN string // instead of SourceInstanceIdentifier
+	RestoreTime               string // RFC 3339; empty with UseLatestRestorableTime
+	UseLatestRestorableTime   bool
 }
 
 // Args configure the database. Zero values take the defaults documented per field.
@@ -75,6 +77,8 @@ type Args struct {
 	// Protect marks the instances, key and secret protect (production).
 	Protect bool
 	Tags    map[string]string
+	// SecretReplica copies the credentials secret to the recovery region (nil: none).
+	SecretReplica *awsbase.SecretReplica
 }
 
 // Validate reports what the component needs that package config cannot see: missing inputs and
@@ -113,8 +117,8 @@ func (a *Args) Validate() error {
 		bad("MaxConnections", a.MaxConnections, "must be set explicitly (the parameter group pins it)")
 	}
 	if r := a.Restore; r != nil {
-		if r.SourceInstanceIdentifier == "" {
-			bad("Restore.SourceInstanceIdentifier", "\"\"", "is required")
+		if (r.SourceInstanceIdentifier == "") == (r.SourceAutomatedBackupsARN == "") {
+			bad("Restore.SourceInstanceIdentifier/SourceAutomatedBackupsARN", r.SourceInstanceIdentifier+r.SourceAutomatedBackupsARN, "set exactly one")
 		}
 		if (r.RestoreTime == "") == !r.UseLatestRestorableTime {
 			bad("Restore", fmt.Sprintf("%+v", *r), "set exactly one of RestoreTime and UseLatestRestorableTime")
@@ -146,6 +150,8 @@ type Database struct {
 	MaxConnections  pulumi.IntOutput         `pulumi:"maxConnections"`
 	EventTopicARN   pulumi.StringOutput      `pulumi:"eventTopicArn"`
 	Identifier      pulumi.StringOutput      `pulumi:"identifier"`
+	// ARN is the primary instance's ARN (backup replication and AWS Backup select it by it).
+	ARN pulumi.StringOutput `pulumi:"arn"`
 	// ReplicaIdentifiers are the read replicas' instance identifiers, in order.
 	ReplicaIdentifiers pulumi.StringArrayOutput `pulumi:"replicaIdentifiers"`
 }
@@ -156,6 +162,7 @@ var TopicPublishers = []struct{ Sid, Principal string }{
 	{"RDSEventsPublish", "events.rds.amazonaws.com"},
 	{"CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com"},
 	{"BudgetsPublish", "budgets.amazonaws.com"},
+	{"EventBridgePublish", "events.amazonaws.com"}, // AWS Backup's drill and failure events (package recovery)
 }
 
 func topicPrincipals() []string {
@@ -289,6 +296,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if r := args.Restore; r != nil {
 		// The restored instance inherits the database and master user of its source.
 		pitr := rds.InstanceRestoreToPointInTimeArgs{SourceDbInstanceIdentifier: pulumi.String(r.SourceInstanceIdentifier)}
+		if r.SourceAutomatedBackupsARN != "" {
+			pitr = rds.InstanceRestoreToPointInTimeArgs{SourceDbInstanceAutomatedBackupsArn: pulumi.String(r.SourceAutomatedBackupsARN)}
+		}
 		if r.UseLatestRestorableTime {
 			pitr.UseLatestRestorableTime = pulumi.Bool(true)
 		} else {
@@ -387,6 +397,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Document:     document,
 		RecoveryDays: 30,
 		Tags:         args.Tags,
+		Replica:      args.SecretReplica,
 	}, data...)
 	if err != nil {
 		return nil, err
@@ -405,12 +416,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	db.MaxConnections = pulumi.Int(args.MaxConnections).ToIntOutput()
 	db.EventTopicARN = topic.Arn
 	db.Identifier = primary.Identifier
+	db.ARN = primary.Arn
 	db.ReplicaIdentifiers = replicaIDs.ToStringArrayOutput()
 	return db, ctx.RegisterResourceOutputs(db, pulumi.Map{
 		"address": db.Address, "port": db.Port, "readerAddresses": db.ReaderAddresses,
 		"uri": db.URI, "readerUri": db.ReaderURI, "secretArn": db.SecretARN,
 		"securityGroupId": db.SecurityGroupID, "maxConnections": db.MaxConnections,
-		"eventTopicArn": db.EventTopicARN, "identifier": db.Identifier, "replicaIdentifiers": db.ReplicaIdentifiers,
+		"eventTopicArn": db.EventTopicARN, "identifier": db.Identifier, "replicaIdentifiers": db.ReplicaIdentifiers, "arn": db.ARN,
 	})
 }
 

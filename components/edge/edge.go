@@ -65,9 +65,10 @@ func (a *Args) Validate() error {
 type Edge struct {
 	pulumi.ResourceState
 
-	AccessLogBucket pulumi.StringOutput `pulumi:"accessLogBucket"`
-	WebACLARN       pulumi.StringOutput `pulumi:"webAclArn"`
-	LogGroupName    pulumi.StringOutput `pulumi:"logGroupName"`
+	AccessLogBucket    pulumi.StringOutput `pulumi:"accessLogBucket"`
+	AccessLogBucketARN pulumi.StringOutput `pulumi:"accessLogBucketArn"`
+	WebACLARN          pulumi.StringOutput `pulumi:"webAclArn"`
+	LogGroupName       pulumi.StringOutput `pulumi:"logGroupName"`
 	// WebACLName is the web ACL's name: CloudWatch's WebACL dimension.
 	WebACLName pulumi.StringOutput `pulumi:"webAclName"`
 }
@@ -85,59 +86,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	// The access logs are the seed's audit trail: tagged as such, and versioned so a log cannot be
 	// overwritten or deleted without a trace within the retention period.
-	auditTags := pulumi.StringMap{AuditTagKey: pulumi.String(AuditTagValue)}
-	for k, v := range args.Tags {
-		auditTags[k] = pulumi.String(v)
-	}
-	bucket, err := s3.NewBucketV2(ctx, name+"-access-logs", &s3.BucketV2Args{Tags: auditTags}, child)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketPublicAccessBlock(ctx, name+"-access-logs", &s3.BucketPublicAccessBlockArgs{
-		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
-		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
-	}, child); err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-access-logs", &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, child); err != nil {
-		return nil, err
-	}
+	auditTags := pulumi.ToStringMap(AuditTags(args.Tags))
 	// ALB access logs support only SSE-S3 (AES256), not SSE-KMS.
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-access-logs", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("AES256"),
-			},
-		}},
-	}, child); err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-access-logs", &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
-			Id:         pulumi.String("expire-access-logs"),
-			Status:     pulumi.String("Enabled"),
-			Filter:     s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
-			Expiration: s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.AccessLogRetentionDays)},
-			// Versions replaced or deleted are kept as long as the logs themselves, then go.
-			NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
-				NoncurrentDays: pulumi.Int(args.AccessLogRetentionDays),
-			},
-			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
-				DaysAfterInitiation: pulumi.Int(1),
-			},
-		}},
-	}, child); err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketVersioningV2(ctx, name+"-access-logs", &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, child); err != nil {
+	bucket, err := awsbase.NewPrivateBucket(ctx, name+"-access-logs", awsbase.BucketArgs{
+		Tags: auditTags, ExpireDays: args.AccessLogRetentionDays,
+	}, child)
+	if err != nil {
 		return nil, err
 	}
 	elbAccount, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{})
@@ -157,6 +111,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	e.AccessLogBucket = bucket.Bucket
+	e.AccessLogBucketARN = bucket.Arn
 	e.WebACLARN = acl.webACL.Arn
 	e.LogGroupName = acl.logGroup.Name
 	e.WebACLName = acl.webACL.Name
@@ -186,4 +141,13 @@ func accessLogPolicy(bucketArn, elbAccountArn string) (string, error) {
 		},
 	})
 	return string(b), err
+}
+
+// AuditTags are tags plus the audit data class the access logs carry (and their replicas).
+func AuditTags(tags map[string]string) map[string]string {
+	out := map[string]string{AuditTagKey: AuditTagValue}
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
 }

@@ -21,6 +21,9 @@ func wafRules(c *config.Config) int {
 
 func kmsKeys(c *config.Config) int {
 	n := 3 // database, cache, WAF log group
+	if c.DR.Enabled {
+		n += 2 // the recovery region's key, the backup vault's
+	}
 	if c.Addons.FluentBit.Enabled {
 		n++ // container log groups
 	}
@@ -66,6 +69,9 @@ func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
 		Secrets:            secrets,
 		KMSKeys:            kmsKeys(c),
 		NATGBMonth:         c.Cost.NATGBPerMonth,
+	}
+	if c.DR.Enabled {
+		in.DRRetentionDays, in.DRRegion = c.DR.BackupRetentionDays, c.DR.Region
 	}
 	if !c.Addons.FluentBit.Enabled {
 		in.ContainerLogGBDay = 0

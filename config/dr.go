@@ -1,0 +1,86 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/langgraph-platform/infra/catalog"
+)
+
+// awsCron is an AWS schedule expression's cron form: six fields (minutes hours day-of-month
+// month day-of-week year), one of day-of-month and day-of-week a "?".
+var (
+	awsCron      = regexp.MustCompile(`^cron\((.+)\)$`)
+	awsRate      = regexp.MustCompile(`^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$`)
+	awsCronField = regexp.MustCompile(`^[0-9A-Za-z*?,/\-#L]+$`)
+)
+
+// ScheduleExpressionProblem says what is wrong with an AWS schedule expression ("" when valid).
+func ScheduleExpressionProblem(expr string) string {
+	if m := awsRate.FindStringSubmatch(expr); m != nil {
+		if m[1] == "0" {
+			return "a rate must be at least 1"
+		}
+		return ""
+	}
+	m := awsCron.FindStringSubmatch(expr)
+	if m == nil {
+		return "is not an AWS schedule expression: cron(minutes hours day-of-month month day-of-week year) or rate(n unit)"
+	}
+	fields := strings.Fields(m[1])
+	if len(fields) != 6 {
+		return fmt.Sprintf("has %d cron fields; AWS's cron takes 6 (minutes hours day-of-month month day-of-week year)", len(fields))
+	}
+	for _, f := range fields {
+		if !awsCronField.MatchString(f) {
+			return fmt.Sprintf("cron field %q has characters AWS's cron does not take", f)
+		}
+	}
+	if (fields[2] == "?") == (fields[4] == "?") {
+		return "needs exactly one of day-of-month and day-of-week to be ?"
+	}
+	return ""
+}
+
+func validateDR(c *checker, cfg *Config) {
+	d := cfg.DR
+	if r := cfg.Database.Restore; r != nil {
+		switch {
+		case r.SourceInstanceIdentifier != "" && r.SourceAutomatedBackupsARN != "":
+			c.failf("database.restore.sourceAutomatedBackupsArn", r.SourceAutomatedBackupsARN, "cannot be combined with database.restore.sourceInstanceIdentifier; choose one")
+		case r.SourceAutomatedBackupsARN != "":
+			if !strings.HasPrefix(r.SourceAutomatedBackupsARN, "arn:") || !strings.Contains(r.SourceAutomatedBackupsARN, ":rds:") || !strings.Contains(r.SourceAutomatedBackupsARN, ":auto-backup:") {
+				c.failf("database.restore.sourceAutomatedBackupsArn", r.SourceAutomatedBackupsARN, "is not an RDS automated backups ARN (arn:<partition>:rds:<region>:<account>:auto-backup:ab-...)")
+			} else if region := catalog.ARNRegion(r.SourceAutomatedBackupsARN); region != cfg.Region {
+				c.failf("database.restore.sourceAutomatedBackupsArn", r.SourceAutomatedBackupsARN, "is in region %s, but aws:region=%q: restore the replicated backups in the region that holds them", region, cfg.Region)
+			}
+		}
+	}
+	if !d.Enabled {
+		return
+	}
+	switch partition, known := catalog.Regions[d.Region]; {
+	case d.Region == "":
+		c.errs = append(c.errs, fmt.Errorf("dr.region is required with dr.enabled: the recovery region (or set dr.enabled false)"))
+	case !known:
+		c.failf("dr.region", d.Region, "is not an AWS region")
+	case d.Region == cfg.Region:
+		c.failf("dr.region", d.Region, "is the stack's own region (aws:region): a recovery region must be another one")
+	case cfg.Region != "" && partition != catalog.Regions[cfg.Region]:
+		c.failf("dr.region", d.Region, "is in partition %s, but aws:region=%q is in %s: backups and secrets replicate within a partition", partition, cfg.Region, catalog.Regions[cfg.Region])
+	}
+	c.between("dr.backupRetentionDays", d.BackupRetentionDays, 1, 35)
+	for key, expr := range map[string]string{"dr.backupSchedule": d.BackupSchedule, "dr.drillSchedule": d.DrillSchedule} {
+		if p := ScheduleExpressionProblem(expr); p != "" {
+			c.failf(key, expr, "%s", p)
+		}
+	}
+	if _, err := time.LoadLocation(d.DrillTimeZone); err != nil || d.DrillTimeZone == "" {
+		c.failf("dr.drillTimeZone", d.DrillTimeZone, "is not an IANA time zone such as UTC or Europe/Berlin")
+	}
+	if cfg.Database.BackupRetentionDays < 1 {
+		c.failf("database.backupRetentionDays", cfg.Database.BackupRetentionDays, "must be >= 1 with dr.enabled: there are no automated backups to replicate")
+	}
+}
