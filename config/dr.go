@@ -80,6 +80,24 @@ func validateDR(c *checker, cfg *Config) {
 	if _, err := time.LoadLocation(d.DrillTimeZone); err != nil || d.DrillTimeZone == "" {
 		c.failf("dr.drillTimeZone", d.DrillTimeZone, "is not an IANA time zone such as UTC or Europe/Berlin")
 	}
+	if r := d.Replica; r.Enabled {
+		if len(r.SubnetIDs) < 2 {
+			c.failf("dr.replica.subnetIds", fmt.Sprint(r.SubnetIDs), "needs at least 2 subnets (subnet-...) in dr.region")
+		}
+		for i, id := range r.SubnetIDs {
+			if !strings.HasPrefix(id, "subnet-") {
+				c.failf(fmt.Sprintf("dr.replica.subnetIds[%d]", i), id, "is not a subnet ID (subnet-...)")
+			}
+		}
+		if len(r.SecurityGroupIDs) == 0 {
+			c.errs = append(c.errs, fmt.Errorf("dr.replica.securityGroupIds is empty: the replica needs a security group of its VPC in dr.region"))
+		}
+		for i, id := range r.SecurityGroupIDs {
+			if !strings.HasPrefix(id, "sg-") {
+				c.failf(fmt.Sprintf("dr.replica.securityGroupIds[%d]", i), id, "is not a security group ID (sg-...)")
+			}
+		}
+	}
 	if cfg.Database.BackupRetentionDays < 1 {
 		c.failf("database.backupRetentionDays", cfg.Database.BackupRetentionDays, "must be >= 1 with dr.enabled: there are no automated backups to replicate")
 	}

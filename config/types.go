@@ -390,10 +390,19 @@ type Cost struct {
 // DR is disaster recovery to a second region (seed section 6: recovery targets, backups,
 // quarterly DR tests).
 type DR struct {
-	Enabled             bool   `json:"enabled" doc:"Replicate the database's automated backups, the secrets and the access-log bucket to dr.region, copy AWS Backup recovery points there, and restore-test the backups on dr.drillSchedule."`
-	Region              string `json:"region" doc:"The recovery region: another region of the same partition (required when enabled)."`
-	BackupRetentionDays int    `json:"backupRetentionDays" doc:"Days the replicated automated backups (point-in-time recovery in dr.region) and the copied recovery points are kept (1-35)."`
-	BackupSchedule      string `json:"backupSchedule" doc:"AWS Backup plan schedule (an AWS schedule expression, cron(...) in UTC): the daily recovery point restore tests use, copied to dr.region."`
-	DrillSchedule       string `json:"drillSchedule" doc:"AWS Backup restore testing schedule (an AWS schedule expression): quarterly by default, the seed's DR test cadence."`
-	DrillTimeZone       string `json:"drillTimeZone" doc:"IANA time zone of dr.drillSchedule."`
+	Enabled             bool      `json:"enabled" doc:"Replicate the database's automated backups, the secrets and the access-log bucket to dr.region, copy AWS Backup recovery points there, and restore-test the backups on dr.drillSchedule."`
+	Region              string    `json:"region" doc:"The recovery region: another region of the same partition (required when enabled)."`
+	BackupRetentionDays int       `json:"backupRetentionDays" doc:"Days the replicated automated backups (point-in-time recovery in dr.region) and the copied recovery points are kept (1-35)."`
+	BackupSchedule      string    `json:"backupSchedule" doc:"AWS Backup plan schedule (an AWS schedule expression, cron(...) in UTC): the daily recovery point restore tests use, copied to dr.region."`
+	DrillSchedule       string    `json:"drillSchedule" doc:"AWS Backup restore testing schedule (an AWS schedule expression): quarterly by default, the seed's DR test cadence."`
+	DrillTimeZone       string    `json:"drillTimeZone" doc:"IANA time zone of dr.drillSchedule."`
+	Replica             DRReplica `json:"replica"`
+}
+
+// DRReplica is a read replica of the database in the recovery region: promoted after a region
+// loss in minutes, where restoring the replicated backups takes tens of minutes.
+type DRReplica struct {
+	Enabled          bool     `json:"enabled" doc:"Run a read replica of the database (same class) in dr.region; see docs/disaster-recovery.md for the RTO it buys and its cost."`
+	SubnetIDs        []string `json:"subnetIds" doc:"Private subnets (subnet-...) in at least 2 AZs of a VPC in dr.region."`
+	SecurityGroupIDs []string `json:"securityGroupIds" doc:"Security groups (sg-...) of that VPC for the replica."`
 }

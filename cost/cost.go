@@ -82,6 +82,7 @@ type Inputs struct {
 	// DR: the recovery region's copies (0 retention: no recovery region).
 	DRRetentionDays int
 	DRRegion        string
+	DRReplica       bool // a read replica of the database in the recovery region
 
 	LLM []LLMModel
 }
@@ -215,6 +216,10 @@ func Model(in Inputs) (Estimate, error) {
 		fixed("DR: backups and logs shipped to "+in.DRRegion, "GB", "transfer", p.InterRegionGB,
 			2*db*BackupChangePerDay*30)
 		fixed("DR: restore drill instance (1 hour a quarter)", "instance-hour", "rds", dbHour, 1.0/3)
+		if in.DRReplica {
+			fixed(fmt.Sprintf("DR: read replica %s in %s", in.DBClass, in.DRRegion), "instance-hour", "rds", dbHour, HoursPerMonth)
+			fixed("DR: read replica storage", "GB-month", "rds", p.RDSStorageGBMonth, db)
+		}
 	}
 	if in.NATGBMonth > 0 {
 		scaled("NAT gateway data processing", "GB", "vpc", p.NATGB, 0, in.NATGBMonth)

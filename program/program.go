@@ -161,6 +161,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		Protect:                          cfg.Production(),
 		Tags:                             tags,
 		SecretReplica:                    secretReplica,
+		RecoveryReplica:                  recoveryReplica(cfg, recoveryRegion),
 	})
 	if err != nil {
 		return nil, err
@@ -265,6 +266,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		drOutputs["drReplicatedBackupsArn"] = rec.ReplicatedBackupsARN
 		drOutputs["drRecoveryVaultArn"] = rec.RecoveryVaultARN
 		drOutputs["drAccessLogReplicaBucket"] = rec.LogReplicaBucket
+		drOutputs["drReplicaAddress"] = db.RecoveryReplicaAddress
 	}
 
 	outputs := map[string]pulumi.Output{
@@ -303,6 +305,15 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 	}
 	maps.Copy(outputs, drOutputs)
 	return outputs, nil
+}
+
+// recoveryReplica places the cross-region read replica when dr.replica asks for one.
+func recoveryReplica(cfg *config.Config, region *recovery.Region) *database.RecoveryReplica {
+	if region == nil || !cfg.DR.Replica.Enabled {
+		return nil
+	}
+	r := cfg.DR.Replica
+	return &database.RecoveryReplica{Provider: region.Provider, KMSKeyID: region.KeyARN, SubnetIDs: r.SubnetIDs, SecurityGroupIDs: r.SecurityGroupIDs}
 }
 
 // RecoveryArgs maps the dr settings and the data tier's and edge's outputs onto the recovery set.

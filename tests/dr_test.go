@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/policy"
+	"github.com/langgraph-platform/infra/internal/render"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/program"
 )
@@ -118,4 +120,31 @@ func TestRestoreFromReplicatedBackups(t *testing.T) {
 	assert.Equal(t, arn, primary.In("restoreToPointInTime.sourceDbInstanceAutomatedBackupsArn"))
 	assert.Equal(t, true, primary.In("restoreToPointInTime.useLatestRestorableTime"))
 	assert.False(t, primary.Has("restoreToPointInTime.sourceDbInstanceIdentifier"))
+}
+
+var drReplica = map[string]any{"dr.replica": map[string]any{"enabled": true,
+	"subnetIds": []any{"subnet-0d1e2f3a4b5c6d7e8", "subnet-0a9b8c7d6e5f4a3b2"}, "securityGroupIds": []any{"sg-0f1e2d3c4b5a69788"}}}
+
+// The optional cross-region read replica: in the recovery region, encrypted with its key, with a
+// parameter group there that forces TLS like the primary's; priced; passing the pack.
+func TestCrossRegionReplica(t *testing.T) {
+	res := stacktest.Run(t, "prod", drReplica)
+	primary := stacktest.One(t, res, "aws:rds/instance:Instance", "-db-primary")
+	replica := stacktest.One(t, res, "aws:rds/instance:Instance", "-db-recovery-replica")
+	key := stacktest.One(t, res, "aws:kms/key:Key", "-recovery-region-key")
+	assert.True(t, inRecoveryRegion(t, res, replica))
+	assert.Equal(t, primary.Out("arn"), replica.In("replicateSourceDb"), "across regions the source is named by ARN")
+	assert.Equal(t, key.Out("arn"), replica.In("kmsKeyId"))
+	assert.Equal(t, []any{"sg-0f1e2d3c4b5a69788"}, replica.In("vpcSecurityGroupIds"))
+	params := stacktest.One(t, res, "aws:rds/parameterGroup:ParameterGroup", "-db-recovery-params")
+	assert.True(t, inRecoveryRegion(t, res, params))
+	assert.Contains(t, params.In("parameters"), map[string]any{"name": "rds.force_ssl", "value": "1", "applyMethod": "pending-reboot"})
+	assert.Equal(t, replica.Out("address"), res.Outputs["drReplicaAddress"].Value)
+	cfg := stackConfig(t, "prod", drReplica)
+	line, ok := costLine(estimate(t, cfg), "DR: read replica "+cfg.Database.InstanceClass)
+	require.True(t, ok)
+	assert.Equal(t, 730.0, line.QtyIdle)
+	assert.Empty(t, stacktest.Run(t, "prod", nil).Outputs["drReplicaAddress"].Value, "off by default")
+	vs := evaluate(t, loadPack(t), "prod", render.AnalyzerDocuments(res))
+	assert.Empty(t, policy.MandatoryViolations(vs), "the replica meets the pack's database rules")
 }

@@ -34,6 +34,15 @@ var EventCategories = []string{"backup", "failover", "failure", "low storage", "
 // passwordSpecials are the punctuation RDS accepts in a master password (not / @ " or space).
 const passwordSpecials = "!#$%&*()-_=+[]{}<>:?"
 
+// RecoveryReplica places a cross-region read replica: the recovery region's provider and key, and
+// subnets and security groups of a VPC there.
+type RecoveryReplica struct {
+	Provider         pulumi.ProviderResource
+	KMSKeyID         pulumi.StringInput
+	SubnetIDs        []string
+	SecurityGroupIDs []string
+}
+
 // Restore creates the primary from a point in time of another instance, or of automated backups
 // replicated to this region (after losing the source's region).
 type Restore struct {
@@ -79,6 +88,9 @@ type Args struct {
 	Tags    map[string]string
 	// SecretReplica copies the credentials secret to the recovery region (nil: none).
 	SecretReplica *awsbase.SecretReplica
+	// RecoveryReplica is a read replica in the recovery region, promoted after a region loss
+	// (nil: none; the replicated backups are restored instead).
+	RecoveryReplica *RecoveryReplica
 }
 
 // Validate reports what the component needs that package config cannot see: missing inputs and
@@ -116,6 +128,9 @@ func (a *Args) Validate() error {
 	if a.MaxConnections < 1 {
 		bad("MaxConnections", a.MaxConnections, "must be set explicitly (the parameter group pins it)")
 	}
+	if rr := a.RecoveryReplica; rr != nil && (rr.Provider == nil || rr.KMSKeyID == nil || len(rr.SubnetIDs) < 2 || len(rr.SecurityGroupIDs) < 1) {
+		bad("RecoveryReplica", fmt.Sprint(rr.SubnetIDs, rr.SecurityGroupIDs), "needs the recovery region's provider and key, 2 or more subnets and a security group there")
+	}
 	if r := a.Restore; r != nil {
 		if (r.SourceInstanceIdentifier == "") == (r.SourceAutomatedBackupsARN == "") {
 			bad("Restore.SourceInstanceIdentifier/SourceAutomatedBackupsARN", r.SourceInstanceIdentifier+r.SourceAutomatedBackupsARN, "set exactly one")
@@ -152,6 +167,8 @@ type Database struct {
 	Identifier      pulumi.StringOutput      `pulumi:"identifier"`
 	// ARN is the primary instance's ARN (backup replication and AWS Backup select it by it).
 	ARN pulumi.StringOutput `pulumi:"arn"`
+	// RecoveryReplicaAddress is the cross-region replica's address ("" without one).
+	RecoveryReplicaAddress pulumi.StringOutput `pulumi:"recoveryReplicaAddress"`
 	// ReplicaIdentifiers are the read replicas' instance identifiers, in order.
 	ReplicaIdentifiers pulumi.StringArrayOutput `pulumi:"replicaIdentifiers"`
 }
@@ -377,6 +394,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	db.RecoveryReplicaAddress = pulumi.String("").ToStringOutput()
+	if rr := args.RecoveryReplica; rr != nil {
+		address, err := recoveryReplica(ctx, name, args, *rr, primary, monitoringRole, common, data)
+		if err != nil {
+			return nil, err
+		}
+		db.RecoveryReplicaAddress = address
+	}
+
 	username := pulumi.String(args.MasterUsername).ToStringOutput()
 	dbName := pulumi.String(args.DatabaseName).ToStringOutput()
 	uri := postgresURI(username, password.Result, primary.Address, dbName)
@@ -423,6 +449,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		"uri": db.URI, "readerUri": db.ReaderURI, "secretArn": db.SecretARN,
 		"securityGroupId": db.SecurityGroupID, "maxConnections": db.MaxConnections,
 		"eventTopicArn": db.EventTopicARN, "identifier": db.Identifier, "replicaIdentifiers": db.ReplicaIdentifiers, "arn": db.ARN,
+		"recoveryReplicaAddress": db.RecoveryReplicaAddress,
 	})
 }
 
@@ -451,4 +478,44 @@ func postgresURI(user, password, host, dbName pulumi.StringOutput) pulumi.String
 		}
 		return u.String()
 	}).(pulumi.StringOutput)
+}
+
+// recoveryReplica creates the read replica in the recovery region, with a subnet group and a
+// parameter group of its own there (neither crosses regions) and the recovery region's key.
+func recoveryReplica(ctx *pulumi.Context, name string, args Args, rr RecoveryReplica, primary *rds.Instance, monitoringRole *iam.Role,
+	common func(*rds.InstanceArgs) *rds.InstanceArgs, data []pulumi.ResourceOption,
+) (pulumi.StringOutput, error) {
+	there := append(append([]pulumi.ResourceOption(nil), data...), pulumi.Provider(rr.Provider))
+	subnets, err := rds.NewSubnetGroup(ctx, name+"-recovery-subnets", &rds.SubnetGroupArgs{
+		Description: pulumi.String("Recovery region: subnets of the cross-region read replica"),
+		SubnetIds:   pulumi.ToStringArray(rr.SubnetIDs), Tags: pulumi.ToStringMap(args.Tags),
+	}, there...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	params, err := rds.NewParameterGroup(ctx, name+"-recovery-params", &rds.ParameterGroupArgs{
+		Family:      pulumi.String(args.Family()),
+		Description: pulumi.String("LangGraph PostgreSQL in the recovery region: the primary's parameters"),
+		Parameters:  parameters(args), Tags: pulumi.ToStringMap(args.Tags),
+	}, there...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	ia := common(&rds.InstanceArgs{
+		// Across regions a replica names its source by ARN.
+		ReplicateSourceDb: primary.Arn,
+		// Backups start when it is promoted (set them then); until then the primary's replicate.
+		BackupRetentionPeriod: pulumi.Int(0),
+		SkipFinalSnapshot:     pulumi.Bool(true),
+	})
+	ia.KmsKeyId, ia.PerformanceInsightsKmsKeyId = rr.KMSKeyID, rr.KMSKeyID
+	ia.DbSubnetGroupName = subnets.Name
+	ia.ParameterGroupName = params.Name
+	ia.VpcSecurityGroupIds = pulumi.ToStringArray(rr.SecurityGroupIDs)
+	ia.MonitoringRoleArn = monitoringRole.Arn
+	replica, err := rds.NewInstance(ctx, name+"-recovery-replica", ia, there...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return replica.Address, nil
 }

@@ -71,7 +71,7 @@ func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
 		NATGBMonth:         c.Cost.NATGBPerMonth,
 	}
 	if c.DR.Enabled {
-		in.DRRetentionDays, in.DRRegion = c.DR.BackupRetentionDays, c.DR.Region
+		in.DRRetentionDays, in.DRRegion, in.DRReplica = c.DR.BackupRetentionDays, c.DR.Region, c.DR.Replica.Enabled
 	}
 	if !c.Addons.FluentBit.Enabled {
 		in.ContainerLogGBDay = 0
