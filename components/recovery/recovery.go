@@ -83,6 +83,17 @@ func policyJSON(statements ...map[string]any) (string, error) {
 	return string(b), err
 }
 
+// serviceRole is an IAM role an AWS service assumes.
+func serviceRole(ctx *pulumi.Context, name, service, description string, tags map[string]string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	trust, err := policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": service}, "Action": "sts:AssumeRole"})
+	if err != nil {
+		return nil, err
+	}
+	return iam.NewRole(ctx, name, &iam.RoleArgs{
+		Description: pulumi.String(description), AssumeRolePolicy: pulumi.String(trust), Tags: pulumi.ToStringMap(tags),
+	}, opts...)
+}
+
 // New creates the replication, the recovery points and their copies, the restore test and the
 // alerts on their results.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Recovery, error) {
@@ -121,13 +132,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	trust, err := policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"})
-	if err != nil {
-		return nil, err
-	}
-	role, err := iam.NewRole(ctx, name+"-backup", &iam.RoleArgs{
-		Description: pulumi.String("AWS Backup: back up and restore-test " + args.Name), AssumeRolePolicy: pulumi.String(trust), Tags: tags,
-	}, here)
+	role, err := serviceRole(ctx, name+"-backup", "backup.amazonaws.com", "AWS Backup: back up and restore-test "+args.Name, args.Tags, here)
 	if err != nil {
 		return nil, err
 	}
@@ -254,14 +259,7 @@ func replicateBucket(ctx *pulumi.Context, name string, args Args, here pulumi.Re
 	if err != nil {
 		return nil, err
 	}
-	trust, err := policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"})
-	if err != nil {
-		return nil, err
-	}
-	role, err := iam.NewRole(ctx, name+"-replication", &iam.RoleArgs{
-		Description: pulumi.String("S3 replication of " + args.Name + "'s access logs to " + args.RecoveryName), AssumeRolePolicy: pulumi.String(trust),
-		Tags: pulumi.ToStringMap(args.Tags),
-	}, here)
+	role, err := serviceRole(ctx, name+"-replication", "s3.amazonaws.com", "S3 replication of "+args.Name+"'s access logs to "+args.RecoveryName, args.Tags, here)
 	if err != nil {
 		return nil, err
 	}
