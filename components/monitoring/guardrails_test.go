@@ -118,6 +118,7 @@ func TestGrafanaSidecarReadsOnlyItsNamespacesConfigMaps(t *testing.T) {
 	res := stacktest.Run(t, "prod", nil)
 	r := release(t, res, monitoring.ReleaseName)
 	assert.Equal(t, "monitoring", r.In("values.grafana.sidecar.dashboards.searchNamespace"))
+	assert.Equal(t, "monitoring", r.In("values.grafana.sidecar.datasources.searchNamespace"))
 	assert.Equal(t, false, r.In("values.grafana.rbac.create"))
 	assert.Equal(t, monitoring.GrafanaServiceAccount, r.In("values.grafana.serviceAccount.name"))
 	role := stacktest.One(t, res, "kubernetes:rbac.authorization.k8s.io/v1:Role", "-monitoring-grafana-sidecar")

@@ -208,6 +208,9 @@ type grafanaValues struct {
 			LabelValue      string `json:"labelValue"`
 			SearchNamespace string `json:"searchNamespace"`
 		} `json:"dashboards"`
+		Datasources struct {
+			SearchNamespace string `json:"searchNamespace"`
+		} `json:"datasources"`
 		SecurityContext containerSecurityContext `json:"securityContext"`
 	} `json:"sidecar"`
 	Resources helmvalues.Resources `json:"resources"`
@@ -310,6 +313,7 @@ func StackValues(a Args) any {
 	g.Sidecar.Dashboards.Label, g.Sidecar.Dashboards.LabelValue = DashboardLabel, "1"
 	// Only this namespace, where the dashboards are: the sidecar's Role reads nothing else.
 	g.Sidecar.Dashboards.SearchNamespace = a.Namespace
+	g.Sidecar.Datasources.SearchNamespace = a.Namespace // the chart's datasource ConfigMap is here too
 	g.Sidecar.SecurityContext = restrictedContainer(false)
 	g.RBAC.Create = false
 	g.ServiceAccount.Create, g.ServiceAccount.Name = true, GrafanaServiceAccount
