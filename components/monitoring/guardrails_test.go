@@ -47,6 +47,8 @@ func TestMonitoringNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
 	}{
 		{"Prometheus scrapes the dataplane", prometheus, "egress", dataplanePod, 9464, "TCP", true},
 		{"Prometheus scrapes the kubelet", prometheus, "egress", node, 10250, "TCP", true},
+		{"Prometheus scrapes CoreDNS", prometheus, "egress", dns, 9153, "TCP", true},
+		{"Prometheus to a dataplane pod's API port", prometheus, "egress", dataplanePod, 8000, "TCP", false},
 		{"Prometheus scrapes node-exporter", prometheus, "egress", node, 9100, "TCP", true},
 		{"Prometheus to a node's SSH", prometheus, "egress", node, 22, "TCP", false},
 		{"Prometheus scrapes an exporter", exporter, "ingress", promPeer, 9187, "TCP", true},

@@ -40,8 +40,9 @@ type Network struct {
 // StackScrapePorts are the ports of what the charts here run, and the add-ons, as Prometheus
 // scrapes them: Prometheus 9090, Alertmanager 9093, its config reloader 8080, Grafana 3000,
 // kube-state-metrics 8080/8081, the operator 10250 (https), the PostgreSQL and Redis exporters
-// 9187/9121, the Load Balancer Controller 8080, metrics-server 10250, prometheus-adapter 6443.
-var StackScrapePorts = []int{PrometheusPort, AlertmanagerPort, 8080, GrafanaPort, 8081, OperatorWebhookPort, 9187, 9121, 6443}
+// 9187/9121, the Load Balancer Controller 8080, metrics-server 10250, prometheus-adapter 6443, and
+// CoreDNS 9153 (the chart's coreDns ServiceMonitor: blocked, its TargetDown would page).
+var StackScrapePorts = []int{PrometheusPort, AlertmanagerPort, 8080, GrafanaPort, 8081, OperatorWebhookPort, 9187, 9121, 6443, 9153}
 
 // NetworkPolicyNames are the monitoring namespace's policies.
 var NetworkPolicyNames = []string{
