@@ -117,7 +117,7 @@ func TestEveryClauseFiresOnItsOwn(t *testing.T) {
 					stack = "prod"
 				}
 				res := stacktest.Run(t, stack, m.set)
-				docs := mutate(t, m, render.AnalyzerDocuments(res), res)
+				docs := mutate(t, m, lightDocs(res), res)
 				vs, err := pack.Evaluate(context.Background(), docs, loadPolicyConfig(t, stack))
 				require.NoError(t, err)
 				var msgs []string
@@ -139,7 +139,7 @@ func TestEveryClauseFiresOnItsOwn(t *testing.T) {
 // through __properties, not the analyzer's metadata name.
 func TestParameterGroupJoinByName(t *testing.T) {
 	res := stacktest.Run(t, "prod", nil)
-	docs := render.AnalyzerDocuments(res)
+	docs := lightDocs(res)
 	for _, d := range docs {
 		for _, view := range []map[string]any{d, d["properties"].(map[string]any), d["__properties"].(map[string]any)} {
 			switch {
@@ -196,7 +196,7 @@ func TestRiskyChangesAreDenied(t *testing.T) {
 	require.Len(t, risky, 15)
 	pack := loadPack(t)
 	res := stacktest.Run(t, "prod", nil)
-	docs := render.AnalyzerDocuments(res)
+	docs := lightDocs(res)
 	denied := 0
 	for name, m := range risky {
 		vs := policy.MandatoryViolations(evaluate(t, pack, "prod", mutate(t, m, docs, res)))
@@ -212,7 +212,7 @@ func TestRiskyChangesAreDenied(t *testing.T) {
 func TestScheduledMinimumsPassThePack(t *testing.T) {
 	set := map[string]any{"hpa.schedules": []any{map[string]any{"cron": "30 7 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 5}}}
 	for _, stack := range stacktest.Stacks {
-		docs := render.AnalyzerDocuments(stacktest.Run(t, stack, set))
+		docs := lightDocs(stacktest.Run(t, stack, set))
 		assert.Empty(t, policy.MandatoryViolations(evaluate(t, loadPack(t), stack, docs)), stack)
 	}
 }
