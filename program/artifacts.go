@@ -1,0 +1,48 @@
+package program
+
+// The files a stack renders besides its resources.
+
+import (
+	"encoding/json"
+
+	"github.com/langgraph-platform/infra/capacity"
+	"github.com/langgraph-platform/infra/components/monitoring"
+	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/dashboards"
+	"github.com/langgraph-platform/infra/program/sizing"
+)
+
+// The cost estimate's files in a rendering: the table, and the JSON the offline diff compares.
+const (
+	CostTableFile = "cost.md"
+	CostFile      = "cost.json"
+)
+
+// Artifacts are the files a stack produces besides its resources: the plain Prometheus rule file
+// (what promtool checks) and the dashboards' JSON. cmd/synth writes them.
+func Artifacts(cfg *config.Config, report capacity.Report) (map[string][]byte, error) {
+	thresholds := MonitoringThresholds(cfg)
+	rules, err := monitoring.RuleFile(MonitoringScope(cfg), thresholds)
+	if err != nil {
+		return nil, err
+	}
+	dashboard, err := dashboards.DataplaneJSON(thresholds)
+	if err != nil {
+		return nil, err
+	}
+	estimate, err := sizing.Cost(cfg, report)
+	if err != nil {
+		return nil, err
+	}
+	costJSON, err := json.MarshalIndent(estimate, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{
+		"capacity.md":                            []byte("# Capacity of stack " + cfg.Stack + "\n\n" + report.Table()),
+		CostTableFile:                            []byte("# Monthly cost of stack " + cfg.Stack + " (" + estimate.Region + ", on-demand list prices)\n\n" + estimate.Table()),
+		CostFile:                                 append(costJSON, '\n'),
+		"monitoring/langgraph.rules.yaml":        rules,
+		"dashboards/" + dashboards.DataplaneFile: dashboard,
+	}, nil
+}

@@ -1,0 +1,264 @@
+package program
+
+// The Kubernetes components' arguments: the add-ons, the dataplane and the monitoring stack.
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/components/awsbase"
+	"github.com/langgraph-platform/infra/components/cache"
+	"github.com/langgraph-platform/infra/components/clusteraddons"
+	"github.com/langgraph-platform/infra/components/database"
+	"github.com/langgraph-platform/infra/components/dataplane"
+	"github.com/langgraph-platform/infra/components/edge"
+	"github.com/langgraph-platform/infra/components/monitoring"
+	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/cost"
+	"github.com/langgraph-platform/infra/dashboards"
+	"github.com/langgraph-platform/infra/program/sizing"
+)
+
+// AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
+func AddonsArgs(cfg *config.Config, account awsbase.Account) clusteraddons.Args {
+	a := cfg.Addons
+	args := clusteraddons.Args{ClusterName: cfg.Cluster.Name, VPCID: cfg.Cluster.VPCID, Account: account, Tags: Tags(cfg)}
+	if a.MetricsServer.Enabled {
+		args.MetricsServer = &clusteraddons.MetricsServer{ChartVersion: a.MetricsServer.ChartVersion, Replicas: a.MetricsServer.Replicas}
+	}
+	if l := a.LoadBalancerController; l.Enabled {
+		args.LoadBalancerController = &clusteraddons.LoadBalancerController{
+			ChartVersion: l.ChartVersion, Replicas: l.Replicas, Identity: l.Identity, OIDCIssuerURL: l.OIDCIssuerURL,
+		}
+	}
+	if f := a.FluentBit; f.Enabled {
+		l := a.LoadBalancerController
+		args.FluentBit = &clusteraddons.FluentBit{
+			ChartVersion: f.ChartVersion, RetentionDays: f.LogRetentionDays, LogGroupPrefix: ContainerLogGroupPrefix(cfg),
+			Namespaces: LoggedNamespaces(cfg), Identity: l.Identity, OIDCIssuerURL: l.OIDCIssuerURL,
+		}
+	}
+	if p := a.PrometheusAdapter; p.Enabled {
+		args.PrometheusAdapter = &clusteraddons.PrometheusAdapter{
+			ChartVersion: p.ChartVersion, Replicas: p.Replicas,
+			PrometheusURL: monitoring.PrometheusURL(cfg.Monitoring.Namespace), PrometheusPort: monitoring.PrometheusPort,
+			QueueSeries: monitoring.SeriesPendingRuns,
+		}
+	}
+	return args
+}
+
+// ContainerLogGroupPrefix is where the stack's container logs go: <prefix>/<namespace>.
+func ContainerLogGroupPrefix(cfg *config.Config) string {
+	return "/langgraph/" + cfg.Environment + "/containers"
+}
+
+// LoggedNamespaces are the namespaces whose containers' logs Fluent Bit ships: the dataplane's,
+// the monitoring stack's, node-exporter's and kube-system (the add-ons).
+func LoggedNamespaces(cfg *config.Config) []string {
+	return []string{cfg.Dataplane.Namespace, cfg.Monitoring.Namespace, cfg.Monitoring.NodeExporterNamespace, clusteraddons.Namespace}
+}
+
+// KubernetesProvider is the one explicit provider every Kubernetes resource uses: the kubeconfig
+// from secret config when set, else the ambient kubeconfig with cluster.kubeContext.
+func KubernetesProvider(ctx *pulumi.Context, cfg *config.Config) (*kubernetes.Provider, error) {
+	args := &kubernetes.ProviderArgs{}
+	if cfg.Secrets.Kubeconfig.IsSet() {
+		args.Kubeconfig = cfg.Secrets.Kubeconfig.Output()
+	}
+	if cfg.Cluster.KubeContext != "" {
+		args.Context = pulumi.String(cfg.Cluster.KubeContext)
+	}
+	return kubernetes.NewProvider(ctx, "k8s-"+cfg.Cluster.Name, args)
+}
+
+// DataplaneArgs maps the configuration and the data tier's outputs onto the dataplane.
+func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, front *edge.Edge) dataplane.Args {
+	d, h := cfg.Dataplane, cfg.HPA
+	res := func(r config.Resources) dataplane.Resources {
+		return dataplane.Resources{CPURequest: r.CPURequest, MemoryRequest: r.MemoryRequest, CPULimit: r.CPULimit, MemoryLimit: r.MemoryLimit}
+	}
+	rule := func(r config.ScalingRule) dataplane.ScalingRule {
+		return dataplane.ScalingRule{Pods: r.Pods, PeriodSeconds: r.PeriodSeconds, StabilizationWindowSeconds: r.StabilizationWindowSeconds}
+	}
+	var queueMetric *dataplane.QueueMetric
+	if cfg.QueueMetricActive() {
+		queueMetric = &dataplane.QueueMetric{Name: clusteraddons.QueueMetric, PendingRunsPerPod: h.PendingRunsPerPod}
+	}
+	var queue *dataplane.Queue
+	if d.Queue.Enabled {
+		queue = &dataplane.Queue{MinReplicas: d.Queue.MinReplicas, MaxReplicas: d.Queue.MaxReplicas, Resources: res(d.Queue.Resources)}
+	}
+	conns := dataplane.Connections{PostgresURI: db.URI, PostgresReaderURI: db.ReaderURI, RedisURI: redis.URI}
+	if cfg.Secrets.LangSmithAPIKey.IsSet() {
+		conns.LangSmithAPIKey = cfg.Secrets.LangSmithAPIKey.Output()
+	} else {
+		conns.LicenseKey = cfg.Secrets.LangGraphLicenseKey.Output()
+	}
+	return dataplane.Args{
+		Namespace:                     d.Namespace,
+		Instance:                      "langgraph-" + cfg.Environment,
+		Image:                         d.Image.Reference(),
+		Version:                       d.Image.Version(),
+		Resources:                     res(d.Resources),
+		JobsPerWorker:                 d.JobsPerWorker,
+		DBPoolMaxSize:                 d.DBPoolMaxSize,
+		TerminationGracePeriodSeconds: d.TerminationGracePeriodSeconds,
+		PreStopSeconds:                d.PreStopSeconds,
+		Autoscaling: dataplane.Autoscaling{
+			MinReplicas: h.MinReplicas, MaxReplicas: h.MaxReplicas,
+			CPUUtilization: h.CPUUtilization, MemoryUtilization: h.MemoryUtilization,
+			ScaleUp: dataplane.ScalingRule{Pods: h.ScaleUp.Pods, Percent: h.ScaleUp.Percent, PeriodSeconds: h.ScaleUp.PeriodSeconds,
+				StabilizationWindowSeconds: h.ScaleUp.StabilizationWindowSeconds},
+			ScaleDown:   rule(h.ScaleDown),
+			QueueMetric: queueMetric,
+		},
+		EmergencyReplicas:     d.EmergencyReplicas,
+		Schedules:             schedules(h.Schedules),
+		ScheduleImage:         h.ScheduleImage,
+		PDBMaxUnavailable:     d.PDBMaxUnavailable,
+		Queue:                 queue,
+		ServiceAccountRoleARN: d.ServiceAccountRoleARN,
+		Auth:                  DataplaneAuth(cfg),
+		Ingress: dataplane.Ingress{
+			ClassName: clusteraddons.IngressClass,
+			Host:      cfg.Ingress.Host, CertificateARN: cfg.Ingress.CertificateARN, Scheme: cfg.Ingress.Scheme,
+			SSLPolicy: cfg.Ingress.SSLPolicy, IdleTimeoutSeconds: cfg.Ingress.IdleTimeoutSeconds,
+			MaintenanceMode: d.MaintenanceMode, AccessLogBucket: front.AccessLogBucket, AccessLogPrefix: cfg.Environment,
+			WebACLARN: front.WebACLARN, DeletionProtection: cfg.Production(), Tags: Tags(cfg),
+		},
+		Network: dataplane.Network{
+			LoadBalancerCIDRs:   cfg.Cluster.LoadBalancerSubnetCIDRs,
+			DataStoreCIDRs:      cfg.Cluster.PrivateSubnetCIDRs,
+			HTTPSEgressCIDRs:    d.LLMEgressCIDRs,
+			MonitoringNamespace: cfg.Monitoring.Namespace,
+			DatabasePort:        database.Port,
+			CachePort:           cache.Port,
+		},
+		Connections:          conns,
+		ServiceMonitorLabels: monitoring.SelectorLabels(),
+	}
+}
+
+func schedules(in []config.Schedule) []dataplane.Schedule {
+	var out []dataplane.Schedule
+	for _, s := range in {
+		out = append(out, dataplane.Schedule{Cron: s.Cron, TimeZone: s.TimeZone, MinReplicas: s.MinReplicas})
+	}
+	return out
+}
+
+// DataplaneAuth maps auth.* onto the server's LANGGRAPH_AUTH_TYPE and LangSmith settings.
+func DataplaneAuth(cfg *config.Config) dataplane.Auth {
+	a := cfg.Auth
+	switch a.Mode {
+	case config.AuthLangSmith:
+		return dataplane.Auth{Type: dataplane.AuthTypeLangSmith, LangSmithEndpoint: a.LangSmithAuthEndpoint, LangSmithTenantID: a.LangSmithTenantID}
+	case config.AuthCustom:
+		return dataplane.Auth{Type: dataplane.AuthTypeCustom}
+	default:
+		return dataplane.Auth{Type: dataplane.AuthTypeNoop, UnauthenticatedReason: a.AcceptUnauthenticated}
+	}
+}
+
+// MonitoringArgs maps the configuration and the data tier's outputs onto the monitoring stack.
+func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cache) (monitoring.Args, error) {
+	m := cfg.Monitoring
+	thresholds := MonitoringThresholds(cfg)
+	dashboard, err := dashboards.DataplaneJSON(thresholds)
+	if err != nil {
+		return monitoring.Args{}, err
+	}
+	crdVersion, ok := catalog.OperatorCRDVersion(m.ChartVersion)
+	if !ok { // config refuses it; a component invariant all the same
+		return monitoring.Args{}, fmt.Errorf("monitoring.chartVersion=%q has no known prometheus-operator CRD version", m.ChartVersion)
+	}
+	network := monitoring.Network{
+		NodeCIDRs: cfg.Cluster.PrivateSubnetCIDRs, DataStoreCIDRs: cfg.Cluster.PrivateSubnetCIDRs,
+		DatabasePort: database.Port, CachePort: cache.Port, ScrapePorts: []int{dataplane.MetricsPort},
+	}
+	if cfg.Addons.PrometheusAdapter.Enabled {
+		network.AdapterNamespace = clusteraddons.Namespace
+	}
+	args := monitoring.Args{
+		Namespace:                    m.Namespace,
+		CRDVersion:                   crdVersion,
+		NodeExporterNamespace:        m.NodeExporterNamespace,
+		Network:                      network,
+		Instance:                     "langgraph-" + cfg.Environment,
+		ChartVersion:                 m.ChartVersion,
+		PostgresExporterChartVersion: m.PostgresExporterChartVersion,
+		RedisExporterChartVersion:    m.RedisExporterChartVersion,
+		StorageClass:                 m.StorageClass,
+		CreateStorageClass:           m.CreateStorageClass,
+		PrometheusReplicas:           m.PrometheusReplicas,
+		PrometheusRetention:          m.PrometheusRetention,
+		PrometheusStorageGB:          m.PrometheusStorageGB,
+		AlertmanagerReplicas:         m.AlertmanagerReplicas,
+		GrafanaReplicas:              m.GrafanaReplicas,
+		Scope:                        MonitoringScope(cfg),
+		Thresholds:                   thresholds,
+		Dashboards:                   map[string][]byte{dashboards.DataplaneFile: dashboard},
+		DatabaseURI:                  db.URI,
+		RedisAddress:                 pulumi.Sprintf("%s:%d", redis.PrimaryEndpoint, cache.Port),
+		RedisAuthToken:               redis.AuthToken,
+	}
+	if cfg.Secrets.SlackWebhookURL.IsSet() {
+		args.SlackWebhookURL = cfg.Secrets.SlackWebhookURL.Output()
+	}
+	if cfg.Secrets.PagerDutyRoutingKey.IsSet() {
+		args.PagerDutyRoutingKey = cfg.Secrets.PagerDutyRoutingKey.Output()
+	}
+	if cfg.Secrets.HeartbeatURL.IsSet() {
+		args.HeartbeatURL = cfg.Secrets.HeartbeatURL.Output()
+	}
+	return args, nil
+}
+
+// MonitoringScope names what the rules watch: the dataplane's namespace, container, HPA and
+// the scrape jobs (a ServiceMonitor's job is its Service's name).
+func MonitoringScope(cfg *config.Config) monitoring.Scope {
+	return monitoring.Scope{
+		Namespace:  cfg.Dataplane.Namespace,
+		Container:  dataplane.ContainerName,
+		HPA:        dataplane.Name,
+		Jobs:       []string{dataplane.Name, monitoring.PostgresExporter, monitoring.RedisExporter},
+		RunbookURL: cfg.Monitoring.RunbookBaseURL,
+	}
+}
+
+// MonitoringThresholds converts the configured alert thresholds and KPI targets (percentages)
+// into the fractions and seconds the rules compare with.
+func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
+	a, k := cfg.Alerts, cfg.KPI
+	return monitoring.Thresholds{
+		ErrorRatio:               a.ErrorRatePercent / 100,
+		AvgResponseSeconds:       a.AvgResponseSeconds,
+		PodResourceRatio:         a.PodResourcePercent / 100,
+		DBPoolRatio:              a.DBPoolPercent / 100,
+		QueueDepth:               a.QueueDepth,
+		CacheMemoryRatio:         a.CacheMemoryPercent / 100,
+		InfraCostPerHour:         infraCostPerHour(cfg),
+		SuccessRatio:             k.SuccessRatePercent / 100,
+		TargetAvgResponseSeconds: k.AvgResponseSeconds,
+		P95ResponseSeconds:       k.P95ResponseSeconds,
+		QueueWaitSeconds:         k.QueueWaitSeconds,
+		TargetErrorRatio:         k.ErrorRatePercent / 100,
+		CPURatio:                 k.CPUPercent / 100,
+		MemoryRatio:              k.MemoryPercent / 100,
+	}
+}
+
+// infraCostPerHour is the expected month's AWS estimate per hour; Build has already refused a
+// stack the model cannot price, so an error here leaves the panel's line at 0.
+func infraCostPerHour(cfg *config.Config) float64 {
+	e, err := sizing.Cost(cfg, sizing.Report(cfg))
+	if err != nil {
+		return 0
+	}
+	return math.Round(e.Expected/cost.HoursPerMonth*100) / 100
+}
