@@ -35,13 +35,32 @@ func OperatorCRDs(version string) (string, []string, error) {
 		if err != nil {
 			return "", nil, err
 		}
-		docs = append(docs, strings.TrimPrefix(string(b), "---\n"))
+		doc, err := forceOwnership(strings.TrimPrefix(string(b), "---\n"), e.Name())
+		if err != nil {
+			return "", nil, err
+		}
+		docs = append(docs, doc)
 		// monitoring.coreos.com_servicemonitors.yaml -> servicemonitors.monitoring.coreos.com
 		group, plural, _ := strings.Cut(strings.TrimSuffix(e.Name(), ".yaml"), "_")
 		names = append(names, plural+"."+group)
 	}
 	slices.Sort(names)
 	return strings.Join(docs, "---\n"), names, nil
+}
+
+// PatchForceAnnotation makes the Kubernetes provider's server-side apply take the CRDs' fields
+// over from another field manager: on a cluster where Helm installed them (the chart's first
+// install), the upgrade would otherwise stop at a conflict.
+const PatchForceAnnotation = "pulumi.com/patchForce"
+
+// forceOwnership adds PatchForceAnnotation to a CRD manifest as controller-gen writes it
+// (metadata, then annotations, first).
+func forceOwnership(doc, file string) (string, error) {
+	const anchor = "metadata:\n  annotations:\n"
+	if !strings.Contains(doc, anchor) {
+		return "", fmt.Errorf("components/monitoring/crds: %s has no metadata.annotations block where controller-gen writes it", file)
+	}
+	return strings.Replace(doc, anchor, anchor+"    "+PatchForceAnnotation+": \"true\"\n", 1), nil
 }
 
 // OperatorCRDSet is the applied CRD set; objects of its kinds (PrometheusRule, ServiceMonitor,

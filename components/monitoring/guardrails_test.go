@@ -159,6 +159,7 @@ func TestOperatorCRDsAreAppliedByTheProgram(t *testing.T) {
 		assert.Equal(t, "CustomResourceDefinition", crd.Kind)
 		assert.Equal(t, "monitoring.coreos.com", crd.Spec.Group)
 		assert.Equal(t, strings.TrimPrefix(want, "v"), crd.Metadata.Annotations["operator.prometheus.io/version"], crd.Metadata.Name)
+		assert.Equal(t, "true", crd.Metadata.Annotations[monitoring.PatchForceAnnotation], "%s: takes the fields over from Helm's first install", crd.Metadata.Name)
 		kinds = append(kinds, crd.Metadata.Name)
 	}
 	for _, k := range []string{"prometheuses", "alertmanagers", "servicemonitors", "podmonitors", "prometheusrules", "alertmanagerconfigs", "probes", "thanosrulers", "scrapeconfigs", "prometheusagents"} {
