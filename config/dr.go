@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,8 +21,12 @@ var (
 // ScheduleExpressionProblem says what is wrong with an AWS schedule expression ("" when valid).
 func ScheduleExpressionProblem(expr string) string {
 	if m := awsRate.FindStringSubmatch(expr); m != nil {
-		if m[1] == "0" {
+		n, _ := strconv.Atoi(m[1])
+		switch plural := strings.HasSuffix(m[2], "s"); {
+		case n == 0:
 			return "a rate must be at least 1"
+		case n == 1 && plural, n > 1 && !plural:
+			return "takes the singular unit for 1 and the plural otherwise (rate(1 day), rate(7 days))"
 		}
 		return ""
 	}
