@@ -12,6 +12,7 @@ import (
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/cost"
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/program"
 	"github.com/langgraph-platform/infra/program/sizing"
@@ -19,9 +20,7 @@ import (
 
 func stackConfig(t *testing.T, stack string, set map[string]any) *config.Config {
 	t.Helper()
-	sc, err := harness.LoadStackConfig(harness.Options{Stack: stack, Secrets: harness.DefaultSecrets(), Set: set})
-	require.NoError(t, err)
-	cfg, err := config.Load(sc.Project, stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
+	cfg, err := stackfile.LoadTyped(harness.Options{Stack: stack, Secrets: harness.DefaultSecrets(), Set: set}, config.LoadOptions{})
 	require.NoError(t, err)
 	return cfg
 }

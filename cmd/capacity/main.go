@@ -50,11 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case *recommend && *ramp < 0 && *profile == "":
 		return usage("-recommend needs a scenario: -ramp <duration> or -profile <file.csv>")
 	}
-	sc, err := stackfile.Load(stackfile.Options{Dir: *dir, Stack: *stack})
-	if err != nil {
-		return usage("%v", err)
-	}
-	cfg, err := config.LoadWith(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, config.LoadOptions{CredentialsOptional: true})
+	cfg, err := stackfile.LoadTyped(stackfile.Options{Dir: *dir, Stack: *stack}, config.LoadOptions{CredentialsOptional: true})
 	if err != nil {
 		return usage("%v", err)
 	}

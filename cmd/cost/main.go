@@ -41,11 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *stack == "" {
 		return fail(fmt.Errorf("-stack is required (for example -stack prod)"))
 	}
-	sc, err := stackfile.Load(stackfile.Options{Dir: *dir, Stack: *stack})
-	if err != nil {
-		return fail(err)
-	}
-	cfg, err := config.LoadWith(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, config.LoadOptions{CredentialsOptional: true})
+	cfg, err := stackfile.LoadTyped(stackfile.Options{Dir: *dir, Stack: *stack}, config.LoadOptions{CredentialsOptional: true})
 	if err != nil {
 		return fail(err)
 	}

@@ -109,11 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	set := map[string]bool{}
 	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	sc, err := stackfile.Load(stackfile.Options{Dir: *dir, Stack: *stack})
-	if err != nil {
-		return fail("%v", err)
-	}
-	cfg, err := config.LoadWith(sc.Project, *stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, config.LoadOptions{CredentialsOptional: true})
+	cfg, err := stackfile.LoadTyped(stackfile.Options{Dir: *dir, Stack: *stack}, config.LoadOptions{CredentialsOptional: true})
 	if err != nil {
 		return fail("%v", err)
 	}

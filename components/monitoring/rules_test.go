@@ -40,9 +40,7 @@ var scope = monitoring.Scope{
 
 // prodThresholds are the thresholds the prod stack's configuration yields.
 func prodThresholds(t *testing.T) monitoring.Thresholds {
-	sc, err := harness.LoadStackConfig(harness.Options{Stack: "prod", Secrets: harness.DefaultSecrets()})
-	require.NoError(t, err)
-	cfg, err := configLoad(sc)
+	cfg, err := stackfile.LoadTyped(harness.Options{Stack: "prod", Secrets: harness.DefaultSecrets()}, config.LoadOptions{})
 	require.NoError(t, err)
 	return program.MonitoringThresholds(cfg)
 }
@@ -507,8 +505,4 @@ func TestThresholdsComeFromConfig(t *testing.T) {
 		}
 	}
 	assert.False(t, math.IsNaN(above(th.ErrorRatio)))
-}
-
-func configLoad(sc *stackfile.Config) (*config.Config, error) {
-	return config.Load(sc.Project, "prod", config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys})
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
 	pconfig "github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"github.com/langgraph-platform/infra/config"
 )
 
 // EncryptedPlaceholder stands in for a secure value of the stack file that cannot be decrypted
@@ -259,4 +261,15 @@ func Stacks(dir string) []string {
 	}
 	sort.Strings(stacks)
 	return stacks
+}
+
+// LoadTyped reads a stack's configuration as Load does and loads it into the program's typed,
+// validated configuration: the one path the tools (with load.CredentialsOptional) and the tests
+// take from a stack file to a *config.Config.
+func LoadTyped(opts Options, load config.LoadOptions) (*config.Config, error) {
+	sc, err := Load(opts)
+	if err != nil {
+		return nil, err
+	}
+	return config.LoadWith(sc.Project, opts.Stack, config.Raw{Values: sc.Values, SecretKeys: sc.SecretKeys}, load)
 }
