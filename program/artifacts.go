@@ -21,16 +21,16 @@ const (
 // Artifacts are the files a stack produces besides its resources: the plain Prometheus rule file
 // (what promtool checks) and the dashboards' JSON. cmd/synth writes them.
 func Artifacts(cfg *config.Config, report capacity.Report) (map[string][]byte, error) {
-	thresholds := MonitoringThresholds(cfg)
+	estimate, err := sizing.Cost(cfg, report)
+	if err != nil {
+		return nil, err
+	}
+	thresholds := MonitoringThresholds(cfg, estimate)
 	rules, err := monitoring.RuleFile(MonitoringScope(cfg), thresholds)
 	if err != nil {
 		return nil, err
 	}
 	dashboard, err := dashboards.DataplaneJSON(thresholds)
-	if err != nil {
-		return nil, err
-	}
-	estimate, err := sizing.Cost(cfg, report)
 	if err != nil {
 		return nil, err
 	}

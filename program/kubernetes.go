@@ -20,7 +20,6 @@ import (
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/cost"
 	"github.com/langgraph-platform/infra/dashboards"
-	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 // AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
@@ -166,9 +165,9 @@ func DataplaneAuth(cfg *config.Config) dataplane.Auth {
 }
 
 // MonitoringArgs maps the configuration and the data tier's outputs onto the monitoring stack.
-func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cache) (monitoring.Args, error) {
+func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, estimate cost.Estimate) (monitoring.Args, error) {
 	m := cfg.Monitoring
-	thresholds := MonitoringThresholds(cfg)
+	thresholds := MonitoringThresholds(cfg, estimate)
 	dashboard, err := dashboards.DataplaneJSON(thresholds)
 	if err != nil {
 		return monitoring.Args{}, err
@@ -232,8 +231,9 @@ func MonitoringScope(cfg *config.Config) monitoring.Scope {
 }
 
 // MonitoringThresholds converts the configured alert thresholds and KPI targets (percentages)
-// into the fractions and seconds the rules compare with.
-func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
+// into the fractions and seconds the rules compare with; the cost estimate gives the AWS cost
+// per hour the LLM cost panel shows beside the spend.
+func MonitoringThresholds(cfg *config.Config, estimate cost.Estimate) monitoring.Thresholds {
 	a, k := cfg.Alerts, cfg.KPI
 	return monitoring.Thresholds{
 		ErrorRatio:               a.ErrorRatePercent / 100,
@@ -242,7 +242,7 @@ func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
 		DBPoolRatio:              a.DBPoolPercent / 100,
 		QueueDepth:               a.QueueDepth,
 		CacheMemoryRatio:         a.CacheMemoryPercent / 100,
-		InfraCostPerHour:         infraCostPerHour(cfg),
+		InfraCostPerHour:         math.Round(estimate.Expected/cost.HoursPerMonth*100) / 100,
 		SuccessRatio:             k.SuccessRatePercent / 100,
 		TargetAvgResponseSeconds: k.AvgResponseSeconds,
 		P95ResponseSeconds:       k.P95ResponseSeconds,
@@ -251,14 +251,4 @@ func MonitoringThresholds(cfg *config.Config) monitoring.Thresholds {
 		CPURatio:                 k.CPUPercent / 100,
 		MemoryRatio:              k.MemoryPercent / 100,
 	}
-}
-
-// infraCostPerHour is the expected month's AWS estimate per hour; Build has already refused a
-// stack the model cannot price, so an error here leaves the panel's line at 0.
-func infraCostPerHour(cfg *config.Config) float64 {
-	e, err := sizing.Cost(cfg, sizing.Report(cfg))
-	if err != nil {
-		return 0
-	}
-	return math.Round(e.Expected/cost.HoursPerMonth*100) / 100
 }

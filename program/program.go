@@ -214,7 +214,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		return nil, err
 	}
 	// Monitoring first: it applies the operator's CRDs, which the dataplane's ServiceMonitor needs.
-	monArgs, err := MonitoringArgs(cfg, db, redis)
+	monArgs, err := MonitoringArgs(cfg, db, redis, estimate)
 	if err != nil {
 		return nil, err
 	}

@@ -175,7 +175,7 @@ func TestBudgetBelowTheEstimateNeedsAReason(t *testing.T) {
 func TestDashboardShowsTheEstimateBesideLLMSpend(t *testing.T) {
 	cfg := stackConfig(t, "prod", nil)
 	e := estimate(t, cfg)
-	th := program.MonitoringThresholds(cfg)
+	th := program.MonitoringThresholds(cfg, e)
 	assert.InDelta(t, e.Expected/cost.HoursPerMonth, th.InfraCostPerHour, 0.01)
 }
 

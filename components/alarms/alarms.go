@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -221,20 +220,6 @@ func definitions(a Args) []alarm {
 
 // replicaIndex is the replica number in an alarm's suffix (rds-replica-2-lag).
 var replicaIndex = regexp.MustCompile(`-\d+-`)
-
-// RunbookAnchors are the sections of docs/runbooks/aws-alarms.md the alarms point at.
-func RunbookAnchors(a Args) []string {
-	var anchors []string
-	for _, d := range definitions(a) {
-		if !slices.Contains(anchors, d.runbook) {
-			anchors = append(anchors, d.runbook)
-		}
-	}
-	return anchors
-}
-
-// Count is how many alarms Args make.
-func Count(a Args) int { return len(definitions(a)) }
 
 // New creates the alarms.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Alarms, error) {

@@ -29,6 +29,7 @@ import (
 	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/internal/tooltest"
 	"github.com/langgraph-platform/infra/program"
+	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 const ns = "langgraph"
@@ -42,7 +43,9 @@ var scope = monitoring.Scope{
 func prodThresholds(t *testing.T) monitoring.Thresholds {
 	cfg, err := stackfile.LoadTyped(harness.Options{Stack: "prod", Secrets: harness.DefaultSecrets()}, config.LoadOptions{})
 	require.NoError(t, err)
-	return program.MonitoringThresholds(cfg)
+	estimate, err := sizing.Cost(cfg, sizing.Report(cfg))
+	require.NoError(t, err)
+	return program.MonitoringThresholds(cfg, estimate)
 }
 
 // --- promtool test cases -------------------------------------------------------------------

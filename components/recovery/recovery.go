@@ -204,9 +204,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	})
 }
 
-// Results are the AWS Backup events sent to the topic: every drill's end (with its status and
+// results are the AWS Backup events sent to the topic: every drill's end (with its status and
 // times), and every failed backup or copy.
-var Results = map[string]map[string]any{
+var results = map[string]map[string]any{
 	"drill-result": {"source": []string{"aws.backup"}, "detail-type": []string{"Restore Job State Change"},
 		"detail": map[string]any{"status": []string{"COMPLETED", "FAILED", "ABORTED"}}},
 	"backup-failed": {"source": []string{"aws.backup"}, "detail-type": []string{"Backup Job State Change"},
@@ -217,7 +217,7 @@ var Results = map[string]map[string]any{
 
 func resultAlerts(ctx *pulumi.Context, name string, args Args, here pulumi.ResourceOption) error {
 	for _, kind := range []string{"drill-result", "backup-failed", "copy-failed"} {
-		pattern, err := json.Marshal(Results[kind])
+		pattern, err := json.Marshal(results[kind])
 		if err != nil {
 			return err
 		}
