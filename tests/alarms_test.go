@@ -23,9 +23,9 @@ const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm"
 func alarmsBySuffix(t *testing.T, res *harness.Result) map[string]*harness.Resource {
 	t.Helper()
 	out := map[string]*harness.Resource{}
+	prefix := regexp.MustCompile(`^langgraph-[a-z0-9]+-`) // langgraph-<environment>-
 	for _, a := range res.ByType(alarmType) {
-		name := a.In("name").(string)
-		out[strings.TrimPrefix(name, "langgraph-"+strings.Split(a.URN, "::")[0][len("urn:pulumi:"):]+"-")] = a
+		out[prefix.ReplaceAllString(a.In("name").(string), "")] = a
 	}
 	return out
 }
