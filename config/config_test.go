@@ -247,6 +247,16 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"fluent bit irsa without issuer", harness.Options{Set: map[string]any{"addons.loadBalancerController.enabled": false, "addons.loadBalancerController.identity": "irsa"}}, nil, []string{"addons.loadBalancerController.oidcIssuerUrl is required with identity irsa"}},
 		{"node-exporter in the stack's namespace", harness.Options{Set: map[string]any{"monitoring.nodeExporterNamespace": "monitoring"}}, nil, []string{`monitoring.nodeExporterNamespace="monitoring" must differ from monitoring.namespace`}},
 		{"node-exporter in kube-system", harness.Options{Set: map[string]any{"monitoring.nodeExporterNamespace": "kube-system"}}, nil, []string{`monitoring.nodeExporterNamespace="kube-system" is reserved`}},
+		// Issue 21: chart mirrors.
+		{"chart mirror over plain http", harness.Options{}, map[string]string{"charts": `{"mirror":"http://charts.example.com"}`}, []string{`charts.mirror="http://charts.example.com" is plain http to a host that is not loopback`}},
+		{"chart mirror with a password", harness.Options{}, map[string]string{"charts": `{"mirror":"https://ci:hunter2@charts.example.com"}`}, []string{`charts.mirror="https://ci:xxxxx@charts.example.com" carries credentials`}},
+		{"chart mirror scheme", harness.Options{}, map[string]string{"charts": `{"mirror":"s3://bucket/charts"}`}, []string{`charts.mirror="s3://bucket/charts" has scheme s3; allowed: https://, oci://`}},
+		{"chart mirror OCI registry without a path", harness.Options{}, map[string]string{"charts": `{"mirror":"oci://123456789012.dkr.ecr.us-east-1.amazonaws.com"}`}, []string{"names an OCI registry without a repository path"}},
+		{"chart mirror not a URL", harness.Options{}, map[string]string{"charts": `{"mirror":"charts.example.com"}`}, []string{`charts.mirror="charts.example.com" is not a URL with a host`}},
+		{"chart override of an unknown chart", harness.Options{}, map[string]string{"charts": `{"overrides":[{"chart":"grafana","source":"https://grafana.github.io/helm-charts"}]}`}, []string{`charts.overrides[0].chart="grafana" is not a chart this program installs; allowed: aws-for-fluent-bit`}},
+		{"chart override twice", harness.Options{}, map[string]string{"charts": `{"overrides":[{"chart":"metrics-server","source":"https://a.example"},{"chart":"metrics-server","source":"https://b.example"}]}`}, []string{`charts.overrides[1].chart="metrics-server" is overridden twice`}},
+		{"chart override without a source", harness.Options{}, map[string]string{"charts": `{"overrides":[{"chart":"metrics-server"}]}`}, []string{`charts.overrides[0].source`, "required"}},
+		{"chart field unknown", harness.Options{}, map[string]string{"charts": `{"mirrors":"https://a.example"}`}, []string{"charts.mirrors", "unknown"}},
 		// Issue 18: cost.
 		{"token count zero", harness.Options{Set: map[string]any{"cost.llm": []any{map[string]any{"model": "gpt-4o", "tokensPerRun": 0}}}}, nil, []string{"cost.llm[0].tokensPerRun=0 must be > 0"}},
 		{"price negative", harness.Options{Set: map[string]any{"cost.llm": []any{map[string]any{"model": "gpt-4o", "tokensPerRun": 100, "pricePer1kTokens": -0.01}}}}, nil, []string{"cost.llm[0].pricePer1kTokens=-0.01 must be > 0"}},

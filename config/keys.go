@@ -51,6 +51,8 @@ var Keys = []Key{
 		Description: "The cost model's assumptions (node type, load hours, requests per run, logs, LLM tokens and prices) and the stack's AWS budget and cost anomaly alerts."},
 	{Name: "addons", Type: "object", object: func(c *Config) any { return &c.Addons },
 		Description: "Cluster add-ons the dataplane needs: metricsServer, loadBalancerController (IAM via Pod Identity or IRSA), prometheusAdapter; each switchable for clusters that already run it."},
+	{Name: "charts", Type: "object", object: func(c *Config) any { return &c.Charts },
+		Description: "Where Helm fetches the pinned charts: a mirror (https:// Helm repository or oci:// registry such as ECR) for all, and per-chart overrides; empty: upstream."},
 
 	{Name: "kubeconfig", Type: "string", Secret: true, secret: func(s *Secrets) *Secret { return &s.Kubeconfig },
 		Description: "Secret. kubeconfig for the cluster; empty: the ambient kubeconfig and cluster.kubeContext."},

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -22,9 +23,70 @@ type Raw struct {
 	SecretKeys []string
 }
 
-// RawFromEnvironment reads the configuration the way Pulumi's Go SDK does (PULUMI_CONFIG and
-// PULUMI_CONFIG_SECRET_KEYS). The SDK has no API that lists config keys, and the loader needs
-// the list to reject unknown keys.
+// RawFromContext is the configuration the engine handed this run, read from the SDK's context.
+// pulumi.Run fills the context from PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS (the language
+// host's path); an Automation API inline program gets it from the engine's Run request, and the
+// environment carries nothing. Values and secrecy come through the context's own calls
+// (GetConfig, IsConfigSecret); the SDK has no call that lists the keys, which the loader needs to
+// reject unknown ones, so the list is read from the context's RunInfo (contextConfigKeys). Where
+// that cannot be read the environment is used, and where neither carries configuration it is an
+// error, never a silently empty configuration.
+func RawFromContext(ctx *pulumi.Context) (Raw, error) {
+	keys, err := contextConfigKeys(ctx)
+	if err != nil {
+		env, envErr := RawFromEnvironment()
+		if envErr != nil {
+			return env, envErr
+		}
+		if len(env.Values) == 0 {
+			return env, err
+		}
+		return env, nil
+	}
+	raw := Raw{Values: make(map[string]string, len(keys))}
+	for _, k := range keys {
+		raw.Values[k], _ = ctx.GetConfig(k)
+		if ctx.IsConfigSecret(k) {
+			raw.SecretKeys = append(raw.SecretKeys, k)
+		}
+	}
+	return raw, nil
+}
+
+// contextConfigKeys lists the configuration keys of the run. Reading an unexported field
+// through reflect is the one way the SDK leaves (it keeps RunInfo.Config behind Context.state);
+// the read is checked at every step so a change of the SDK's layout is a clear error, and
+// TestConfigFromContextInline proves it against the pinned SDK.
+func contextConfigKeys(ctx *pulumi.Context) ([]string, error) {
+	fail := func(step string) ([]string, error) {
+		return nil, fmt.Errorf("cannot list this run's configuration keys from the Pulumi SDK's context (%s; the SDK's layout has changed) and PULUMI_CONFIG is not set", step)
+	}
+	v := reflect.ValueOf(ctx)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return fail("no context")
+	}
+	state := v.Elem().FieldByName("state")
+	if !state.IsValid() || state.Kind() != reflect.Pointer || state.IsNil() {
+		return fail("Context.state")
+	}
+	info := state.Elem().FieldByName("info")
+	if !info.IsValid() || info.Type() != reflect.TypeFor[pulumi.RunInfo]() {
+		return fail("Context.state.info")
+	}
+	m := info.FieldByName("Config")
+	if !m.IsValid() || m.Kind() != reflect.Map || m.Type().Key().Kind() != reflect.String {
+		return fail("RunInfo.Config")
+	}
+	keys := make([]string, 0, m.Len())
+	for _, k := range m.MapKeys() {
+		keys = append(keys, k.String())
+	}
+	slices.Sort(keys)
+	return keys, nil
+}
+
+// RawFromEnvironment reads the configuration the way pulumi.Run does (PULUMI_CONFIG and
+// PULUMI_CONFIG_SECRET_KEYS).
 func RawFromEnvironment() (Raw, error) {
 	var raw Raw
 	if s := os.Getenv(pulumi.EnvConfig); s != "" {
@@ -40,9 +102,10 @@ func RawFromEnvironment() (Raw, error) {
 	return raw, nil
 }
 
-// FromContext loads the configuration of the running Pulumi program.
+// FromContext loads the configuration of the running Pulumi program, whether the language host
+// runs it (`pulumi up`) or the Automation API runs it inline.
 func FromContext(ctx *pulumi.Context) (*Config, error) {
-	raw, err := RawFromEnvironment()
+	raw, err := RawFromContext(ctx)
 	if err != nil {
 		return nil, err
 	}

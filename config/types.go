@@ -1,8 +1,8 @@
 // Package config is the single source of every setting the program reads.
 //
 // Settings are grouped by concern into top-level Pulumi config keys (environment, tags, cluster,
-// dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, cost,
-// dr); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
+// dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, charts,
+// cost, dr); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
 // sets one field and every other field keeps the default declared here. Secrets are separate top-level keys
 // that must be set with `pulumi config set --secret` (kubeconfig, langsmithApiKey,
 // langgraphLicenseKey, slackWebhookUrl, pagerdutyRoutingKey, heartbeatUrl). aws:region is read as the stack's
@@ -42,6 +42,7 @@ type Config struct {
 	KPI         KPI        `json:"kpi"`
 	Capacity    Capacity   `json:"capacity"`
 	Addons      Addons     `json:"addons"`
+	Charts      Charts     `json:"charts"`
 	Cost        Cost       `json:"cost"`
 	DR          DR         `json:"dr"`
 
@@ -307,6 +308,39 @@ type Capacity struct {
 	RedisConnectionsPerPod  int     `json:"redisConnectionsPerPod" doc:"Redis connections one dataplane pod opens."`
 	RedisKiBPerRun          float64 `json:"redisKiBPerRun" doc:"Redis memory one run in progress holds (stream buffer), KiB."`
 	AcceptRisk              string  `json:"acceptRisk" doc:"When set, a failing capacity check is reported but does not stop the deployment; say why."`
+}
+
+// Charts say where Helm fetches the charts the program installs. Names and exact versions stay
+// pinned (package catalog); only the location changes, so a mirror serves the same bytes.
+type Charts struct {
+	Mirror    string          `json:"mirror" doc:"Where every chart is fetched instead of its upstream repository: an https:// Helm repository, or an oci:// registry path such as oci://<account>.dkr.ecr.<region>.amazonaws.com/helm-charts (the chart is <path>/<chart>); http:// only on a loopback address. Empty: each chart's upstream repository."`
+	Overrides []ChartOverride `json:"overrides" doc:"Per-chart locations that take precedence over mirror: a list of {chart, source}."`
+}
+
+// ChartOverride fetches one chart from its own location.
+type ChartOverride struct {
+	Chart  string `json:"chart" doc:"The chart's name, as package catalog pins it (kube-prometheus-stack, aws-for-fluent-bit, ...)."`
+	Source string `json:"source" doc:"Its location, in the forms mirror accepts."`
+}
+
+// Source is where the chart is fetched: its override, else the mirror, else upstream.
+func (c Charts) Source(chart string) catalog.ChartSource {
+	location := c.Mirror
+	for _, o := range c.Overrides {
+		if o.Chart == chart {
+			location = o.Source
+		}
+	}
+	return catalog.SourceAt(chart, location)
+}
+
+// Sources are the sources of every chart the program can install, by chart name.
+func (c Charts) Sources() map[string]catalog.ChartSource {
+	out := make(map[string]catalog.ChartSource, len(catalog.ChartRepositories))
+	for chart := range catalog.ChartRepositories {
+		out[chart] = c.Source(chart)
+	}
+	return out
 }
 
 // Addons are the cluster add-ons the dataplane depends on. EKS installs none of them; switch one

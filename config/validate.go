@@ -178,6 +178,7 @@ func Validate(cfg *Config) []error {
 	validateHPA(c, cfg.HPA)
 	validateSchedules(c, cfg)
 	validateAddons(c, cfg.Addons)
+	validateCharts(c, cfg.Charts)
 	validateIngress(c, cfg)
 	validateAuth(c, cfg)
 	validateDatabase(c, cfg.Database)
@@ -364,6 +365,33 @@ func validateHPA(c *checker, h HPA) {
 	}
 	if h.QueueScaling {
 		c.between("hpa.pendingRunsPerPod", h.PendingRunsPerPod, 1, 10000)
+	}
+}
+
+func validateCharts(c *checker, ch Charts) {
+	location := func(key, v string) {
+		if problem := catalog.ChartLocationProblem(v); problem != "" {
+			if u, err := url.Parse(v); err == nil && u.User != nil {
+				v = u.Redacted() // never echo a password
+			}
+			c.failf(key, v, "%s", problem)
+		}
+	}
+	if ch.Mirror != "" {
+		location("charts.mirror", ch.Mirror)
+	}
+	seen := map[string]bool{}
+	for i, o := range ch.Overrides {
+		key := fmt.Sprintf("charts.overrides[%d]", i)
+		if _, known := catalog.ChartRepositories[o.Chart]; !known {
+			c.failf(key+".chart", o.Chart, "is not a chart this program installs; allowed: %s", strings.Join(catalog.Sorted(catalog.ChartRepositories), ", "))
+		} else if seen[o.Chart] {
+			c.failf(key+".chart", o.Chart, "is overridden twice; keep one entry per chart")
+		}
+		seen[o.Chart] = true
+		if c.required(key+".source", o.Source, "an https:// Helm repository or an oci:// registry path") {
+			location(key+".source", o.Source)
+		}
 	}
 }
 

@@ -184,10 +184,10 @@ deny_k8s_namespacepss contains msg if {
 }
 
 # METADATA
-# title: "Helm charts pinned to an exact version from an HTTPS repository"
-# description: "A release without a version, or with a range, installs whatever the repository serves on the day: a preview no longer says what an update does, and staging and prod drift apart."
+# title: "Helm charts pinned to an exact version from a TLS source"
+# description: "A release without a version, or with a range, installs whatever the repository serves on the day: a preview no longer says what an update does, and staging and prod drift apart. A chart fetched without TLS can be swapped in transit. A mirror keeps the pin: an https:// Helm repository, an oci:// registry (Helm speaks TLS to it), or http:// on a loopback address (a mirror on the deploying machine)."
 # custom:
-#   message: "Set the chart version to an exact x.y.z and the repository to an https:// URL."
+#   message: "Set the chart version to an exact x.y.z and fetch the chart from an https:// repository or an oci:// registry."
 deny_helm_pinned contains msg if {
 	input.__type == "kubernetes:helm.sh/v3:Release"
 	version := object.get(input, "version", "")
@@ -197,10 +197,15 @@ deny_helm_pinned contains msg if {
 
 deny_helm_pinned contains msg if {
 	input.__type == "kubernetes:helm.sh/v3:Release"
+	not startswith(object.get(input, "chart", ""), "oci://")
 	repo := object.get(input, ["repositoryOpts", "repo"], "")
-	not startswith(repo, "https://")
-	msg := sprintf("%s: chart %q repository %q is not fetched over TLS; allowed: an https:// repository", [res, object.get(input, "chart", ""), repo])
+	not helm_repository_tls(repo)
+	msg := sprintf("%s: chart %q repository %q is not fetched over TLS; allowed: an https:// repository, an oci:// chart, or http:// on loopback", [res, object.get(input, "chart", ""), repo])
 }
+
+helm_repository_tls(repo) if startswith(repo, "https://")
+
+helm_repository_tls(repo) if regex.match(`^http://(localhost|127\.[0-9]+\.[0-9]+\.[0-9]+|\[::1\])(:[0-9]+)?(/.*)?$`, repo)
 
 # Value keys that hold a credential (matched at the end of the key, case-insensitive).
 credential_key := `(?i)(password|passwd|secret|token|apikey|api_key|privatekey|private_key|routingkey|routing_key|webhookurl|webhook_url|accesskey|access_key|secretkey|secret_key|dsn)$`

@@ -25,7 +25,7 @@ import (
 // AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
 func AddonsArgs(cfg *config.Config, account awsbase.Account) clusteraddons.Args {
 	a := cfg.Addons
-	args := clusteraddons.Args{ClusterName: cfg.Cluster.Name, VPCID: cfg.Cluster.VPCID, Account: account, Tags: Tags(cfg)}
+	args := clusteraddons.Args{ClusterName: cfg.Cluster.Name, VPCID: cfg.Cluster.VPCID, Account: account, Tags: Tags(cfg), Charts: cfg.Charts.Sources()}
 	if a.MetricsServer.Enabled {
 		args.MetricsServer = &clusteraddons.MetricsServer{ChartVersion: a.MetricsServer.ChartVersion, Replicas: a.MetricsServer.Replicas}
 	}
@@ -186,6 +186,7 @@ func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cach
 	args := monitoring.Args{
 		Namespace:                    m.Namespace,
 		CRDVersion:                   crdVersion,
+		Charts:                       cfg.Charts.Sources(),
 		NodeExporterNamespace:        m.NodeExporterNamespace,
 		Network:                      network,
 		Instance:                     "langgraph-" + cfg.Environment,

@@ -223,7 +223,8 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		return nil, err
 	}
 	dpArgs := DataplaneArgs(cfg, db, redis, front)
-	dpArgs.After = []pulumi.Resource{addons.IngressReady, mon.CRDs}
+	dpArgs.After = []pulumi.Resource{addons.IngressReady}
+	dpArgs.ServiceMonitorCRD = mon.CRDs
 	dp, err := dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s))
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/awsbase"
+	"github.com/langgraph-platform/infra/internal/helmsource"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
 
@@ -31,13 +32,11 @@ const TypeToken = "langgraph:kubernetes:ClusterAddons"
 const (
 	Namespace = "kube-system"
 
-	MetricsServerRepository = "https://kubernetes-sigs.github.io/metrics-server/"
-	MetricsServerChart      = catalog.ChartMetricsServer
-	MetricsServerRelease    = "metrics-server"
+	MetricsServerChart   = catalog.ChartMetricsServer
+	MetricsServerRelease = "metrics-server"
 	// MetricsAPIService is what metrics-server registers and the HPA's Resource metrics read.
 	MetricsAPIService = "v1beta1.metrics.k8s.io"
 
-	LoadBalancerControllerRepository     = "https://aws.github.io/eks-charts"
 	LoadBalancerControllerChart          = catalog.ChartAWSLoadBalancerController
 	LoadBalancerControllerRelease        = "aws-load-balancer-controller"
 	LoadBalancerControllerServiceAccount = "aws-load-balancer-controller"
@@ -45,9 +44,8 @@ const (
 	IngressClass   = "alb"
 	IRSAAnnotation = "eks.amazonaws.com/role-arn"
 
-	PrometheusAdapterRepository = "https://prometheus-community.github.io/helm-charts"
-	PrometheusAdapterChart      = catalog.ChartPrometheusAdapter
-	PrometheusAdapterRelease    = "prometheus-adapter"
+	PrometheusAdapterChart   = catalog.ChartPrometheusAdapter
+	PrometheusAdapterRelease = "prometheus-adapter"
 	// ExternalMetricsAPIService is what prometheus-adapter registers for External metrics.
 	ExternalMetricsAPIService = "v1beta1.external.metrics.k8s.io"
 	// QueueMetric is the External metric the dataplane HPA reads: LangGraph's pending runs.
@@ -97,6 +95,10 @@ type Args struct {
 	LoadBalancerController *LoadBalancerController
 	PrometheusAdapter      *PrometheusAdapter
 	FluentBit              *FluentBit
+
+	// Charts are where Helm fetches each chart, by chart name (config.Charts.Sources): the
+	// upstream repository or a mirror.
+	Charts map[string]catalog.ChartSource
 }
 
 // Validate reports what the component needs that package config cannot see: missing inputs and
@@ -106,9 +108,12 @@ func (a *Args) Validate() error {
 	bad := func(field string, v any, allowed string) {
 		errs = append(errs, fmt.Errorf("clusteraddons.Args.%s=%q: %s", field, fmt.Sprint(v), allowed))
 	}
-	version := func(field, v string) {
+	version := func(field, v, chart string) {
 		if v == "" {
 			bad(field, v, "is required (an exact chart version)")
+		}
+		if _, err := helmsource.Lookup(a.Charts, chart); err != nil {
+			bad("Charts", chart, err.Error())
 		}
 	}
 	replicas := func(field string, n int) {
@@ -129,11 +134,11 @@ func (a *Args) Validate() error {
 		}
 	}
 	if m := a.MetricsServer; m != nil {
-		version("MetricsServer.ChartVersion", m.ChartVersion)
+		version("MetricsServer.ChartVersion", m.ChartVersion, MetricsServerChart)
 		replicas("MetricsServer.Replicas", m.Replicas)
 	}
 	if l := a.LoadBalancerController; l != nil {
-		version("LoadBalancerController.ChartVersion", l.ChartVersion)
+		version("LoadBalancerController.ChartVersion", l.ChartVersion, LoadBalancerControllerChart)
 		replicas("LoadBalancerController.Replicas", l.Replicas)
 		if a.ClusterName == "" || a.VPCID == "" || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
 			bad("ClusterName/VPCID/Account", a.ClusterName+"/"+a.VPCID+"/"+a.Account.ID, "the controller needs the cluster name, VPC, account, region and partition")
@@ -141,14 +146,14 @@ func (a *Args) Validate() error {
 		identity("LoadBalancerController", l.Identity, l.OIDCIssuerURL)
 	}
 	if p := a.PrometheusAdapter; p != nil {
-		version("PrometheusAdapter.ChartVersion", p.ChartVersion)
+		version("PrometheusAdapter.ChartVersion", p.ChartVersion, PrometheusAdapterChart)
 		replicas("PrometheusAdapter.Replicas", p.Replicas)
 		if p.PrometheusURL == "" || p.PrometheusPort < 1 || p.QueueSeries == "" {
 			bad("PrometheusAdapter.PrometheusURL/PrometheusPort/QueueSeries", p.PrometheusURL, "the adapter needs Prometheus's URL and port and the recorded queue series")
 		}
 	}
 	if f := a.FluentBit; f != nil {
-		version("FluentBit.ChartVersion", f.ChartVersion)
+		version("FluentBit.ChartVersion", f.ChartVersion, FluentBitChart)
 		if f.RetentionDays < 1 || f.LogGroupPrefix == "" || len(f.Namespaces) == 0 {
 			bad("FluentBit", f.LogGroupPrefix, "the retention, log group prefix and namespaces are required")
 		}
@@ -192,7 +197,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		if err != nil {
 			return nil, err
 		}
-		if _, err := release(ctx, name+"-metrics-server", MetricsServerRelease, MetricsServerChart, MetricsServerRepository,
+		if _, err := release(ctx, name+"-metrics-server", MetricsServerRelease, args.Charts[MetricsServerChart],
 			m.ChartVersion, values, child); err != nil {
 			return nil, err
 		}
@@ -221,7 +226,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		if err != nil {
 			return nil, err
 		}
-		if _, err := release(ctx, name+"-prometheus-adapter", PrometheusAdapterRelease, PrometheusAdapterChart, PrometheusAdapterRepository,
+		if _, err := release(ctx, name+"-prometheus-adapter", PrometheusAdapterRelease, args.Charts[PrometheusAdapterChart],
 			p.ChartVersion, values, child); err != nil {
 			return nil, err
 		}
@@ -277,16 +282,17 @@ func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadB
 			"annotations": pulumi.StringMap{IRSAAnnotation: role.Arn},
 		}
 	}
-	controller, err := release(ctx, name+"-load-balancer-controller", LoadBalancerControllerRelease, LoadBalancerControllerChart,
-		LoadBalancerControllerRepository, l.ChartVersion, values, child, pulumi.DependsOn(append(binding, attachment)))
+	controller, err := release(ctx, name+"-load-balancer-controller", LoadBalancerControllerRelease,
+		args.Charts[LoadBalancerControllerChart], l.ChartVersion, values, child, pulumi.DependsOn(append(binding, attachment)))
 	return controller, role.Arn, err
 }
 
-// release installs a pinned chart into kube-system.
-func release(ctx *pulumi.Context, name, releaseName, chart, repo, version string, values pulumi.Map, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
+// release installs a pinned chart into kube-system from src.
+func release(ctx *pulumi.Context, name, releaseName string, src catalog.ChartSource, version string, values pulumi.Map, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
+	chart, repo := helmsource.Fields(src)
 	return helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
-		Name: pulumi.String(releaseName), Chart: pulumi.String(chart), Version: pulumi.String(version),
-		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(repo)},
+		Name: pulumi.String(releaseName), Chart: chart, Version: pulumi.String(version),
+		RepositoryOpts: repo,
 		Namespace:      pulumi.String(Namespace), Values: values, Timeout: pulumi.Int(600), MaxHistory: pulumi.Int(10),
 	}, opts...)
 }

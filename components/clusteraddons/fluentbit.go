@@ -17,7 +17,6 @@ import (
 
 // AWS for Fluent Bit: the chart and the names it is found by.
 const (
-	FluentBitRepository     = "https://aws.github.io/eks-charts"
 	FluentBitChart          = catalog.ChartAWSForFluentBit
 	FluentBitRelease        = "aws-for-fluent-bit"
 	FluentBitServiceAccount = "aws-for-fluent-bit"
@@ -166,7 +165,7 @@ func fluentBit(ctx *pulumi.Context, name string, args Args, f FluentBit, child p
 			"annotations": pulumi.StringMap{IRSAAnnotation: role.Arn},
 		}
 	}
-	_, err = release(ctx, name+"-fluent-bit", FluentBitRelease, FluentBitChart, FluentBitRepository, f.ChartVersion, values,
+	_, err = release(ctx, name+"-fluent-bit", FluentBitRelease, args.Charts[FluentBitChart], f.ChartVersion, values,
 		child, pulumi.DependsOn(append(binding, rolePolicy)))
 	return names.ToStringArrayOutput(), err
 }

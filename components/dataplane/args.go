@@ -116,6 +116,10 @@ type Args struct {
 
 	// ServiceMonitorLabels make the monitoring stack's selector pick the ServiceMonitor up.
 	ServiceMonitorLabels map[string]string
+	// ServiceMonitorCRD is whatever installs the ServiceMonitor CRD (the monitoring component's
+	// CRD set): the ServiceMonitor depends on it explicitly, so on a fresh cluster it is never
+	// sent before its kind exists.
+	ServiceMonitorCRD pulumi.Resource
 
 	// After are cluster add-ons every object here waits for: the load balancer controller's
 	// webhooks admit the pods and the Ingress, so they must run first.

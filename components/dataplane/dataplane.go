@@ -257,7 +257,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				"port": MetricsPortName, "path": MetricsPath, "interval": "30s", "scrapeTimeout": "10s",
 			}},
 		}},
-	}, append(inNS, pulumi.DependsOn([]pulumi.Resource{svc}))...); err != nil {
+	}, append(inNS, pulumi.DependsOn(crdKindDeps(args.ServiceMonitorCRD, svc)))...); err != nil {
 		return nil, err
 	}
 
@@ -286,4 +286,12 @@ func namespaceLabels(args Args) map[string]string {
 	// only once the ALB sees it healthy, so a rollout never drains the old pods first.
 	labels[ReadinessGateLabel] = "enabled"
 	return labels
+}
+
+// crdKindDeps are the dependencies of an object of a CRD kind: deps and the CRD's installer.
+func crdKindDeps(crd pulumi.Resource, deps ...pulumi.Resource) []pulumi.Resource {
+	if crd != nil {
+		deps = append(deps, crd)
+	}
+	return deps
 }

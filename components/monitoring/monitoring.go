@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/internal/helmsource"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
 
@@ -28,7 +29,6 @@ const TypeToken = "langgraph:kubernetes:Monitoring"
 
 // Names the stack is wired by: defined once.
 const (
-	Repository  = "https://prometheus-community.github.io/helm-charts"
 	StackChart  = catalog.ChartKubePrometheusStack
 	ReleaseName = "kube-prometheus-stack" // selectors pick objects labelled release=<this>
 	// PrometheusService and PrometheusPort are where Prometheus answers queries in the
@@ -81,6 +81,9 @@ type Args struct {
 	Network                      Network
 	PostgresExporterChartVersion string
 	RedisExporterChartVersion    string
+	// Charts are where Helm fetches each chart, by chart name (config.Charts.Sources): the
+	// upstream repository or a mirror.
+	Charts map[string]catalog.ChartSource
 
 	StorageClass         string
 	CreateStorageClass   bool
@@ -116,6 +119,11 @@ func (a *Args) Validate() error {
 	}
 	if a.Namespace == "" || a.ChartVersion == "" || a.PostgresExporterChartVersion == "" || a.RedisExporterChartVersion == "" || a.CRDVersion == "" {
 		bad("Namespace/ChartVersions/CRDVersion", "\"\"", "are required and exact")
+	}
+	for _, chart := range []string{StackChart, PostgresChart, RedisChart} {
+		if _, err := helmsource.Lookup(a.Charts, chart); err != nil {
+			bad("Charts", chart, err.Error())
+		}
 	}
 	if a.NodeExporterNamespace == "" || a.NodeExporterNamespace == a.Namespace {
 		bad("NodeExporterNamespace", a.NodeExporterNamespace, "is required and differs from Namespace (node-exporter alone runs privileged)")
@@ -252,11 +260,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
+	chart, repo := helmsource.Fields(args.Charts[StackChart])
 	stack, err := helmv3.NewRelease(ctx, name+"-stack", &helmv3.ReleaseArgs{
 		Name:           pulumi.String(ReleaseName),
-		Chart:          pulumi.String(StackChart),
+		Chart:          chart,
 		Version:        pulumi.String(args.ChartVersion),
-		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)},
+		RepositoryOpts: repo,
 		Namespace:      pulumi.String(args.Namespace),
 		Values:         values,
 		// The CRDs are applied above (NewOperatorCRDs), from the version the chart needs.
@@ -267,8 +276,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	// The exporters' ServiceMonitors and the rules need the operator's CRDs: after the stack.
-	afterStack := append(inNS, pulumi.DependsOn([]pulumi.Resource{stack}))
+	// The exporters' ServiceMonitors and the rules are objects of the operator's CRD kinds: each
+	// depends on the CRD set explicitly, and on the stack whose operator reconciles them.
 
 	exporters := []exporterRelease{
 		{release: PostgresExporter, chart: PostgresChart, version: args.PostgresExporterChartVersion,
@@ -278,7 +287,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			extra: pulumi.Map{"redisAddress": pulumi.Sprintf("rediss://%s", args.RedisAddress)}},
 	}
 	for _, e := range exporters {
-		if err := e.deploy(ctx, name, args.Namespace, meta(e.secret), inNS, stack); err != nil {
+		if err := e.deploy(ctx, name, args.Namespace, args.Charts[e.chart], meta(e.secret), inNS, stack, crds); err != nil {
 			return nil, err
 		}
 	}
@@ -292,7 +301,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Kind:        pulumi.String("PrometheusRule"),
 		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(RulesName), Namespace: pulumi.String(args.Namespace), Labels: with(SelectorLabels())},
 		OtherFields: map[string]any{"spec": spec},
-	}, afterStack...); err != nil {
+	}, append(inNS, pulumi.DependsOn([]pulumi.Resource{stack, crds}))...); err != nil {
 		return nil, err
 	}
 
@@ -323,7 +332,7 @@ type exporterRelease struct {
 
 // deploy creates the exporter's Secret and its release, after the stack whose CRDs its
 // ServiceMonitor needs.
-func (e exporterRelease) deploy(ctx *pulumi.Context, name, namespace string, meta *metav1.ObjectMetaArgs, inNS []pulumi.ResourceOption, stack pulumi.Resource) error {
+func (e exporterRelease) deploy(ctx *pulumi.Context, name, namespace string, src catalog.ChartSource, meta *metav1.ObjectMetaArgs, inNS []pulumi.ResourceOption, after ...pulumi.Resource) error {
 	secret, err := corev1.NewSecret(ctx, name+"-"+e.secret, &corev1.SecretArgs{
 		Metadata:   meta,
 		StringData: pulumi.ToSecret(e.data).(pulumi.StringMapOutput),
@@ -338,10 +347,11 @@ func (e exporterRelease) deploy(ctx *pulumi.Context, name, namespace string, met
 	for k, v := range e.extra {
 		values[k] = v
 	}
-	opts := append(append([]pulumi.ResourceOption(nil), inNS...), pulumi.DependsOn([]pulumi.Resource{stack, secret}))
+	opts := append(append([]pulumi.ResourceOption(nil), inNS...), pulumi.DependsOn(append(after, secret)))
+	chart, repo := helmsource.Fields(src)
 	_, err = helmv3.NewRelease(ctx, name+"-"+e.release, &helmv3.ReleaseArgs{
-		Name: pulumi.String(e.release), Chart: pulumi.String(e.chart), Version: pulumi.String(e.version),
-		RepositoryOpts: helmv3.RepositoryOptsArgs{Repo: pulumi.String(Repository)}, Namespace: pulumi.String(namespace),
+		Name: pulumi.String(e.release), Chart: chart, Version: pulumi.String(e.version),
+		RepositoryOpts: repo, Namespace: pulumi.String(namespace),
 		Values: values, MaxHistory: pulumi.Int(10),
 	}, opts...)
 	return err

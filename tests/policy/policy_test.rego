@@ -127,4 +127,17 @@ test_helm_release_pinned if {
 	count(langgraph.deny_helm_pinned) == 1 with input as release("^3.13", "https://kubernetes-sigs.github.io/metrics-server/")
 	count(langgraph.deny_helm_pinned) == 1 with input as release("", "https://kubernetes-sigs.github.io/metrics-server/")
 	count(langgraph.deny_helm_pinned) == 1 with input as release("3.13.0", "http://charts.example.com")
+	count(langgraph.deny_helm_pinned) == 1 with input as release("3.13.0", "http://127.0.0.1.example.com/charts")
+	count(langgraph.deny_helm_pinned) == 0 with input as release("3.13.0", "http://127.0.0.1:8879/charts")
+	count(langgraph.deny_helm_pinned) == 0 with input as release("3.13.0", "http://localhost:8879")
+}
+
+oci_release(chart) := {
+	"__type": "kubernetes:helm.sh/v3:Release", "__name": "r", "chart": chart, "version": "3.13.0",
+}
+
+test_helm_release_from_oci_mirror if {
+	count(langgraph.deny_helm_pinned) == 0 with input as oci_release("oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/helm/metrics-server")
+	# a bare chart name with no repository is not an OCI reference
+	count(langgraph.deny_helm_pinned) == 1 with input as oci_release("metrics-server")
 }
