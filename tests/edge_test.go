@@ -11,6 +11,7 @@ import (
 	"github.com/langgraph-platform/infra/components/edge"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/render"
+	"github.com/langgraph-platform/infra/internal/stackfile/stackfiletest"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/program"
 )
@@ -166,7 +167,7 @@ func TestEveryLangGraphPodChecksCallers(t *testing.T) {
 // resource is registered; staging may accept it with a reason, which the Ingress carries and the
 // staging policy config honours, while prod's policy config would not.
 func TestOpenAPIOnTheInternetIsRefused(t *testing.T) {
-	dir := stacktest.ProjectCopy(t, "prod", "    mode: langsmith\n    langsmithAuthEndpoint: https://api.smith.langchain.com\n    langsmithTenantId: 5d0c9a6e-2f4b-4c1d-9e8a-7b3f6a1c2d4e\n", "    mode: none\n")
+	dir := stackfiletest.ProjectCopy(t, "prod", "    mode: langsmith\n    langsmithAuthEndpoint: https://api.smith.langchain.com\n    langsmithTenantId: 5d0c9a6e-2f4b-4c1d-9e8a-7b3f6a1c2d4e\n", "    mode: none\n")
 	_, err := harness.Run(program.Build, harness.Options{Dir: dir, Stack: "prod", Secrets: harness.DefaultSecrets()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `auth.mode="none" is refused with ingress.scheme="internet-facing"`)

@@ -6,10 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/langgraph-platform/infra/internal/stackfile/stackfiletest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/langgraph-platform/infra/internal/stacktest"
 )
 
 func capacityCmd(t *testing.T, args ...string) (int, string, string) {
@@ -29,7 +28,7 @@ func TestStacksPass(t *testing.T) {
 
 // A project copy whose prod stack restores the seed's 10 jobs per pod: the report fails and names it.
 func TestFailingStackExitsOne(t *testing.T) {
-	dir := stacktest.ProjectCopy(t, "prod", "jobsPerWorker: 100", "jobsPerWorker: 10")
+	dir := stackfiletest.ProjectCopy(t, "prod", "jobsPerWorker: 100", "jobsPerWorker: 10")
 	code, out, _ := capacityCmd(t, "-dir", dir, "-stack", "prod")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "| run slots at max replicas | 500 runs | 3750 runs | FAIL |")

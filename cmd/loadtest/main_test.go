@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/internal/stackfile/stackfiletest"
 	"github.com/langgraph-platform/infra/loadtest"
 	"github.com/langgraph-platform/infra/loadtest/fakeapi"
 )
@@ -97,7 +97,7 @@ func TestBrokenKPIExitsOneNamingIt(t *testing.T) {
 	// Latency KPIs come from the stack file too: a copy with a 20 ms p95 target.
 	slow := fakeapi.New(3)
 	slow.Latency = fakeapi.Uniform(40*time.Millisecond, 60*time.Millisecond)
-	dir := stacktest.ProjectCopy(t, "staging", "concurrentUsers: 500", "concurrentUsers: 500\n    p95ResponseSeconds: 0.02\n    avgResponseSeconds: 0.01")
+	dir := stackfiletest.ProjectCopy(t, "staging", "concurrentUsers: 500", "concurrentUsers: 500\n    p95ResponseSeconds: 0.02\n    avgResponseSeconds: 0.01")
 	o = loadtestRun(t, context.Background(), server(t, slow), "-dir", dir)
 	assert.Equal(t, exitKPIFailed, o.code, "%s\n%s", o.stdout, o.stderr)
 	assert.Contains(t, o.stderr, "KPI failed: average response time, p95 response time")

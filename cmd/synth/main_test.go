@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/langgraph-platform/infra/internal/harness"
-	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/internal/stackfile/stackfiletest"
 	"github.com/langgraph-platform/infra/program"
 )
 
@@ -147,7 +147,7 @@ func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
 	assert.Contains(t, stderr, "-stack is required")
 
 	// An invalid configuration: a project copy whose prod stack sets a bad value.
-	dir := stacktest.ProjectCopy(t, "prod", "maxReplicas: 50", "maxReplicas: 5")
+	dir := stackfiletest.ProjectCopy(t, "prod", "maxReplicas: 50", "maxReplicas: 5")
 	code, _, stderr = synth(t, "-dir", dir, "-stack", "prod", "-out", out)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "hpa.maxReplicas=5 must be >= hpa.minReplicas=10")
@@ -159,7 +159,7 @@ func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
 // cannot decrypt, renders as <secret>.
 func TestSynthHandlesStackFileSecretsAsTheCLIDoes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "x")
-	plain := stacktest.ProjectCopy(t, "prod", "  langgraph-platform:environment: prod\n",
+	plain := stackfiletest.ProjectCopy(t, "prod", "  langgraph-platform:environment: prod\n",
 		"  langgraph-platform:environment: prod\n  langgraph-platform:langsmithApiKey: lsv2_pt_plaintext_in_the_file\n")
 	code, _, stderr := synth(t, "-dir", plain, "-stack", "prod", "-out", out)
 	assert.Equal(t, 2, code)
@@ -167,7 +167,7 @@ func TestSynthHandlesStackFileSecretsAsTheCLIDoes(t *testing.T) {
 	assert.NotContains(t, stderr, "lsv2_pt_plaintext_in_the_file")
 	assert.NoDirExists(t, out)
 
-	encrypted := stacktest.ProjectCopy(t, "prod", "  langgraph-platform:environment: prod\n",
+	encrypted := stackfiletest.ProjectCopy(t, "prod", "  langgraph-platform:environment: prod\n",
 		"  langgraph-platform:environment: prod\n  langgraph-platform:langgraphLicenseKey:\n    secure: v1:c2FsdHNhbHQ=:Y2lwaGVydGV4dGNpcGhlcnRleHQ=\n")
 	code, _, stderr = synth(t, "-dir", encrypted, "-stack", "prod", "-out", out, "-policies", "none")
 	require.Equal(t, 0, code, stderr)
@@ -178,7 +178,7 @@ func TestSynthHandlesStackFileSecretsAsTheCLIDoes(t *testing.T) {
 
 func TestSynthFailsOnMandatoryPolicyViolations(t *testing.T) {
 	// A project copy whose prod stack turns Multi-AZ off: config allows it, the prod policy does not.
-	dir := stacktest.ProjectCopy(t, "prod", "multiAz: true", "multiAz: false")
+	dir := stackfiletest.ProjectCopy(t, "prod", "multiAz: true", "multiAz: false")
 	root, err := harness.RepoRoot()
 	require.NoError(t, err)
 	out := filepath.Join(t.TempDir(), "prod")

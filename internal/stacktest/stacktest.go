@@ -2,9 +2,6 @@
 package stacktest
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,26 +32,4 @@ func One(t testing.TB, res *harness.Result, typ, suffix string) *harness.Resourc
 	}
 	require.Len(t, found, 1, "want exactly one %s named *%s", typ, suffix)
 	return found[0]
-}
-
-// ProjectCopy copies Pulumi.yaml and Pulumi.<stack>.yaml into a temporary directory, replacing
-// text in the stack file (old, new pairs, each must match), and returns the directory: a project
-// whose stack file a user edited.
-func ProjectCopy(t testing.TB, stack string, replacements ...string) string {
-	t.Helper()
-	root, err := harness.RepoRoot()
-	require.NoError(t, err)
-	dir := t.TempDir()
-	for _, f := range []string{"Pulumi.yaml", "Pulumi." + stack + ".yaml"} {
-		b, err := os.ReadFile(filepath.Join(root, f))
-		require.NoError(t, err)
-		if f != "Pulumi.yaml" {
-			for i := 0; i+1 < len(replacements); i += 2 {
-				require.True(t, bytes.Contains(b, []byte(replacements[i])), "%s does not contain %q", f, replacements[i])
-				b = bytes.Replace(b, []byte(replacements[i]), []byte(replacements[i+1]), 1)
-			}
-		}
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
-	return dir
 }
