@@ -399,6 +399,50 @@ func copyDocs(t *testing.T, docs []map[string]any) []map[string]any {
 
 type firing struct{ rule, urn string }
 
+// firingsAfter are the firings of the whole pack on mutated, given the baseline docs and their
+// firings: stack rules are evaluated on every document, per-resource rules only on the
+// documents the mutation added or changed (on the others they fire as before). The same result
+// as evaluating everything, at a tenth of the cost.
+func firingsAfter(t *testing.T, pack *policy.Pack, stack string, base []map[string]any, before map[firing][]string, mutated []map[string]any) map[firing][]string {
+	t.Helper()
+	baseJSON := map[string]string{}
+	for _, d := range base {
+		b, err := json.Marshal(d)
+		require.NoError(t, err)
+		baseJSON[d["__urn"].(string)] = string(b)
+	}
+	present := map[string]bool{}
+	var changed []map[string]any
+	for _, d := range mutated {
+		urn := d["__urn"].(string)
+		present[urn] = true
+		b, err := json.Marshal(d)
+		require.NoError(t, err)
+		if baseJSON[urn] != string(b) {
+			changed = append(changed, d)
+		}
+	}
+	isChanged := map[string]bool{}
+	for _, d := range changed {
+		isChanged[d["__urn"].(string)] = true
+	}
+	after := map[firing][]string{}
+	for k, msgs := range before {
+		if k.urn != "" && present[k.urn] && !isChanged[k.urn] {
+			after[k] = msgs
+		}
+	}
+	stackRules := pack.Only(func(r policy.Rule) bool { return r.Stack })
+	resourceRules := pack.Only(func(r policy.Rule) bool { return !r.Stack })
+	for k, msgs := range firings(evaluate(t, stackRules, stack, mutated)) {
+		after[k] = msgs
+	}
+	for k, msgs := range firings(evaluate(t, resourceRules, stack, changed)) {
+		after[k] = msgs
+	}
+	return after
+}
+
 func firings(vs []policy.Violation) map[firing][]string {
 	out := map[firing][]string{}
 	for _, v := range vs {
@@ -450,7 +494,7 @@ func TestEveryRuleFiresOnItsMutation(t *testing.T) {
 				require.NotEqual(t, rule, k.rule, "the compliant original already fires %s: %v", rule, before[k])
 			}
 			mutated := mutate(t, m, docs, base.res)
-			after := firings(evaluate(t, pack, stack, mutated))
+			after := firingsAfter(t, pack, stack, docs, before, mutated)
 			var fired []firing
 			for k, msgs := range after {
 				if _, existed := before[k]; !existed {
