@@ -16,10 +16,10 @@ import (
 // AccountID is the AWS account the mock engine answers for.
 const AccountID = "123456789012"
 
-// computedOutputs are the outputs of a resource type that only a deployment knows. The mock
+// ComputedOutputs are the outputs of a resource type that only a deployment knows. The mock
 // answers them with placeholders naming their source, so a rendering shows where each value
 // comes from instead of an empty string.
-var computedOutputs = map[string][]string{
+var ComputedOutputs = map[string][]string{
 	"aws:rds/instance:Instance":                         {"identifier", "endpoint", "address", "resourceId", "hostedZoneId"},
 	"aws:elasticache/replicationGroup:ReplicationGroup": {"primaryEndpointAddress", "readerEndpointAddress"},
 	"aws:kms/key:Key":                                   {"keyId"},
@@ -137,7 +137,7 @@ func (m *mocks) fillComputed(r *Resource, state resource.PropertyMap) {
 			state[resource.PropertyKey(k)] = v
 		}
 	}
-	for _, k := range computedOutputs[r.Type] {
+	for _, k := range ComputedOutputs[r.Type] {
 		set(k, resource.NewProperty(Placeholder(r.Type, r.Name, k)))
 	}
 	switch {
@@ -191,12 +191,18 @@ func fakePassword(r *Resource) string {
 
 // Call answers the invokes the program makes with the values a real account would return.
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	switch args.Token {
+	return Invoke(m.region, args.Token, args.Args)
+}
+
+// Invoke answers the data-source calls the program makes, as an AWS account in region would:
+// the mock engine here and the end-to-end tests' stand-in provider both answer with it.
+func Invoke(region, token string, args resource.PropertyMap) (resource.PropertyMap, error) {
+	switch token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
-		names := []any{m.region + "a", m.region + "b", m.region + "c"}
+		names := []any{region + "a", region + "b", region + "c"}
 		ids := []any{"use1-az1", "use1-az2", "use1-az4"}
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": m.region, "names": names, "zoneIds": ids, "state": "available",
+			"id": region, "names": names, "zoneIds": ids, "state": "available",
 		}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -205,8 +211,8 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}), nil
 	case "aws:index/getRegion:getRegion":
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": m.region, "name": m.region, "region": m.region,
-			"description": "mock region", "endpoint": "ec2." + m.region + ".amazonaws.com",
+			"id": region, "name": region, "region": region,
+			"description": "mock region", "endpoint": "ec2." + region + ".amazonaws.com",
 		}), nil
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -215,18 +221,21 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	case "aws:lb/getLoadBalancer:getLoadBalancer":
 		// The controller's ALB, found by its tags: a stand-in ARN in the stack's account.
 		suffix := "app/k8s-langgrap-mock/0123456789abcdef"
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"id":        "arn:aws:elasticloadbalancing:" + m.region + ":" + AccountID + ":loadbalancer/" + suffix,
-			"arn":       "arn:aws:elasticloadbalancing:" + m.region + ":" + AccountID + ":loadbalancer/" + suffix,
+		out := map[string]any{
+			"id":        "arn:aws:elasticloadbalancing:" + region + ":" + AccountID + ":loadbalancer/" + suffix,
+			"arn":       "arn:aws:elasticloadbalancing:" + region + ":" + AccountID + ":loadbalancer/" + suffix,
 			"arnSuffix": suffix, "name": "k8s-langgrap-mock", "loadBalancerType": "application",
-			"tags": args.Args["tags"].Mappable(),
-		}), nil
+		}
+		if tags, ok := args["tags"]; ok {
+			out["tags"] = tags.Mappable()
+		}
+		return resource.NewPropertyMapFromMap(out), nil
 	case "aws:elb/getServiceAccount:getServiceAccount":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "127311923021", "arn": "arn:aws:iam::127311923021:root",
 		}), nil
 	}
-	return nil, fmt.Errorf("the mock engine has no answer for invoke %s: add one to internal/harness/mocks.go", args.Token)
+	return nil, fmt.Errorf("the mock engine has no answer for invoke %s: add one to internal/harness/mocks.go", token)
 }
 
 // Resource is one registration as the engine saw it.
