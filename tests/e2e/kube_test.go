@@ -46,12 +46,17 @@ func (k *kube) get(path string, out any) (int, error) {
 	return resp.StatusCode, json.Unmarshal(body, out)
 }
 
+// apiPrefix is the REST path of a group version: the core group under /api, the others /apis.
+func apiPrefix(apiVersion string) string {
+	if !strings.Contains(apiVersion, "/") {
+		return "/api/" + apiVersion
+	}
+	return "/apis/" + apiVersion
+}
+
 // discover lists the resources of one group version.
 func (k *kube) discover(apiVersion string) error {
-	path := "/apis/" + apiVersion
-	if !strings.Contains(apiVersion, "/") {
-		path = "/api/" + apiVersion
-	}
+	path := apiPrefix(apiVersion)
 	var list struct {
 		Resources []apiResource `json:"resources"`
 	}
@@ -97,10 +102,7 @@ func (k *kube) object(apiVersion, kind, namespace, name string) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	prefix := "/apis/" + apiVersion
-	if !strings.Contains(apiVersion, "/") {
-		prefix = "/api/" + apiVersion
-	}
+	prefix := apiPrefix(apiVersion)
 	path := prefix + "/" + r.Name + "/" + name
 	if r.Namespaced {
 		path = prefix + "/namespaces/" + namespace + "/" + r.Name + "/" + name
@@ -117,27 +119,4 @@ func (k *kube) object(apiVersion, kind, namespace, name string) (map[string]any,
 		return nil, nil
 	}
 	return nil, fmt.Errorf("GET %s: HTTP %d", path, code)
-}
-
-// list is every object of kind in apiVersion, in all namespaces.
-func (k *kube) list(apiVersion, kind string) ([]map[string]any, error) {
-	r, err := k.resource(apiVersion, kind)
-	if err != nil {
-		return nil, err
-	}
-	prefix := "/apis/" + apiVersion
-	if !strings.Contains(apiVersion, "/") {
-		prefix = "/api/" + apiVersion
-	}
-	var l struct {
-		Items []map[string]any `json:"items"`
-	}
-	code, err := k.get(prefix+"/"+r.Name, &l)
-	if err != nil {
-		return nil, err
-	}
-	if code != http.StatusOK {
-		return nil, fmt.Errorf("list %s: HTTP %d", r.Name, code)
-	}
-	return l.Items, nil
 }

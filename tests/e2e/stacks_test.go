@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/program"
 )
 
@@ -280,7 +281,7 @@ func checkState(t *testing.T, ctx context.Context, d *deployment, res *harness.R
 		rendered[r.URN] = true
 		assert.True(t, inState[r.URN], "%s is not in the engine's state", r.URN)
 	}
-	configGroup := stacktestOne(t, res, "kubernetes:yaml/v2:ConfigGroup", "-monitoring-crds")
+	configGroup := stacktest.One(t, res, "kubernetes:yaml/v2:ConfigGroup", "-monitoring-crds")
 	for _, r := range state.Deployment.Resources {
 		switch {
 		case rendered[r.URN], r.Type == "pulumi:pulumi:Stack", strings.HasPrefix(r.Type, "pulumi:providers:") && strings.Contains(r.URN, "::default"):
@@ -303,22 +304,30 @@ func up(t *testing.T, ctx context.Context, d *deployment) auto.UpResult {
 	return res
 }
 
-func TestStagingUpPreviewEditDestroy(t *testing.T) {
-	ctx := context.Background()
-	d := newDeployment(t, ctx, "staging")
-	res := rendered(t, "staging")
+// deployAndCheck deploys the stack and checks what every stack must show: the state matches
+// the rendering, every object is in the API server, no secret is in the state in plaintext, a
+// second preview is clean, and the edit hpa.maxReplicas=maxReplicas previews one update, on
+// the HPA (what a pull request's preview comment shows for a one-line change).
+func deployAndCheck(t *testing.T, ctx context.Context, stackName, maxReplicas string) (*deployment, *harness.Result) {
+	t.Helper()
+	d := newDeployment(t, ctx, stackName)
+	res := rendered(t, stackName)
 
 	up(t, ctx, d)
 	checkState(t, ctx, d, res)
 	checkObjectsExist(t, d.kube, res)
 	checkNoPlaintextSecrets(t, ctx, d, res)
-
 	assert.Empty(t, previewSteps(t, ctx, d), "a second preview changes nothing")
 
-	// What a pull request's preview comment shows for a one-line change.
-	hpa := stacktestOne(t, res, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "-dataplane-hpa")
-	d.set(t, ctx, "hpa.maxReplicas", "7")
+	hpa := stacktest.One(t, res, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "-dataplane-hpa")
+	d.set(t, ctx, "hpa.maxReplicas", maxReplicas)
 	assert.Equal(t, []string{"update kubernetes:autoscaling/v2:HorizontalPodAutoscaler " + hpa.Name}, previewSteps(t, ctx, d))
+	return d, res
+}
+
+func TestStagingUpPreviewEditDestroy(t *testing.T) {
+	ctx := context.Background()
+	d, res := deployAndCheck(t, ctx, "staging", "7")
 
 	start := time.Now()
 	_, err := d.stack.Destroy(ctx, optdestroy.ProgressStreams(d.log), optdestroy.ErrorProgressStreams(d.log))
@@ -329,18 +338,7 @@ func TestStagingUpPreviewEditDestroy(t *testing.T) {
 
 func TestProdUpPreviewAndProtectedResources(t *testing.T) {
 	ctx := context.Background()
-	d := newDeployment(t, ctx, "prod")
-	res := rendered(t, "prod")
-
-	up(t, ctx, d)
-	checkState(t, ctx, d, res)
-	checkObjectsExist(t, d.kube, res)
-	checkNoPlaintextSecrets(t, ctx, d, res)
-	assert.Empty(t, previewSteps(t, ctx, d), "a second preview changes nothing")
-
-	hpa := stacktestOne(t, res, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "-dataplane-hpa")
-	d.set(t, ctx, "hpa.maxReplicas", "60")
-	assert.Equal(t, []string{"update kubernetes:autoscaling/v2:HorizontalPodAutoscaler " + hpa.Name}, previewSteps(t, ctx, d))
+	d, res := deployAndCheck(t, ctx, "prod", "60")
 
 	var protected []string
 	for _, r := range res.Resources {
@@ -356,18 +354,6 @@ func TestProdUpPreviewAndProtectedResources(t *testing.T) {
 	for _, urn := range protected {
 		assert.Contains(t, state, `"`+urn+`"`, "a protected resource survived the destroy")
 	}
-}
-
-func stacktestOne(t *testing.T, res *harness.Result, typ, suffix string) *harness.Resource {
-	t.Helper()
-	var found []*harness.Resource
-	for _, r := range res.ByType(typ) {
-		if strings.HasSuffix(r.Name, suffix) {
-			found = append(found, r)
-		}
-	}
-	require.Len(t, found, 1, "want one %s named *%s", typ, suffix)
-	return found[0]
 }
 
 // checkObjectsGone: after destroy no object of the rendering is left. The local server runs no
