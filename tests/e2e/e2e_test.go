@@ -83,60 +83,46 @@ var testAnnotations = map[string]string{
 	"pulumi.com/deletionPropagationPolicy": "background",
 }
 
+// withSkipAwait is metadata with testAnnotations added. Metadata arrives as plain values in a
+// pulumi.Map (the transform's properties are unmarshalled from the engine's); anything else
+// (an output) is resolved first.
 func withSkipAwait(metadata pulumi.Input) pulumi.Input {
-	add := func(m map[string]any) map[string]any {
+	if m, ok := metadata.(pulumi.Map); ok {
+		if a, ok := m["annotations"].(pulumi.Map); ok || m["annotations"] == nil {
+			out, annotations := pulumi.Map{}, pulumi.Map{}
+			for k, v := range m {
+				out[k] = v
+			}
+			for k, v := range a {
+				annotations[k] = v
+			}
+			for k, v := range testAnnotations {
+				annotations[k] = pulumi.String(v)
+			}
+			out["annotations"] = annotations
+			return out
+		}
+	}
+	if metadata == nil {
+		return pulumi.Map{"annotations": pulumi.ToStringMap(testAnnotations)}
+	}
+	return pulumi.ToOutput(metadata).ApplyT(func(x any) map[string]any {
 		out := map[string]any{}
+		m, _ := x.(map[string]any)
 		for k, v := range m {
 			out[k] = v
 		}
 		annotations := map[string]any{}
-		if a, ok := out["annotations"].(map[string]any); ok {
-			for k, v := range a {
-				annotations[k] = v
-			}
+		a, _ := out["annotations"].(map[string]any)
+		for k, v := range a {
+			annotations[k] = v
 		}
 		for k, v := range testAnnotations {
 			annotations[k] = v
 		}
 		out["annotations"] = annotations
 		return out
-	}
-	switch m := metadata.(type) {
-	case nil:
-		return pulumi.Map{"annotations": pulumi.ToStringMap(testAnnotations)}
-	case pulumi.Map:
-		out := pulumi.Map{}
-		for k, v := range m {
-			out[k] = v
-		}
-		annotations := pulumi.Map{}
-		switch a := m["annotations"].(type) {
-		case pulumi.Map:
-			for k, v := range a {
-				annotations[k] = v
-			}
-		case pulumi.StringMap:
-			for k, v := range a {
-				annotations[k] = v
-			}
-		case nil:
-		default:
-			out["annotations"] = pulumi.ToOutput(a).ApplyT(func(x any) map[string]any {
-				return add(map[string]any{"annotations": x})["annotations"].(map[string]any)
-			})
-			return out
-		}
-		for k, v := range testAnnotations {
-			annotations[k] = pulumi.String(v)
-		}
-		out["annotations"] = annotations
-		return out
-	default:
-		return pulumi.ToOutput(m).ApplyT(func(x any) map[string]any {
-			mm, _ := x.(map[string]any)
-			return add(mm)
-		})
-	}
+	})
 }
 
 // inline is the program as an embedding platform runs it: program.Run, here with the test's
