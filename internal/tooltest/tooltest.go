@@ -22,7 +22,23 @@ import (
 	"github.com/langgraph-platform/infra/internal/harness"
 )
 
-var mu sync.Mutex
+// building serialises builds of the same tool (a test package's tests may ask at once); builds
+// of different tools run side by side.
+var (
+	mu       sync.Mutex
+	building = map[string]*sync.Mutex{}
+)
+
+func lockFor(key string) *sync.Mutex {
+	mu.Lock()
+	defer mu.Unlock()
+	l, ok := building[key]
+	if !ok {
+		l = &sync.Mutex{}
+		building[key] = l
+	}
+	return l
+}
 
 // Build returns the path of the tool built from pkg, a main package that the module in
 // tools/<module> pins, with the given build tags. See BuildTool.
@@ -50,22 +66,19 @@ type Options struct {
 	Timeout time.Duration
 }
 
-// BuildTool returns the path of the tool built from pkg in tools/<module>. Binaries are cached
-// under the OS temp directory by that module's go.mod and go.sum and the options, so a machine
-// builds each tool once and a version bump rebuilds it.
-func BuildTool(module, pkg string, opts Options) (string, error) {
-	mu.Lock()
-	defer mu.Unlock()
+// Path is where BuildTool puts (and finds) the tool built from pkg in tools/<module> with opts,
+// and whether it is there already.
+func Path(module, pkg string, opts Options) (string, bool, error) {
 	root, err := harness.RepoRoot()
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	toolsDir := filepath.Join(root, "tools", module)
 	var key strings.Builder
 	for _, f := range []string{"go.mod", "go.sum"} {
 		b, err := os.ReadFile(filepath.Join(toolsDir, f))
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		key.Write(b)
 	}
@@ -79,7 +92,7 @@ func BuildTool(module, pkg string, opts Options) (string, error) {
 			key.Write(b)
 			return err
 		}); err != nil {
-			return "", err
+			return "", false, err
 		}
 	}
 	fmt.Fprintf(&key, "\x00%s\x00%s\x00%s\x00%s", pkg, strings.Join(opts.Tags, ","), opts.LDFlags, opts.Key)
@@ -89,9 +102,26 @@ func BuildTool(module, pkg string, opts Options) (string, error) {
 		name = path.Base(path.Dir(pkg)) // go.etcd.io/etcd/server/v3: server, not v3
 	}
 	bin := filepath.Join(os.TempDir(), "langgraph-platform-tools", hex.EncodeToString(digest[:8]), name)
-	if _, err := os.Stat(bin); err == nil {
-		return bin, nil
+	_, err = os.Stat(bin)
+	return bin, err == nil, nil
+}
+
+// BuildTool returns the path of the tool built from pkg in tools/<module>. Binaries are cached
+// under the OS temp directory by that module's go.mod and go.sum and the options (Path), so a
+// machine builds each tool once and a version bump rebuilds it.
+func BuildTool(module, pkg string, opts Options) (string, error) {
+	l := lockFor(module + "\x00" + pkg)
+	l.Lock()
+	defer l.Unlock()
+	bin, cached, err := Path(module, pkg, opts)
+	if err != nil || cached {
+		return bin, err
 	}
+	root, err := harness.RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	toolsDir := filepath.Join(root, "tools", module)
 	dir := toolsDir
 	if opts.Prepare != nil {
 		scratch, err := os.MkdirTemp("", "tool-build-")

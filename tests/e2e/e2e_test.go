@@ -9,6 +9,7 @@ package e2e
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,6 +30,10 @@ type environment struct {
 	dir    string
 	tools  *tools
 	charts *chartRepo
+	// renderings are the mock-engine runs of each stack with the same configuration changes,
+	// made before the tests start: the harness sets PULUMI_CONFIG in the process environment,
+	// which the CLI processes the tests start would inherit.
+	renderings map[string]*harness.Result
 }
 
 var env *environment
@@ -43,7 +48,9 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	start := time.Now()
-	tl, err := buildTools(dir)
+	flag.Parse()
+	timeout, _ := flag.Lookup("test.timeout").Value.(flag.Getter).Get().(time.Duration)
+	tl, err := buildTools(dir, timeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: building the tools:", err)
 		return 1
@@ -55,7 +62,18 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer repo.Close()
-	env = &environment{dir: dir, tools: tl, charts: repo}
+	env = &environment{dir: dir, tools: tl, charts: repo, renderings: map[string]*harness.Result{}}
+	for _, stack := range []string{"prod", "staging"} {
+		res, err := harness.Run(program.Build, harness.Options{
+			Stack: stack, Secrets: harness.DefaultSecrets(),
+			Set: map[string]any{"charts.mirror": repo.URL},
+		})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: rendering %s on the mock engine: %v\n", stack, err)
+			return 1
+		}
+		env.renderings[stack] = res
+	}
 	return m.Run()
 }
 
@@ -209,7 +227,7 @@ func newDeployment(t *testing.T, ctx context.Context, stackName string) *deploym
 	vars := map[string]string{
 		"PULUMI_BACKEND_URL":       "file://" + state,
 		"PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase-not-a-secret",
-		"PULUMI_HOME":              filepath.Join(env.dir, "pulumi-home"),
+		"PULUMI_HOME":              filepath.Join(env.dir, "pulumi-home", stackName),
 		"PATH":                     env.tools.Bin + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
 		// Every plugin is on PATH; a missing one is an error here, never a download.

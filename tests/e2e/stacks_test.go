@@ -22,7 +22,6 @@ import (
 
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stacktest"
-	"github.com/langgraph-platform/infra/program"
 )
 
 func jsonField(doc, field string) string {
@@ -32,17 +31,6 @@ func jsonField(doc, field string) string {
 	}
 	s, _ := m[field].(string)
 	return s
-}
-
-// rendered is the mock-engine rendering of the stack with the same configuration changes.
-func rendered(t *testing.T, stackName string) *harness.Result {
-	t.Helper()
-	res, err := harness.Run(program.Build, harness.Options{
-		Stack: stackName, Secrets: harness.DefaultSecrets(),
-		Set: map[string]any{"charts.mirror": env.charts.URL},
-	})
-	require.NoError(t, err)
-	return res
 }
 
 // kubeObjects are the rendering's Kubernetes objects the engine creates one by one (not Helm
@@ -311,7 +299,7 @@ func up(t *testing.T, ctx context.Context, d *deployment) auto.UpResult {
 func deployAndCheck(t *testing.T, ctx context.Context, stackName, maxReplicas string) (*deployment, *harness.Result) {
 	t.Helper()
 	d := newDeployment(t, ctx, stackName)
-	res := rendered(t, stackName)
+	res := env.renderings[stackName]
 
 	up(t, ctx, d)
 	checkState(t, ctx, d, res)
@@ -326,6 +314,7 @@ func deployAndCheck(t *testing.T, ctx context.Context, stackName, maxReplicas st
 }
 
 func TestStagingUpPreviewEditDestroy(t *testing.T) {
+	t.Parallel() // each stack has its own cluster, workspace, state and Pulumi home
 	ctx := context.Background()
 	d, res := deployAndCheck(t, ctx, "staging", "7")
 
@@ -337,6 +326,7 @@ func TestStagingUpPreviewEditDestroy(t *testing.T) {
 }
 
 func TestProdUpPreviewAndProtectedResources(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, res := deployAndCheck(t, ctx, "prod", "60")
 

@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/tooltest"
@@ -37,9 +40,13 @@ func moduleVersion(modulePath string) (string, error) {
 	return strings.TrimPrefix(strings.TrimSpace(string(out)), "v"), nil
 }
 
+// coldBuildBudget is the -timeout below which a run does not start cold builds of the tools.
+const coldBuildBudget = 40 * time.Minute
+
 // buildTools builds (or finds cached) the pinned Pulumi CLI, Kubernetes provider, kube-apiserver
-// and etcd from the tools modules, and the stand-in AWS and random providers from this tree.
-func buildTools(dir string) (*tools, error) {
+// and etcd from the tools modules, and the stand-in AWS and random providers from this tree;
+// timeout is the run's -timeout (0: none).
+func buildTools(dir string, timeout time.Duration) (*tools, error) {
 	t := &tools{Root: dir, Bin: filepath.Join(dir, "bin")}
 	if err := os.MkdirAll(t.Bin, 0o755); err != nil {
 		return nil, err
@@ -52,38 +59,65 @@ func buildTools(dir string) (*tools, error) {
 	if err != nil {
 		return nil, err
 	}
-	// -s -w: no symbol table or DWARF. The binaries are run, never debugged here, and linking
-	// the two largest (a 440 MB provider with DWARF) takes markedly longer with them.
-	cli, err := tooltest.BuildTool("pulumi", "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", tooltest.Options{
-		LDFlags: "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v" + cliVersion,
-	})
-	if err != nil {
-		return nil, err
+	// -s -w: no symbol table or DWARF; the binaries are run, never debugged here, and linking the
+	// largest (a 440 MB provider with DWARF) takes markedly longer with them.
+	var cli, provider string
+	specs := []struct {
+		module, pkg string
+		opts        tooltest.Options
+		dest        *string
+	}{
+		{"pulumi", "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", tooltest.Options{
+			LDFlags: "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v" + cliVersion,
+		}, &cli},
+		// The provider module's own main embeds a schema its module zip does not carry under that
+		// name; the tools module's main embeds the module's schema.json, copied in here.
+		{"kubernetes-provider", "./cmd/pulumi-resource-kubernetes", tooltest.Options{
+			LDFlags: "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=" + kubeVersion,
+			Key:     "schema.json",
+			Prepare: func(scratch string) error {
+				src, err := tooltest.ModuleDir("kubernetes-provider", "github.com/pulumi/pulumi-kubernetes/provider/v4")
+				if err != nil {
+					return err
+				}
+				schema, err := os.ReadFile(filepath.Join(src, "cmd", "pulumi-resource-kubernetes", "schema.json"))
+				if err != nil {
+					return err
+				}
+				return os.WriteFile(filepath.Join(scratch, "cmd", "pulumi-resource-kubernetes", "schema.json"), schema, 0o644)
+			},
+		}, &provider},
+		{"kube-apiserver", "k8s.io/kubernetes/cmd/kube-apiserver", tooltest.Options{LDFlags: "-s -w"}, &t.KubeAPIServer},
+		{"etcd", "go.etcd.io/etcd/server/v3", tooltest.Options{LDFlags: "-s -w"}, &t.Etcd},
 	}
-	// The provider module's own main embeds a schema its module zip does not carry under that
-	// name; the tools module's main embeds the module's schema.json, copied in here.
-	provider, err := tooltest.BuildTool("kubernetes-provider", "./cmd/pulumi-resource-kubernetes", tooltest.Options{
-		LDFlags: "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=" + kubeVersion,
-		Key:     "schema.json",
-		Prepare: func(scratch string) error {
-			src, err := tooltest.ModuleDir("kubernetes-provider", "github.com/pulumi/pulumi-kubernetes/provider/v4")
-			if err != nil {
-				return err
-			}
-			schema, err := os.ReadFile(filepath.Join(src, "cmd", "pulumi-resource-kubernetes", "schema.json"))
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(scratch, "cmd", "pulumi-resource-kubernetes", "schema.json"), schema, 0o644)
-		},
-	})
-	if err != nil {
-		return nil, err
+	var missing []string
+	for _, spec := range specs {
+		if _, cached, err := tooltest.Path(spec.module, spec.pkg, spec.opts); err != nil {
+			return nil, err
+		} else if !cached {
+			missing = append(missing, spec.module)
+		}
 	}
-	if t.KubeAPIServer, err = tooltest.BuildTool("kube-apiserver", "k8s.io/kubernetes/cmd/kube-apiserver", tooltest.Options{LDFlags: "-s -w"}); err != nil {
-		return nil, err
+	// go test kills a test binary one minute after its -timeout, TestMain included: say so
+	// before starting builds that would be killed half way.
+	if len(missing) > 0 && timeout > 0 && timeout < coldBuildBudget {
+		return nil, fmt.Errorf("%s not built yet: a cold build takes about 20 minutes on two cores, longer than this run's -timeout %s; "+
+			"run the README's test command (go test -timeout 60m ./...) or `go test -timeout 60m ./tests/e2e` once, and later runs find them cached",
+			strings.Join(missing, ", "), timeout)
 	}
-	if t.Etcd, err = tooltest.BuildTool("etcd", "go.etcd.io/etcd/server/v3", tooltest.Options{LDFlags: "-s -w"}); err != nil {
+	// The builds run side by side: on two cores one build's single-threaded link overlaps
+	// another's compiles.
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	for i, spec := range specs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			*spec.dest, errs[i] = tooltest.BuildTool(spec.module, spec.pkg, spec.opts)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	links := map[string]string{"pulumi": cli, "pulumi-resource-kubernetes": provider}
