@@ -169,8 +169,8 @@ func TestOperatorCRDsAreAppliedByTheProgram(t *testing.T) {
 	assert.Equal(t, true, r.In("skipCrds"))
 	assert.Equal(t, false, r.In("values.crds.enabled"))
 	assert.Contains(t, r.Dependencies, group.URN, "the chart installs after its CRDs")
-	ns := stacktest.One(t, res, "kubernetes:core/v1:Namespace", "-dataplane-namespace")
-	assert.Contains(t, ns.Dependencies, group.URN, "the dataplane (and its ServiceMonitor) waits for the CRDs")
+	sm := stacktest.One(t, res, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "-dataplane-servicemonitor")
+	assert.Contains(t, sm.Dependencies, group.URN, "the dataplane's ServiceMonitor waits for the CRDs")
 	assert.Equal(t, monitoring.CRDsTypeToken, set.Type)
 }
 
