@@ -104,8 +104,8 @@ func plain(r *harness.Resource) map[string]any {
 	return out
 }
 
-// keyFields are the parts of an object compared with the server's copy: everything the program
-// sets except metadata it does not own and Secret payloads (stored base64, checked elsewhere).
+// skipFields are left out of the comparison with the server's copy: metadata the program does
+// not own and Secret payloads (stored base64, checked elsewhere). Everything else it sets is compared.
 var skipFields = []string{"apiVersion", "kind", "metadata", "data", "stringData"}
 
 func checkObjectsExist(t *testing.T, k *kube, res *harness.Result) {

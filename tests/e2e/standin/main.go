@@ -228,7 +228,9 @@ func (p *standin) outputs(urn resource.URN, id string, inputs, olds resource.Pro
 	p.mu.Unlock()
 	typ := string(urn.Type())
 	outs := inputs.Copy()
-	set := func(k, v string) {
+	// keep fills a computed output: an input of that name wins, then the value the resource
+	// already had, then a new one.
+	keep := func(k string, value func() resource.PropertyValue) {
 		key := resource.PropertyKey(k)
 		if _, ok := outs[key]; ok {
 			return
@@ -237,16 +239,11 @@ func (p *standin) outputs(urn resource.URN, id string, inputs, olds resource.Pro
 			outs[key] = old
 			return
 		}
-		outs[key] = resource.NewProperty(v)
+		outs[key] = value()
 	}
+	set := func(k, v string) { keep(k, func() resource.PropertyValue { return resource.NewProperty(v) }) }
 	if pkg == "random" {
-		if _, ok := outs["result"]; !ok {
-			if old, ok := olds["result"]; ok {
-				outs["result"] = old
-			} else {
-				outs["result"] = resource.MakeSecret(resource.NewProperty(password(inputs)))
-			}
-		}
+		keep("result", func() resource.PropertyValue { return resource.MakeSecret(resource.NewProperty(password(inputs))) })
 		return outs
 	}
 	// aws:<service>/<resource>:<Type>
@@ -272,25 +269,23 @@ func (p *standin) outputs(urn resource.URN, id string, inputs, olds resource.Pro
 		case strings.HasSuffix(strings.ToLower(k), "address"), k == "bucketRegionalDomainName":
 			set(k, host)
 		case k == "capacity":
-			if _, ok := outs["capacity"]; !ok {
-				outs["capacity"] = resource.NewProperty(100.0)
-			}
+			keep(k, func() resource.PropertyValue { return resource.NewProperty(100.0) })
 		default:
 			set(k, id)
 		}
 	}
 	if typ == "aws:elasticache/replicationGroup:ReplicationGroup" {
-		nodes := 1
-		if v, ok := inputs["numCacheClusters"]; ok && v.IsNumber() {
-			nodes = int(v.NumberValue())
-		}
-		members := make([]resource.PropertyValue, nodes)
-		for i := range members {
-			members[i] = resource.NewProperty(fmt.Sprintf("%s-%03d", id, i+1))
-		}
-		if _, ok := outs["memberClusters"]; !ok {
-			outs["memberClusters"] = resource.NewProperty(members)
-		}
+		keep("memberClusters", func() resource.PropertyValue {
+			nodes := 1
+			if v, ok := inputs["numCacheClusters"]; ok && v.IsNumber() {
+				nodes = int(v.NumberValue())
+			}
+			members := make([]resource.PropertyValue, nodes)
+			for i := range members {
+				members[i] = resource.NewProperty(fmt.Sprintf("%s-%03d", id, i+1))
+			}
+			return resource.NewProperty(members)
+		})
 	}
 	return outs
 }
