@@ -54,6 +54,12 @@ type Inputs struct {
 	RedisNodeMemoryGiB float64
 	HPA                HPAPolicy
 	PodStartupSeconds  float64
+	// NodeProvisioningSeconds is the time from a pod no node has room for to a new node being
+	// Ready (the node autoscaler's); PodsPerNode is how many of the pods a node holds. The ramp
+	// starts with nodes for MinReplicas; a pod beyond the nodes' room waits for a node, then
+	// starts. 0 PodsPerNode: nodes are always there (the model before node provisioning).
+	NodeProvisioningSeconds float64
+	PodsPerNode             int
 	// MetricDelaySeconds is how old the metrics are that the HPA acts on.
 	MetricDelaySeconds float64
 }

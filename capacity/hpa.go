@@ -164,6 +164,7 @@ func SimulateArrival(in Inputs, a Arrival) Ramp {
 	target := a.peak(in.Users) * perUser * in.RunSeconds
 	replicas := in.MinReplicas
 	readyAt := make([]float64, replicas) // when each pod becomes ready
+	nodes := newNodeSlots(in)
 	var recs []recommendation
 	var history []recommendation // replicas after each sync, for the policies' periods
 	running, waiting := 0.0, 0.0
@@ -250,7 +251,7 @@ func SimulateArrival(in Inputs, a Arrival) Ramp {
 		}
 		desired = clamp(desired, in.MinReplicas, in.MaxReplicas)
 		for len(readyAt) < desired {
-			readyAt = append(readyAt, t+in.PodStartupSeconds)
+			readyAt = append(readyAt, nodes.start(len(readyAt), t)+in.PodStartupSeconds)
 		}
 		readyAt = readyAt[:desired]
 		replicas = desired
@@ -305,3 +306,34 @@ func replicasAt(history []recommendation, t float64, initial int) int {
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(hi, v)) }
+
+// nodeSlots are the places pods run: the nodes present at the start hold MinReplicas, and a pod
+// beyond them gets a new node, Ready NodeProvisioningSeconds after the pod asked for it (the
+// autoscaler launches a whole node, whose other slots the next pods use). Nodes stay for the
+// ramp: consolidation removes empty nodes minutes after a scale-down, not during a rush.
+type nodeSlots struct {
+	in        Inputs
+	nodeReady []float64 // per pod slot: when its node is Ready
+}
+
+func newNodeSlots(in Inputs) *nodeSlots {
+	n := &nodeSlots{in: in}
+	if in.PodsPerNode > 0 {
+		initial := (in.MinReplicas + in.PodsPerNode - 1) / in.PodsPerNode * in.PodsPerNode
+		n.nodeReady = make([]float64, initial)
+	}
+	return n
+}
+
+// start is when pod slot i can start its pod, asked at time t.
+func (n *nodeSlots) start(i int, t float64) float64 {
+	if n.in.PodsPerNode <= 0 {
+		return t
+	}
+	for len(n.nodeReady) <= i {
+		for range n.in.PodsPerNode {
+			n.nodeReady = append(n.nodeReady, t+n.in.NodeProvisioningSeconds)
+		}
+	}
+	return math.Max(t, n.nodeReady[i])
+}

@@ -191,7 +191,7 @@ type EC2NodeSize struct {
 // (AWS's EC2 instance type table).
 var EC2NodeSizes = map[string]EC2NodeSize{
 	"m7g.xlarge": {4, 16}, "m7g.2xlarge": {8, 32}, "m7g.4xlarge": {16, 64},
-	"m7i.xlarge": {4, 16}, "m7i.2xlarge": {8, 32}, "m7i.4xlarge": {16, 64},
+	"m7i.large": {2, 8}, "m7i.xlarge": {4, 16}, "m7i.2xlarge": {8, 32}, "m7i.4xlarge": {16, 64},
 	"m6i.xlarge": {4, 16}, "m6i.2xlarge": {8, 32}, "m6i.4xlarge": {16, 64},
 	"c7g.xlarge": {4, 8}, "c7g.2xlarge": {8, 16}, "c7g.4xlarge": {16, 32},
 	"r7g.xlarge": {4, 32}, "r7g.2xlarge": {8, 64},

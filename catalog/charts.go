@@ -14,6 +14,7 @@ const (
 	ChartAWSLoadBalancerController = "aws-load-balancer-controller"
 	ChartPrometheusAdapter         = "prometheus-adapter"
 	ChartAWSForFluentBit           = "aws-for-fluent-bit"
+	ChartKarpenter                 = "karpenter"
 )
 
 // ChartVersions are the exact chart versions whose values the program's typed Helm values were
@@ -29,6 +30,9 @@ var ChartVersions = map[string][]string{
 	ChartPrometheusAdapter:         {"5.2.1"},
 	// eks-charts' aws-for-fluent-bit 0.2.1 ships Fluent Bit 3.4.16 (its Chart.yaml appVersion).
 	ChartAWSForFluentBit: {"0.2.1"},
+	// Karpenter 1.12.1 (2026-05-12): chart and controller share the version; the chart installs
+	// its own CRDs (NodePool, NodeClaim, EC2NodeClass) on first install.
+	ChartKarpenter: {"1.12.1"},
 }
 
 // PrometheusOperatorCRDs maps each kube-prometheus-stack version the program accepts to the

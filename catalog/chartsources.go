@@ -16,6 +16,8 @@ var ChartRepositories = map[string]string{
 	ChartMetricsServer:             "https://kubernetes-sigs.github.io/metrics-server/",
 	ChartAWSLoadBalancerController: "https://aws.github.io/eks-charts",
 	ChartAWSForFluentBit:           "https://aws.github.io/eks-charts",
+	// Karpenter publishes its chart only to an OCI registry.
+	ChartKarpenter: "oci://public.ecr.aws/karpenter",
 }
 
 // ChartSource is where Helm fetches one chart, in the two forms a Helm release takes: from a
@@ -35,6 +37,8 @@ const OCIScheme = "oci://"
 // Helm repository URL serving the chart under its own name.
 func SourceAt(chart, location string) ChartSource {
 	switch {
+	case location == "" && strings.HasPrefix(ChartRepositories[chart], OCIScheme):
+		return SourceAt(chart, ChartRepositories[chart])
 	case location == "":
 		return ChartSource{Chart: chart, Repo: ChartRepositories[chart]}
 	case strings.HasPrefix(location, OCIScheme):

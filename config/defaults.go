@@ -12,6 +12,21 @@ func Defaults() Config {
 	appResources := Resources{CPURequest: "1", MemoryRequest: "2Gi", CPULimit: "2", MemoryLimit: "4Gi"}
 	return Config{
 		Tags: Tags{Project: DefaultProjectTag},
+		Cluster: Cluster{
+			Mode: ModeExisting,
+			// Create mode's defaults are production's: three AZs, a NAT gateway in each, a
+			// private API endpoint until publicAccessCidrs names who may reach it.
+			Create: ClusterCreate{
+				Version: "1.35", VPCCIDR: "10.0.0.0/16", AvailabilityZones: 3,
+				// /19 private subnets: 8,187 pod and node addresses per AZ (the VPC CNI gives every
+				// pod a VPC address); /24 public and isolated subnets.
+				Subnets:           SubnetSizes{PrivatePrefixLength: 19, PublicPrefixLength: 24, IsolatedPrefixLength: 24, PrivateCIDRs: []string{}, PublicCIDRs: []string{}, IsolatedCIDRs: []string{}},
+				NATGatewayPerAZ:   true,
+				PublicAccessCIDRs: []string{}, AdminRoleARNs: []string{},
+				SystemNodes:      SystemNodes{InstanceType: "m7i.large", Count: 2},
+				LogRetentionDays: 365,
+			},
+		},
 		Dataplane: Dataplane{
 			Namespace: "langgraph",
 			Image:     Image{Repository: "docker.io/langchain/langgraph-api"},
@@ -138,6 +153,8 @@ func Defaults() Config {
 			LoadBalancerController: LoadBalancerController{Enabled: true, ChartVersion: "3.4.2", Replicas: 2, Identity: IdentityPodIdentity},
 			PrometheusAdapter:      PrometheusAdapter{Enabled: true, ChartVersion: "5.2.1", Replicas: 2},
 			FluentBit:              FluentBit{Enabled: true, ChartVersion: "0.2.1", LogRetentionDays: 30},
+			// Off: an existing cluster may have its own node autoscaling; create mode requires it on.
+			Karpenter: Karpenter{Enabled: false, ChartVersion: "1.12.1", Replicas: 2, CapacityTypes: []string{"on-demand"}},
 		},
 		// On, as production needs it; a stack without a recovery region sets enabled false.
 		DR: DR{

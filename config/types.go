@@ -62,15 +62,20 @@ type Tags struct {
 	CostCenter string `json:"costCenter" doc:"CostCenter tag (required)."`
 }
 
-// Cluster holds the existing EKS cluster and network the stack deploys into.
+// Cluster says where the Kubernetes side runs: an existing cluster named here (mode existing),
+// one another stack created and exports (reference), or one this stack creates (create).
 type Cluster struct {
-	Name                    string   `json:"name" doc:"EKS cluster name (required)."`
-	KubeContext             string   `json:"kubeContext" doc:"kubeconfig context to use when the kubeconfig secret is not set; empty: the current context."`
-	VPCID                   string   `json:"vpcId" doc:"VPC of the cluster, vpc-... (required)."`
-	PrivateSubnetIDs        []string `json:"privateSubnetIds" doc:"Private subnets (subnet-...) in at least 2 AZs for the database and cache (required)."`
-	PrivateSubnetCIDRs      []string `json:"privateSubnetCidrs" doc:"CIDRs of those private subnets: NetworkPolicy egress to the database and cache (required)."`
-	LoadBalancerSubnetCIDRs []string `json:"loadBalancerSubnetCidrs" doc:"CIDRs of the subnets the ALB runs in: NetworkPolicy ingress to the API port (required)."`
-	SecurityGroupIDs        []string `json:"securityGroupIds" doc:"Cluster/node security groups (sg-...) allowed into the database and cache (required)."`
+	Mode                    string           `json:"mode" doc:"existing: the cluster and network below; reference: read them from another stack's outputs (cluster.reference); create: build the VPC, the EKS cluster and its node capacity (cluster.create)."`
+	Name                    string           `json:"name" doc:"EKS cluster name: the existing cluster (existing) or the one to create (create); read from the referenced stack in reference mode."`
+	NodeAutoscaler          string           `json:"nodeAutoscaler" doc:"What adds nodes when the HPA adds pods (existing and reference): karpenter, autoMode, clusterAutoscaler or none; empty: karpenter when addons.karpenter.enabled (and always in create mode), else none. The capacity model's pod start-up adds its node provisioning time; a preflight read checks autoMode against the cluster."`
+	KubeContext             string           `json:"kubeContext" doc:"kubeconfig context to use when the kubeconfig secret is not set; empty: the current context (existing mode only)."`
+	VPCID                   string           `json:"vpcId" doc:"VPC of the cluster, vpc-... (existing mode, required there)."`
+	PrivateSubnetIDs        []string         `json:"privateSubnetIds" doc:"Private subnets (subnet-...) in at least 2 AZs for the database and cache (existing mode, required there)."`
+	PrivateSubnetCIDRs      []string         `json:"privateSubnetCidrs" doc:"CIDRs of those private subnets: NetworkPolicy egress to the database and cache (existing mode, required there)."`
+	LoadBalancerSubnetCIDRs []string         `json:"loadBalancerSubnetCidrs" doc:"CIDRs of the subnets the ALB runs in: NetworkPolicy ingress to the API port (existing mode, required there)."`
+	SecurityGroupIDs        []string         `json:"securityGroupIds" doc:"Cluster/node security groups (sg-...) allowed into the database and cache (existing mode, required there)."`
+	Reference               ClusterReference `json:"reference"`
+	Create                  ClusterCreate    `json:"create"`
 }
 
 // Image is a container image pinned by tag or digest.
@@ -350,6 +355,7 @@ type Addons struct {
 	LoadBalancerController LoadBalancerController `json:"loadBalancerController"`
 	PrometheusAdapter      PrometheusAdapter      `json:"prometheusAdapter"`
 	FluentBit              FluentBit              `json:"fluentBit"`
+	Karpenter              Karpenter              `json:"karpenter"`
 }
 
 // FluentBit ships container logs to CloudWatch Logs.

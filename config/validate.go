@@ -173,7 +173,7 @@ func Validate(cfg *Config) []error {
 		c.match("environment", cfg.Environment, envPattern, "a lowercase name of 2-12 letters, digits or '-' starting with a letter")
 	}
 	validateTags(c, cfg.Tags)
-	validateCluster(c, cfg.Cluster)
+	validateCluster(c, cfg)
 	validateDataplane(c, cfg)
 	validateHPA(c, cfg.HPA)
 	validateSchedules(c, cfg)
@@ -199,19 +199,6 @@ func validateTags(c *checker, t Tags) {
 			c.match(tag.key, tag.value, awsTagValue, "a valid AWS tag value (1-256 letters, digits, spaces or _.:/=+-@)")
 		}
 	}
-}
-
-func validateCluster(c *checker, cl Cluster) {
-	if c.required("cluster.name", cl.Name, "the EKS cluster name") {
-		c.match("cluster.name", cl.Name, eksName, "an EKS cluster name")
-	}
-	if c.required("cluster.vpcId", cl.VPCID, "the cluster's VPC (vpc-...)") {
-		c.match("cluster.vpcId", cl.VPCID, vpcID, "a VPC ID (vpc- followed by 8 or 17 hex digits)")
-	}
-	c.ids("cluster.privateSubnetIds", cl.PrivateSubnetIDs, subnetID, "subnet IDs (subnet- followed by 8 or 17 hex digits) in different AZs", 2)
-	c.ids("cluster.securityGroupIds", cl.SecurityGroupIDs, securityGroupID, "security group IDs (sg- followed by 8 or 17 hex digits)", 1)
-	c.subnetCIDRs("cluster.privateSubnetCidrs", cl.PrivateSubnetCIDRs)
-	c.subnetCIDRs("cluster.loadBalancerSubnetCidrs", cl.LoadBalancerSubnetCIDRs)
 }
 
 func validateDataplane(c *checker, cfg *Config) {

@@ -68,6 +68,10 @@ untaggable_types := {
 	"aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 	"aws:ec2/securityGroupRule:SecurityGroupRule",
 	"aws:s3/bucketAclV2:BucketAclV2",
+	"aws:ec2/routeTableAssociation:RouteTableAssociation",
+	"aws:iam/rolePolicy:RolePolicy",
+	"aws:sqs/queuePolicy:QueuePolicy",
+	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
 }
 
 required_tags := ["Environment", "Project", "Owner", "CostCenter"]

@@ -20,26 +20,30 @@ import (
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/cost"
 	"github.com/langgraph-platform/infra/dashboards"
+	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 // AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
-func AddonsArgs(cfg *config.Config, account awsbase.Account) clusteraddons.Args {
+func AddonsArgs(cfg *config.Config, account awsbase.Account, cluster *Cluster) clusteraddons.Args {
 	a := cfg.Addons
-	args := clusteraddons.Args{ClusterName: cfg.Cluster.Name, VPCID: cfg.Cluster.VPCID, Account: account, Tags: Tags(cfg), Charts: cfg.Charts.Sources()}
+	args := clusteraddons.Args{ClusterName: cluster.Name, Cluster: cluster.NameInput, VPCID: cluster.VPCID, Account: account, Tags: Tags(cfg), Charts: cfg.Charts.Sources()}
 	if a.MetricsServer.Enabled {
 		args.MetricsServer = &clusteraddons.MetricsServer{ChartVersion: a.MetricsServer.ChartVersion, Replicas: a.MetricsServer.Replicas}
 	}
 	if l := a.LoadBalancerController; l.Enabled {
 		args.LoadBalancerController = &clusteraddons.LoadBalancerController{
-			ChartVersion: l.ChartVersion, Replicas: l.Replicas, Identity: l.Identity, OIDCIssuerURL: l.OIDCIssuerURL,
+			ChartVersion: l.ChartVersion, Replicas: l.Replicas, Identity: l.Identity, OIDCIssuerURL: cluster.OIDCIssuerURL,
 		}
 	}
 	if f := a.FluentBit; f.Enabled {
 		l := a.LoadBalancerController
 		args.FluentBit = &clusteraddons.FluentBit{
 			ChartVersion: f.ChartVersion, RetentionDays: f.LogRetentionDays, LogGroupPrefix: ContainerLogGroupPrefix(cfg),
-			Namespaces: LoggedNamespaces(cfg), Identity: l.Identity, OIDCIssuerURL: l.OIDCIssuerURL,
+			Namespaces: LoggedNamespaces(cfg), Identity: l.Identity, OIDCIssuerURL: cluster.OIDCIssuerURL,
 		}
+	}
+	if k := a.Karpenter; k.Enabled {
+		args.Karpenter = KarpenterArgs(cfg, cluster)
 	}
 	if p := a.PrometheusAdapter; p.Enabled {
 		args.PrometheusAdapter = &clusteraddons.PrometheusAdapter{
@@ -49,6 +53,20 @@ func AddonsArgs(cfg *config.Config, account awsbase.Account) clusteraddons.Args 
 		}
 	}
 	return args
+}
+
+// KarpenterArgs maps the add-on's settings, the cluster and the dataplane's requests onto
+// Karpenter: nodes launch in the cluster's node subnets with its node security groups (which
+// the data tier admits), and share the created cluster's node role.
+func KarpenterArgs(cfg *config.Config, cluster *Cluster) *clusteraddons.Karpenter {
+	k := cfg.Addons.Karpenter
+	cpus, limitCPU, limitMemory := sizing.NodePool(cfg)
+	return &clusteraddons.Karpenter{
+		ChartVersion: k.ChartVersion, Replicas: k.Replicas, CapacityTypes: k.CapacityTypes,
+		Identity: cfg.Addons.LoadBalancerController.Identity, OIDCIssuerURL: cluster.OIDCIssuerURL,
+		NodeRoleName: cluster.NodeRoleName, SubnetIDs: cluster.NodeSubnetIDs, SecurityGroupIDs: cluster.SecurityGroupIDs,
+		InstanceCPUs: cpus, LimitCPU: limitCPU, LimitMemoryGiB: limitMemory, AMIAlias: catalog.KarpenterAMIAlias,
+	}
 }
 
 // ContainerLogGroupPrefix is where the stack's container logs go: <prefix>/<namespace>.
@@ -62,21 +80,22 @@ func LoggedNamespaces(cfg *config.Config) []string {
 	return []string{cfg.Dataplane.Namespace, cfg.Monitoring.Namespace, cfg.Monitoring.NodeExporterNamespace, clusteraddons.Namespace}
 }
 
-// KubernetesProvider is the one explicit provider every Kubernetes resource uses: the kubeconfig
-// from secret config when set, else the ambient kubeconfig with cluster.kubeContext.
-func KubernetesProvider(ctx *pulumi.Context, cfg *config.Config) (*kubernetes.Provider, error) {
+// KubernetesProvider is the one explicit provider every Kubernetes resource uses: the created or
+// referenced cluster's kubeconfig, the kubeconfig from secret config when set, else the ambient
+// kubeconfig with cluster.kubeContext.
+func KubernetesProvider(ctx *pulumi.Context, cfg *config.Config, cluster *Cluster) (*kubernetes.Provider, error) {
 	args := &kubernetes.ProviderArgs{}
-	if cfg.Secrets.Kubeconfig.IsSet() {
-		args.Kubeconfig = cfg.Secrets.Kubeconfig.Output()
+	if cluster.Kubeconfig != nil {
+		args.Kubeconfig = cluster.Kubeconfig
 	}
-	if cfg.Cluster.KubeContext != "" {
-		args.Context = pulumi.String(cfg.Cluster.KubeContext)
+	if cluster.KubeContext != "" {
+		args.Context = pulumi.String(cluster.KubeContext)
 	}
-	return kubernetes.NewProvider(ctx, "k8s-"+cfg.Cluster.Name, args)
+	return kubernetes.NewProvider(ctx, "k8s-"+cluster.Name, args)
 }
 
 // DataplaneArgs maps the configuration and the data tier's outputs onto the dataplane.
-func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, front *edge.Edge) dataplane.Args {
+func DataplaneArgs(cfg *config.Config, cluster *Cluster, db *database.Database, redis *cache.Cache, front *edge.Edge) dataplane.Args {
 	d, h := cfg.Dataplane, cfg.HPA
 	res := func(r config.Resources) dataplane.Resources {
 		return dataplane.Resources{CPURequest: r.CPURequest, MemoryRequest: r.MemoryRequest, CPULimit: r.CPULimit, MemoryLimit: r.MemoryLimit}
@@ -131,8 +150,8 @@ func DataplaneArgs(cfg *config.Config, db *database.Database, redis *cache.Cache
 			WebACLARN: front.WebACLARN, DeletionProtection: cfg.Production(), Tags: Tags(cfg),
 		},
 		Network: dataplane.Network{
-			LoadBalancerCIDRs:   cfg.Cluster.LoadBalancerSubnetCIDRs,
-			DataStoreCIDRs:      cfg.Cluster.PrivateSubnetCIDRs,
+			LoadBalancerCIDRs:   cluster.LoadBalancerCIDRs,
+			DataStoreCIDRs:      cluster.DataSubnetCIDRs,
 			HTTPSEgressCIDRs:    d.LLMEgressCIDRs,
 			MonitoringNamespace: cfg.Monitoring.Namespace,
 			DatabasePort:        database.Port,
@@ -165,7 +184,7 @@ func DataplaneAuth(cfg *config.Config) dataplane.Auth {
 }
 
 // MonitoringArgs maps the configuration and the data tier's outputs onto the monitoring stack.
-func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, estimate cost.Estimate) (monitoring.Args, error) {
+func MonitoringArgs(cfg *config.Config, cluster *Cluster, db *database.Database, redis *cache.Cache, estimate cost.Estimate) (monitoring.Args, error) {
 	m := cfg.Monitoring
 	thresholds := MonitoringThresholds(cfg, estimate)
 	dashboard, err := dashboards.DataplaneJSON(thresholds)
@@ -177,7 +196,7 @@ func MonitoringArgs(cfg *config.Config, db *database.Database, redis *cache.Cach
 		return monitoring.Args{}, fmt.Errorf("monitoring.chartVersion=%q has no known prometheus-operator CRD version", m.ChartVersion)
 	}
 	network := monitoring.Network{
-		NodeCIDRs: cfg.Cluster.PrivateSubnetCIDRs, DataStoreCIDRs: cfg.Cluster.PrivateSubnetCIDRs,
+		NodeCIDRs: cluster.NodeCIDRs, DataStoreCIDRs: cluster.DataSubnetCIDRs,
 		DatabasePort: database.Port, CachePort: cache.Port, ScrapePorts: []int{dataplane.MetricsPort},
 	}
 	if cfg.Addons.PrometheusAdapter.Enabled {

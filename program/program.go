@@ -105,9 +105,20 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		return nil, err
 	}
 	account := awsbase.Account{ID: identity.AccountId, Partition: partition.Partition, Region: region.Name}
-	vpc := pulumi.String(cfg.Cluster.VPCID)
-	subnets := pulumi.ToStringArray(cfg.Cluster.PrivateSubnetIDs)
-	clusterGroups := pulumi.ToStringArray(cfg.Cluster.SecurityGroupIDs)
+	cluster, err := ResolveCluster(ctx, cfg, account, zones.Names)
+	if err != nil {
+		return nil, err
+	}
+	warnings, err := Preflight(ctx, cfg, cluster)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range warnings {
+		if err := ctx.Log.Warn(w, nil); err != nil {
+			return nil, err
+		}
+	}
+	vpc, subnets, clusterGroups := cluster.VPCID, cluster.DataSubnetIDs, cluster.SecurityGroupIDs
 
 	// The recovery region first: the data tier's secrets replicate under its key.
 	var recoveryRegion *recovery.Region
@@ -135,7 +146,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		VPCID:                            vpc,
 		SubnetIDs:                        subnets,
 		AllowedSecurityGroupIDs:          clusterGroups,
-		AvailabilityZones:                zones.Names,
+		AvailabilityZones:                cluster.AZs,
 		EngineVersion:                    d.EngineVersion,
 		InstanceClass:                    d.InstanceClass,
 		AllocatedStorageGB:               d.AllocatedStorageGB,
@@ -169,7 +180,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		VPCID:                   vpc,
 		SubnetIDs:               subnets,
 		AllowedSecurityGroupIDs: clusterGroups,
-		AvailabilityZones:       zones.Names,
+		AvailabilityZones:       cluster.AZs,
 		Engine:                  k.Engine,
 		EngineVersion:           k.EngineVersion,
 		Family:                  k.ParameterGroupFamily(),
@@ -189,11 +200,11 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		return nil, err
 	}
 
-	k8s, err := KubernetesProvider(ctx, cfg)
+	k8s, err := KubernetesProvider(ctx, cfg, cluster)
 	if err != nil {
 		return nil, err
 	}
-	addons, err := clusteraddons.New(ctx, prefix+"-addons", AddonsArgs(cfg, account), pulumi.Providers(k8s))
+	addons, err := clusteraddons.New(ctx, prefix+"-addons", AddonsArgs(cfg, account, cluster), pulumi.Providers(k8s))
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +225,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		return nil, err
 	}
 	// Monitoring first: it applies the operator's CRDs, which the dataplane's ServiceMonitor needs.
-	monArgs, err := MonitoringArgs(cfg, db, redis, estimate)
+	monArgs, err := MonitoringArgs(cfg, cluster, db, redis, estimate)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +233,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 	if err != nil {
 		return nil, err
 	}
-	dpArgs := DataplaneArgs(cfg, db, redis, front)
+	dpArgs := DataplaneArgs(cfg, cluster, db, redis, front)
 	dpArgs.After = []pulumi.Resource{addons.IngressReady}
 	dpArgs.ServiceMonitorCRD = mon.CRDs
 	dp, err := dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s))
@@ -301,6 +312,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		"containerLogGroups":               addons.LogGroups,
 	}
 	maps.Copy(outputs, drOutputs)
+	maps.Copy(outputs, cluster.Outputs)
 	return outputs, nil
 }
 

@@ -87,14 +87,18 @@ type PrometheusAdapter struct {
 // Args configure the add-ons. A nil add-on is switched off: the cluster must already provide it.
 type Args struct {
 	ClusterName string
-	VPCID       string
-	Account     awsbase.Account
-	Tags        map[string]string
+	// Cluster is the cluster's name as an input: the created cluster's output in create mode,
+	// so the Pod Identity associations wait for it; nil: ClusterName.
+	Cluster pulumi.StringInput
+	VPCID   pulumi.StringInput
+	Account awsbase.Account
+	Tags    map[string]string
 
 	MetricsServer          *MetricsServer
 	LoadBalancerController *LoadBalancerController
 	PrometheusAdapter      *PrometheusAdapter
 	FluentBit              *FluentBit
+	Karpenter              *Karpenter
 
 	// Charts are where Helm fetches each chart, by chart name (config.Charts.Sources): the
 	// upstream repository or a mirror.
@@ -140,8 +144,8 @@ func (a *Args) Validate() error {
 	if l := a.LoadBalancerController; l != nil {
 		version("LoadBalancerController.ChartVersion", l.ChartVersion, LoadBalancerControllerChart)
 		replicas("LoadBalancerController.Replicas", l.Replicas)
-		if a.ClusterName == "" || a.VPCID == "" || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
-			bad("ClusterName/VPCID/Account", a.ClusterName+"/"+a.VPCID+"/"+a.Account.ID, "the controller needs the cluster name, VPC, account, region and partition")
+		if a.ClusterName == "" || a.VPCID == nil || a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
+			bad("ClusterName/VPCID/Account", a.ClusterName+"/"+a.Account.ID, "the controller needs the cluster name, VPC, account, region and partition")
 		}
 		identity("LoadBalancerController", l.Identity, l.OIDCIssuerURL)
 	}
@@ -161,6 +165,14 @@ func (a *Args) Validate() error {
 			bad("ClusterName/Account", a.ClusterName, "Fluent Bit's role needs the cluster name, account, region and partition")
 		}
 		identity("FluentBit", f.Identity, f.OIDCIssuerURL)
+	}
+	if k := a.Karpenter; k != nil {
+		version("Karpenter.ChartVersion", k.ChartVersion, KarpenterChart)
+		replicas("Karpenter.Replicas", k.Replicas)
+		for _, problem := range k.check() {
+			bad("Karpenter", "", problem)
+		}
+		identity("Karpenter", k.Identity, k.OIDCIssuerURL)
 	}
 	return errors.Join(errs...)
 }
@@ -240,6 +252,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 		c.LogGroups = groups
 	}
+	if k := args.Karpenter; k != nil {
+		if err := karpenter(ctx, name, args, *k, child); err != nil {
+			return nil, err
+		}
+	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"controllerRoleArn": c.ControllerRoleARN, "queueMetric": c.QueueMetric, "logGroups": c.LogGroups})
 }
 
@@ -271,10 +288,12 @@ func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadB
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}
-	values, err := helmvalues.Map(LoadBalancerControllerValues(l, args.ClusterName, acct.Region, args.VPCID))
+	values, err := helmvalues.Map(LoadBalancerControllerValues(l, args.ClusterName, acct.Region))
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}
+	// The VPC ID is the created VPC's output in create mode.
+	values["vpcId"] = args.VPCID
 	if l.Identity == IdentityIRSA {
 		// IRSA: the ServiceAccount names the role, whose ARN is known only once it exists.
 		values["serviceAccount"] = pulumi.Map{

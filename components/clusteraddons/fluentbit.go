@@ -193,7 +193,7 @@ func podRole(ctx *pulumi.Context, name string, args Args, identity, issuer, serv
 	binding := []pulumi.Resource{role}
 	if identity == IdentityPodIdentity {
 		association, err := eks.NewPodIdentityAssociation(ctx, name, &eks.PodIdentityAssociationArgs{
-			ClusterName: pulumi.String(args.ClusterName), Namespace: pulumi.String(Namespace),
+			ClusterName: args.cluster(), Namespace: pulumi.String(Namespace),
 			ServiceAccount: pulumi.String(serviceAccount), RoleArn: role.Arn, Tags: tags,
 		}, child)
 		if err != nil {
@@ -202,4 +202,12 @@ func podRole(ctx *pulumi.Context, name string, args Args, identity, issuer, serv
 		binding = append(binding, association)
 	}
 	return role, binding, nil
+}
+
+// cluster is the cluster's name as an input (see Args.Cluster).
+func (a Args) cluster() pulumi.StringInput {
+	if a.Cluster != nil {
+		return a.Cluster
+	}
+	return pulumi.String(a.ClusterName)
 }

@@ -109,7 +109,6 @@ type lbcPDB struct {
 type loadBalancerControllerValues struct {
 	ClusterName                 string               `json:"clusterName"`
 	Region                      string               `json:"region"`
-	VPCID                       string               `json:"vpcId"`
 	ReplicaCount                int                  `json:"replicaCount"`
 	ServiceAccount              serviceAccountValues `json:"serviceAccount"`
 	PriorityClassName           string               `json:"priorityClassName"`
@@ -123,16 +122,15 @@ type loadBalancerControllerValues struct {
 	EnableServiceMutatorWebhook bool                 `json:"enableServiceMutatorWebhook"`
 }
 
-// LoadBalancerControllerValues name the cluster, region and VPC (so the pods need no instance
-// metadata), the ServiceAccount the IAM role is bound to (annotated only for IRSA), and the
+// LoadBalancerControllerValues name the cluster and region (New adds the VPC, an input; so the
+// pods need no instance metadata), the ServiceAccount the IAM role is bound to (annotated only for IRSA), and the
 // IngressClass the dataplane's Ingress uses. With IRSA, New adds the role annotation. The Service mutator webhook stays off: it would make
 // the controller intercept every Service of type LoadBalancer in the cluster, and this project
 // creates none.
-func LoadBalancerControllerValues(a LoadBalancerController, clusterName, region, vpcID string) any {
+func LoadBalancerControllerValues(a LoadBalancerController, clusterName, region string) any {
 	v := loadBalancerControllerValues{
 		ClusterName:  clusterName,
 		Region:       region,
-		VPCID:        vpcID,
 		ReplicaCount: a.Replicas,
 		ServiceAccount: serviceAccountValues{Create: true, Name: LoadBalancerControllerServiceAccount,
 			Annotations: map[string]string{}},

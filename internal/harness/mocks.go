@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,8 @@ func Placeholder(typ, name, property string) string {
 
 type mocks struct {
 	stack, project, region string
+	referenced             map[string]map[string]any
+	autoMode               []string
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -82,7 +85,17 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		m.mu.Lock()
 		m.resources = append(m.resources, r)
 		m.mu.Unlock()
-		return args.ID, args.Inputs.Copy(), nil
+		state := args.Inputs.Copy()
+		if r.Type == "pulumi:pulumi:StackReference" {
+			// The engine answers a stack reference with the other stack's outputs; a stack the
+			// test did not describe has none.
+			state["outputs"] = resource.NewPropertyValue(m.referenced[args.ID])
+			if m.referenced[args.ID] == nil {
+				state["outputs"] = resource.NewObjectProperty(resource.PropertyMap{})
+			}
+			state["secretOutputNames"] = resource.NewPropertyValue([]any{})
+		}
+		return args.ID, state, nil
 	}
 	if rpc != nil {
 		r.Parent = rpc.GetParent()
@@ -148,6 +161,20 @@ func (m *mocks) fillComputed(r *Resource, state resource.PropertyMap) {
 	case r.Type == "random:index/randomPassword:RandomPassword":
 		set("result", resource.NewProperty(fakePassword(r)))
 	}
+	if r.Type == "aws:eks/cluster:Cluster" {
+		// What EKS computes: the endpoint, the CA, the OIDC issuer and the cluster security group.
+		ph := func(p string) resource.PropertyValue { return resource.NewProperty(Placeholder(r.Type, r.Name, p)) }
+		set("endpoint", ph("endpoint"))
+		set("certificateAuthority", resource.NewObjectProperty(resource.PropertyMap{"data": ph("certificateAuthority.data")}))
+		set("identities", resource.NewProperty([]resource.PropertyValue{resource.NewObjectProperty(resource.PropertyMap{
+			"oidcs": resource.NewProperty([]resource.PropertyValue{resource.NewObjectProperty(resource.PropertyMap{"issuer": ph("identities[0].oidcs[0].issuer")})}),
+		})}))
+		if v, ok := state["vpcConfig"]; ok && v.IsObject() {
+			vpc := v.ObjectValue().Copy()
+			vpc["clusterSecurityGroupId"] = ph("vpcConfig.clusterSecurityGroupId")
+			state["vpcConfig"] = resource.NewObjectProperty(vpc)
+		}
+	}
 	if r.Type == "aws:elasticache/replicationGroup:ReplicationGroup" {
 		// One cache cluster per node: <group>-001, -002, ...
 		nodes := 1
@@ -191,7 +218,11 @@ func fakePassword(r *Resource) string {
 
 // Call answers the invokes the program makes with the values a real account would return.
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return Invoke(m.region, args.Token, args.Args)
+	out, err := Invoke(m.region, args.Token, args.Args)
+	if err == nil && args.Token == "aws:eks/getCluster:getCluster" && slices.Contains(m.autoMode, args.Args["name"].StringValue()) {
+		out["computeConfigs"] = resource.NewPropertyValue([]any{map[string]any{"enabled": true, "nodePools": []any{"general-purpose", "system"}}})
+	}
+	return out, err
 }
 
 // Invoke answers the data-source calls the program makes, as an AWS account in region would:
@@ -230,6 +261,17 @@ func Invoke(region, token string, args resource.PropertyMap) (resource.PropertyM
 			out["tags"] = tags.Mappable()
 		}
 		return resource.NewPropertyMapFromMap(out), nil
+	case "aws:eks/getCluster:getCluster":
+		// An existing cluster as describe-cluster shows it: API and ConfigMap authentication,
+		// no Auto Mode.
+		name := args["name"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": name, "name": name, "version": "1.34", "status": "ACTIVE",
+			"arn":            "arn:aws:eks:" + region + ":" + AccountID + ":cluster/" + name,
+			"endpoint":       "https://" + strings.ToUpper(fmt.Sprintf("%x", sha256.Sum256([]byte(name))))[:32] + ".gr7." + region + ".eks.amazonaws.com",
+			"accessConfigs":  []any{map[string]any{"authenticationMode": "API_AND_CONFIG_MAP", "bootstrapClusterCreatorAdminPermissions": true}},
+			"computeConfigs": []any{},
+		}), nil
 	case "aws:elb/getServiceAccount:getServiceAccount":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "127311923021", "arn": "arn:aws:iam::127311923021:root",

@@ -44,6 +44,12 @@ type Options struct {
 	// Raw replaces whole top-level values with text as the CLI passes it (objects as JSON),
 	// for tests of malformed input.
 	Raw map[string]string
+	// ReferencedStacks are other stacks' outputs, by fully qualified stack name, as the mock
+	// engine answers a StackReference to them (reference mode's tests).
+	ReferencedStacks map[string]map[string]any
+	// AutoModeClusters are the EKS clusters the mock engine's describe-cluster reports running
+	// EKS Auto Mode.
+	AutoModeClusters []string
 }
 
 // Config is the configuration the CLI would hand the program for a stack: every value keyed

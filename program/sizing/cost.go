@@ -2,6 +2,8 @@ package sizing
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/langgraph-platform/infra/capacity"
 	"github.com/langgraph-platform/infra/catalog"
@@ -119,4 +121,32 @@ func cpuCores(q string) float64 {
 func memoryGiB(q string) float64 {
 	v, _ := config.ParseQuantity(q)
 	return v / catalog.GiB
+}
+
+// NodePoolHeadroom is the share of a Karpenter NodePool's limit above the dataplane's requests
+// at its maximum: DaemonSets, the monitoring stack and the add-ons' pods on the same nodes.
+const NodePoolHeadroom = 1.25
+
+// NodePool sizes Karpenter's NodePool from the dataplane's requests: the instance sizes (vCPUs)
+// on which at least two and at most sixteen dataplane pods fit (a node's loss costs few pods; a
+// pod never waits for a large node), and the limits: every dataplane pod at its maximum (both
+// tiers with a queue tier) plus NodePoolHeadroom.
+func NodePool(c *config.Config) (instanceCPUs []string, limitCPU, limitMemoryGiB int) {
+	d := c.Dataplane
+	cpu, mem := cpuCores(d.Resources.CPURequest), memoryGiB(d.Resources.MemoryRequest)
+	totalCPU, totalMem := float64(c.HPA.MaxReplicas)*cpu, float64(c.HPA.MaxReplicas)*mem
+	if q := d.Queue; q.Enabled {
+		totalCPU += float64(q.MaxReplicas) * cpuCores(q.Resources.CPURequest)
+		totalMem += float64(q.MaxReplicas) * memoryGiB(q.Resources.MemoryRequest)
+	}
+	for _, vcpu := range []int{2, 4, 8, 16, 32, 48} {
+		pods := math.Floor(float64(vcpu) * cost.NodeAllocatable / cpu)
+		if pods >= 2 && pods <= 16 {
+			instanceCPUs = append(instanceCPUs, strconv.Itoa(vcpu))
+		}
+	}
+	if len(instanceCPUs) == 0 { // pods larger than half a 48-vCPU node: the largest sizes only
+		instanceCPUs = []string{"48", "64"}
+	}
+	return instanceCPUs, int(math.Ceil(totalCPU * NodePoolHeadroom)), int(math.Ceil(totalMem * NodePoolHeadroom))
 }

@@ -6,10 +6,12 @@ package sizing
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/langgraph-platform/infra/capacity"
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/cost"
 )
 
 // Inputs maps the configuration onto the capacity model. With a queue tier, only queue pods
@@ -37,7 +39,10 @@ func Inputs(c *config.Config) capacity.Inputs {
 		RedisBytesPerRun:   c.Capacity.RedisKiBPerRun * 1024,
 		RedisNodeMemoryGiB: catalog.ElastiCacheNodeMemoryGiB[c.Cache.NodeType],
 		PodStartupSeconds:  c.Capacity.PodStartupSeconds,
-		MetricDelaySeconds: c.Capacity.MetricDelaySeconds,
+		// What adds nodes, and how many pods a node holds (cost.nodeInstanceType).
+		NodeProvisioningSeconds: catalog.NodeProvisioningSeconds[c.NodeAutoscaler()],
+		PodsPerNode:             PodsPerNode(c),
+		MetricDelaySeconds:      c.Capacity.MetricDelaySeconds,
 		HPA: capacity.HPAPolicy{
 			SyncSeconds: 15, Tolerance: 0.1,
 			UpPods: h.ScaleUp.Pods, UpPercent: h.ScaleUp.Percent, UpPeriod: float64(h.ScaleUp.PeriodSeconds), UpWindow: float64(h.ScaleUp.StabilizationWindowSeconds),
@@ -85,4 +90,19 @@ func Gate(c *config.Config, report capacity.Report) error {
 		return &config.Error{Stack: c.Stack, Problems: errs}
 	}
 	return nil
+}
+
+// PodsPerNode is how many run-executing pods fit on a node of cost.nodeInstanceType (its
+// allocatable share of CPU and memory), or 0 when no node autoscaler adds nodes: the cluster is
+// then assumed to have room for the maximum (and the program warns that it must).
+func PodsPerNode(c *config.Config) int {
+	if c.NodeAutoscaler() == catalog.NodeAutoscalerNone {
+		return 0
+	}
+	node := catalog.EC2NodeSizes[c.Cost.NodeInstanceType]
+	r := c.Dataplane.Resources
+	if c.Dataplane.Queue.Enabled {
+		r = c.Dataplane.Queue.Resources
+	}
+	return max(1, int(math.Floor(math.Min(node.VCPU*cost.NodeAllocatable/cpuCores(r.CPURequest), node.MemoryGiB*cost.NodeAllocatable/memoryGiB(r.MemoryRequest)))))
 }

@@ -1,0 +1,67 @@
+package catalog
+
+// EKS facts: the Kubernetes versions EKS offers and the managed add-on versions pinned for each.
+
+// EKSVersion is one Kubernetes minor version EKS offers, with the managed add-on versions the
+// program pins for it (`aws eks describe-addon-versions --kubernetes-version <v> --addon-name <a>`)
+// and the day its standard support ends (after it EKS bills extended support: $0.60 a cluster
+// hour instead of $0.10).
+type EKSVersion struct {
+	StandardSupportEnds string
+	Addons              map[string]string
+}
+
+// EKS managed add-on names, as `aws eks create-addon --addon-name` takes them.
+const (
+	AddonVPCCNI           = "vpc-cni"
+	AddonCoreDNS          = "coredns"
+	AddonKubeProxy        = "kube-proxy"
+	AddonPodIdentityAgent = "eks-pod-identity-agent"
+)
+
+// EKSVersions are the versions `cluster.create.version` accepts: EKS's release calendar
+// (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, read 2026-11): 1.34 released
+// 2025-10-06, 1.35 2026-01-28. Versions past their standard support are not offered to new
+// clusters here (a new cluster should not start on extended-support pricing). Add-on versions are
+// the eksbuilds published for each version; a bump is a code change checked against
+// describe-addon-versions.
+var EKSVersions = map[string]EKSVersion{
+	"1.34": {StandardSupportEnds: "2026-12-02", Addons: map[string]string{
+		AddonVPCCNI: "v1.20.4-eksbuild.2", AddonCoreDNS: "v1.12.3-eksbuild.1",
+		AddonKubeProxy: "v1.34.1-eksbuild.2", AddonPodIdentityAgent: "v1.3.9-eksbuild.3",
+	}},
+	"1.35": {StandardSupportEnds: "2027-03-27", Addons: map[string]string{
+		AddonVPCCNI: "v1.20.4-eksbuild.2", AddonCoreDNS: "v1.12.4-eksbuild.1",
+		AddonKubeProxy: "v1.35.0-eksbuild.2", AddonPodIdentityAgent: "v1.3.10-eksbuild.1",
+	}},
+}
+
+// EKSControlPlaneLogTypes are every control-plane log type EKS can send to CloudWatch Logs.
+var EKSControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// EKSAuthenticationModes are the cluster access modes; access entries need API or
+// API_AND_CONFIG_MAP.
+var EKSAuthenticationModes = []string{"API", "API_AND_CONFIG_MAP", "CONFIG_MAP"}
+
+// KarpenterAMIAlias pins the EKS-optimized Amazon Linux 2023 AMI release Karpenter's nodes boot
+// (an EC2NodeClass amiSelectorTerms alias; "@latest" would change nodes under a running stack).
+const KarpenterAMIAlias = "al2023@v20251108"
+
+// NodeProvisioningSeconds is the time from a pod that fits no node to a new node being Ready,
+// by what adds the node: Karpenter launches an instance for the pending pods directly (about
+// 45-60 s to Ready with AL2023 in AWS's and users' measurements; 60 taken); EKS Auto Mode runs
+// Karpenter inside EKS (the same 60); the Cluster Autoscaler waits for its scan, then an Auto
+// Scaling group (2-4 minutes; 180 taken).
+var NodeProvisioningSeconds = map[string]float64{
+	NodeAutoscalerKarpenter:         60,
+	NodeAutoscalerAutoMode:          60,
+	NodeAutoscalerClusterAutoscaler: 180,
+}
+
+// Node autoscalers a cluster can have.
+const (
+	NodeAutoscalerKarpenter         = "karpenter"
+	NodeAutoscalerAutoMode          = "autoMode"
+	NodeAutoscalerClusterAutoscaler = "clusterAutoscaler"
+	NodeAutoscalerNone              = "none"
+)
