@@ -154,3 +154,27 @@ func TestRecommendLevers(t *testing.T) {
 	assert.Equal(t, "hpa.scaleUp.percent", levers[0].Setting, "a faster policy costs nothing at rest")
 	assert.Nil(t, capacity.RecommendLevers(in, capacity.LinearRamp(3600)), "an hour-long ramp already fits")
 }
+
+// A pod beyond the nodes present waits for a node, then starts: the step takes longer to absorb
+// by at least one node's provisioning, and a pod that fits a node already there does not wait.
+func TestNodeProvisioningDelaysPodsBeyondTheNodes(t *testing.T) {
+	warm := prodWithQueueMetric()
+	cold := warm
+	cold.PodsPerNode, cold.NodeProvisioningSeconds = 6, 60
+	w, c := capacity.SimulateArrival(warm, capacity.Step), capacity.SimulateArrival(cold, capacity.Step)
+	assert.GreaterOrEqual(t, c.SecondsToCapacity, w.SecondsToCapacity+60, "every pod past the first nodes waits 60 s for its node")
+	assert.Greater(t, c.WaitP95, w.WaitP95)
+
+	// 10 pods on 6-pod nodes: two nodes, room for 12. The first two pods the HPA adds start on
+	// them at once; the third waits for a node.
+	early := cold
+	early.MaxReplicas = 12
+	e := capacity.SimulateArrival(early, capacity.Step)
+	noNodes := early
+	noNodes.NodeProvisioningSeconds = 0
+	assert.Equal(t, capacity.SimulateArrival(noNodes, capacity.Step).SecondsToCapacity, e.SecondsToCapacity, "pods that fit the existing nodes never wait for one")
+
+	slower := cold
+	slower.NodeProvisioningSeconds = 180
+	assert.Greater(t, capacity.SimulateArrival(slower, capacity.Step).SecondsToCapacity, c.SecondsToCapacity, "a slower node autoscaler, a slower ramp")
+}

@@ -193,7 +193,7 @@ func Evaluate(in Inputs) Report {
 		{Name: "Redis memory for streams in progress", Value: redisBytes / (1 << 30), Limit: redisLimit / (1 << 30), Unit: "GiB", OK: redisBytes <= redisLimit,
 			Detail: fmt.Sprintf("%.0f runs x %.0f KiB against 75%% of %.2f GiB", r.OfferedLoad, in.RedisBytesPerRun/1024, in.RedisNodeMemoryGiB)},
 		{Name: "HPA ramp: time until capacity covers a step to full load", Value: r.Ramp.SecondsToCapacity, Unit: "s", Info: true,
-			Detail: fmt.Sprintf("from %d to %d ready replicas; peak queue %.0f runs; queue wait p95 %.0f s, max %.0f s", in.MinReplicas, r.Ramp.FinalReplicas, r.Ramp.PeakQueue, r.Ramp.WaitP95, r.Ramp.WaitMax)},
+			Detail: fmt.Sprintf("from %d to %d ready replicas; %s; peak queue %.0f runs; queue wait p95 %.0f s, max %.0f s", in.MinReplicas, r.Ramp.FinalReplicas, startup(in), r.Ramp.PeakQueue, r.Ramp.WaitP95, r.Ramp.WaitMax)},
 		{Name: "fastest linear ramp to full load inside the queue-wait target", Value: r.FastestRampSeconds, Unit: "s", Info: true,
 			Detail: fmt.Sprintf("users from 0 to %d in this time or slower keep the p95 queue wait under %.0f s", in.Users, in.QueueWaitTarget)},
 	}
@@ -225,4 +225,12 @@ func (r Report) Table() string {
 		s += fmt.Sprintf("| %s | %.4g %s | %s | %s | %s |\n", c.Name, c.Value, c.Unit, limit, verdict, c.Detail)
 	}
 	return s
+}
+
+// startup says what a new pod's start-up is made of in the ramp.
+func startup(in Inputs) string {
+	if in.PodsPerNode <= 0 {
+		return fmt.Sprintf("a pod serves %.0f s after the HPA adds it (nodes assumed present)", in.PodStartupSeconds)
+	}
+	return fmt.Sprintf("a pod serves %.0f s after the HPA adds it, %.0f s more when it waits for a new node (%d pods per node)", in.PodStartupSeconds, in.NodeProvisioningSeconds, in.PodsPerNode)
 }

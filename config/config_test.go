@@ -58,7 +58,9 @@ func TestStackFilesLoadAndValidate(t *testing.T) {
 		LoadBalancerController: config.LoadBalancerController{Enabled: true, ChartVersion: "3.4.2", Replicas: 2, Identity: "podIdentity"},
 		PrometheusAdapter:      config.PrometheusAdapter{Enabled: true, ChartVersion: "5.2.1", Replicas: 2},
 		FluentBit:              config.FluentBit{Enabled: true, ChartVersion: "0.2.1", LogRetentionDays: 30},
+		Karpenter:              config.Karpenter{Enabled: false, ChartVersion: "1.12.1", Replicas: 2, CapacityTypes: []string{"on-demand"}},
 	}, prod.Addons)
+	assert.Equal(t, config.ModeExisting, prod.Cluster.Mode)
 	assert.Equal(t, 5000, prod.KPI.ConcurrentUsers)
 	assert.True(t, prod.Secrets.LangSmithAPIKey.IsSet())
 
@@ -67,6 +69,14 @@ func TestStackFilesLoadAndValidate(t *testing.T) {
 	assert.False(t, staging.Production())
 	assert.Less(t, staging.HPA.MaxReplicas, prod.HPA.MaxReplicas)
 	assert.Less(t, staging.KPI.ConcurrentUsers, prod.KPI.ConcurrentUsers)
+
+	// The sandbox builds its cluster: two AZs, one NAT gateway, Karpenter.
+	sandbox, err := load(t, "sandbox", harness.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, config.ModeCreate, sandbox.Cluster.Mode)
+	assert.Equal(t, 2, sandbox.Cluster.Create.AvailabilityZones)
+	assert.False(t, sandbox.Cluster.Create.NATGatewayPerAZ)
+	assert.Equal(t, "karpenter", sandbox.NodeAutoscaler())
 }
 
 func TestStagingSetsEverySection(t *testing.T) {

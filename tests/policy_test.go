@@ -102,13 +102,14 @@ type mutation struct {
 }
 
 var (
-	deployment    = "kubernetes:apps/v1:Deployment"
-	container     = []any{"spec", "template", "spec", "containers", 0}
-	hpaType       = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-	rdsType       = "aws:rds/instance:Instance"
-	iamPolicyType = "aws:iam/policy:Policy"
-	ingressType   = "kubernetes:networking.k8s.io/v1:Ingress"
-	cacheType     = "aws:elasticache/replicationGroup:ReplicationGroup"
+	deployment     = "kubernetes:apps/v1:Deployment"
+	container      = []any{"spec", "template", "spec", "containers", 0}
+	hpaType        = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+	rdsType        = "aws:rds/instance:Instance"
+	iamPolicyType  = "aws:iam/policy:Policy"
+	ingressType    = "kubernetes:networking.k8s.io/v1:Ingress"
+	cacheType      = "aws:elasticache/replicationGroup:ReplicationGroup"
+	eksClusterType = "aws:eks/cluster:Cluster"
 )
 
 func at(base []any, more ...any) []any { return append(append([]any(nil), base...), more...) }
@@ -117,6 +118,13 @@ func mutations() map[string]mutation {
 	secCtx := at(container, "securityContext")
 	annotations := []any{"metadata", "annotations"}
 	return map[string]mutation{
+		// The created cluster and network: the sandbox stack (cluster.mode create).
+		"deny_eks_publicendpoint#1": {stack: "sandbox", typ: eksClusterType, name: "-eks", path: []any{"vpcConfig", "publicAccessCidrs"}, value: []any{"0.0.0.0/0"}, want: "admits 0.0.0.0/0"},
+		"deny_eks_publicendpoint#2": {stack: "sandbox", typ: eksClusterType, name: "-eks", path: []any{"vpcConfig", "publicAccessCidrs"}, delete: true, want: "admits 0.0.0.0/0"},
+		"deny_eks_controlplanelogging": {stack: "sandbox", typ: eksClusterType, name: "-eks", path: []any{"enabledClusterLogTypes"}, value: []any{"api", "authenticator"},
+			want: `control-plane log types ["audit", "controllerManager", "scheduler"] are off`},
+		"deny_eks_secretsencryption":   {stack: "sandbox", typ: eksClusterType, name: "-eks", path: []any{"encryptionConfig", "resources"}, value: []any{}, want: "Secrets are not envelope-encrypted"},
+		"stack_deny_vpc_flowlogs":      {stack: "sandbox", typ: "aws:ec2/flowLog:FlowLog", remove: []string{"-flow-log"}, want: "langgraph-sandbox-network-vpc"},
 		"deny_k8s_runasnonroot":        {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "runAsNonRoot"), value: false, want: "langgraph-api"},
 		"deny_k8s_privilegeescalation": {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "allowPrivilegeEscalation"), delete: true, want: "langgraph-api"},
 		"deny_k8s_capabilities#1":      {typ: deployment, name: "-dataplane-deployment", path: at(secCtx, "capabilities", "drop"), delete: true, want: "langgraph-api"},

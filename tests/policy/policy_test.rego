@@ -141,3 +141,32 @@ test_helm_release_from_oci_mirror if {
 	# a bare chart name with no repository is not an OCI reference
 	count(langgraph.deny_helm_pinned) == 1 with input as oci_release("metrics-server")
 }
+
+eks_cluster(vpc) := {
+	"__type": "aws:eks/cluster:Cluster", "__name": "c", "vpcConfig": vpc,
+	"enabledClusterLogTypes": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+	"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}},
+}
+
+test_eks_private_endpoint_is_silent if {
+	c := eks_cluster({"endpointPublicAccess": false, "endpointPrivateAccess": true})
+	count(langgraph.deny_eks_publicendpoint) == 0 with input as c
+	count(langgraph.deny_eks_controlplanelogging) == 0 with input as c
+	count(langgraph.deny_eks_secretsencryption) == 0 with input as c
+}
+
+test_eks_restricted_public_endpoint_is_silent if {
+	count(langgraph.deny_eks_publicendpoint) == 0 with input as eks_cluster({"endpointPublicAccess": true, "publicAccessCidrs": ["203.0.113.0/24"]})
+}
+
+test_eks_public_endpoint_without_list_is_open if {
+	# AWS opens a public endpoint without publicAccessCidrs to 0.0.0.0/0.
+	count(langgraph.deny_eks_publicendpoint) == 1 with input as eks_cluster({})
+	count(langgraph.deny_eks_publicendpoint) == 1 with input as eks_cluster({"endpointPublicAccess": true, "publicAccessCidrs": ["10.0.0.0/8", "0.0.0.0/1"]})
+}
+
+test_eks_secrets_need_a_key if {
+	c := object.remove(eks_cluster({"endpointPublicAccess": false}), ["encryptionConfig"])
+	count(langgraph.deny_eks_secretsencryption) == 1 with input as object.union(c, {"encryptionConfig": {"resources": ["secrets"], "provider": {}}})
+	count(langgraph.deny_eks_secretsencryption) == 1 with input as object.union(c, {"encryptionConfig": {"resources": [], "provider": {"keyArn": "k"}}})
+}
