@@ -17,6 +17,8 @@ const (
 	AddonCoreDNS          = "coredns"
 	AddonKubeProxy        = "kube-proxy"
 	AddonPodIdentityAgent = "eks-pod-identity-agent"
+	// AddonEBSCSIDriver provisions the monitoring stack's gp3 volumes.
+	AddonEBSCSIDriver = "aws-ebs-csi-driver"
 )
 
 // EKSVersions are the versions `cluster.create.version` accepts: EKS's release calendar
@@ -28,11 +30,11 @@ const (
 var EKSVersions = map[string]EKSVersion{
 	"1.34": {StandardSupportEnds: "2026-12-02", Addons: map[string]string{
 		AddonVPCCNI: "v1.20.4-eksbuild.2", AddonCoreDNS: "v1.12.3-eksbuild.1",
-		AddonKubeProxy: "v1.34.1-eksbuild.2", AddonPodIdentityAgent: "v1.3.9-eksbuild.3",
+		AddonKubeProxy: "v1.34.1-eksbuild.2", AddonPodIdentityAgent: "v1.3.9-eksbuild.3", AddonEBSCSIDriver: "v1.51.1-eksbuild.1",
 	}},
 	"1.35": {StandardSupportEnds: "2027-03-27", Addons: map[string]string{
 		AddonVPCCNI: "v1.20.4-eksbuild.2", AddonCoreDNS: "v1.12.4-eksbuild.1",
-		AddonKubeProxy: "v1.35.0-eksbuild.2", AddonPodIdentityAgent: "v1.3.10-eksbuild.1",
+		AddonKubeProxy: "v1.35.0-eksbuild.2", AddonPodIdentityAgent: "v1.3.10-eksbuild.1", AddonEBSCSIDriver: "v1.53.0-eksbuild.1",
 	}},
 }
 

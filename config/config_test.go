@@ -416,3 +416,97 @@ func TestPackageCommentNamesEveryKey(t *testing.T) {
 		assert.Contains(t, doc, k.Name, "the package comment does not name key %s", k.Name)
 	}
 }
+
+// prodCreate turns prod into a create-mode stack, then applies more.
+func prodCreate(more map[string]any) map[string]any {
+	set := map[string]any{
+		"cluster.mode": "create", "addons.karpenter.enabled": true, "cluster.nodeAutoscaler": nil,
+		"cluster.create.publicAccessCidrs": []any{"198.51.100.0/24"},
+	}
+	for _, k := range []string{"kubeContext", "vpcId", "privateSubnetIds", "privateSubnetCidrs", "loadBalancerSubnetCidrs", "securityGroupIds"} {
+		set["cluster."+k] = nil
+	}
+	for k, v := range more {
+		set[k] = v
+	}
+	return set
+}
+
+func TestClusterModesLoad(t *testing.T) {
+	cfg, err := load(t, "prod", harness.Options{Set: prodCreate(nil)})
+	require.NoError(t, err)
+	layout, err := cfg.Cluster.Create.Layout()
+	require.NoError(t, err)
+	// 10.0.0.0/16 carved in order: three /19 private, three /24 public, three /24 isolated.
+	assert.Equal(t, config.Subnets{
+		Private:  []string{"10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"},
+		Public:   []string{"10.0.96.0/24", "10.0.97.0/24", "10.0.98.0/24"},
+		Isolated: []string{"10.0.99.0/24", "10.0.100.0/24", "10.0.101.0/24"},
+	}, layout)
+	explicit, err := load(t, "prod", harness.Options{Set: prodCreate(map[string]any{"cluster.create.subnets.isolatedCidrs": []any{"10.0.200.0/24", "10.0.201.0/24", "10.0.202.0/24"}})})
+	require.NoError(t, err)
+	layout, err = explicit.Cluster.Create.Layout()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"10.0.200.0/24", "10.0.201.0/24", "10.0.202.0/24"}, layout.Isolated, "explicit CIDRs win")
+	assert.Equal(t, "10.0.96.0/24", layout.Public[0])
+}
+
+func TestBadClusterInputNamesTheKey(t *testing.T) {
+	cases := []struct {
+		name  string
+		stack string
+		set   map[string]any
+		want  []string
+	}{
+		{"unknown mode", "prod", map[string]any{"cluster.mode": "managed"}, []string{`cluster.mode="managed" is not allowed; allowed: existing, reference, create`}},
+		{"overlapping subnet CIDRs", "prod", prodCreate(map[string]any{"cluster.create.subnets.publicCidrs": []any{"10.0.0.0/24", "10.0.97.0/24", "10.0.98.0/24"}}),
+			[]string{`cluster.create.subnets.public[0]="10.0.0.0/24" overlaps cluster.create.subnets.private[0] 10.0.0.0/19`}},
+		{"VPC too small", "prod", prodCreate(map[string]any{"cluster.create.vpcCidr": "10.0.0.0/18"}),
+			[]string{`cluster.create.vpcCidr="10.0.0.0/18" is too small for 3 AZs of /19 private, /24 public and /24 isolated subnets (26112 addresses needed, the VPC has 16384)`}},
+		{"subnet larger than the VPC", "prod", prodCreate(map[string]any{"cluster.create.vpcCidr": "10.0.0.0/20"}),
+			[]string{`cluster.create.subnets.privatePrefixLength=19 must be between the VPC's /20 and /28`}},
+		{"subnet outside the VPC", "prod", prodCreate(map[string]any{"cluster.create.subnets.isolatedCidrs": []any{"10.1.0.0/24", "10.0.201.0/24", "10.0.202.0/24"}}),
+			[]string{`cluster.create.subnets.isolatedCidrs[0]="10.1.0.0/24" is not inside cluster.create.vpcCidr 10.0.0.0/16`}},
+		{"one CIDR per AZ", "prod", prodCreate(map[string]any{"cluster.create.subnets.isolatedCidrs": []any{"10.0.200.0/24"}}),
+			[]string{"cluster.create.subnets.isolatedCidrs=[10.0.200.0/24] must list one CIDR per AZ: 3"}},
+		{"too few AZs for Multi-AZ", "prod", prodCreate(map[string]any{"cluster.create.availabilityZones": 1}),
+			[]string{"cluster.create.availabilityZones=1 must be at least 2: database.multiAz=true puts the standby in a second AZ"}},
+		{"too many AZs", "prod", prodCreate(map[string]any{"cluster.create.availabilityZones": 7}), []string{"cluster.create.availabilityZones=7 must be between 1 and 6"}},
+		{"unsupported EKS version", "prod", prodCreate(map[string]any{"cluster.create.version": "1.29"}),
+			[]string{`cluster.create.version="1.29" is not a version EKS offers under standard support here; allowed: 1.34, 1.35`}},
+		{"public endpoint open in prod", "prod", prodCreate(map[string]any{"cluster.create.publicAccessCidrs": []any{"0.0.0.0/0"}}),
+			[]string{`cluster.create.publicAccessCidrs[0]="0.0.0.0/0" opens the production cluster's API endpoint to the whole internet`}},
+		{"IPv6 public endpoint CIDR", "prod", prodCreate(map[string]any{"cluster.create.publicAccessCidrs": []any{"2001:db8::/32"}}),
+			[]string{`cluster.create.publicAccessCidrs[0]="2001:db8::/32" is not IPv4`}},
+		{"VPC CIDR not IPv4", "prod", prodCreate(map[string]any{"cluster.create.vpcCidr": "fd00::/56"}), []string{`cluster.create.vpcCidr="fd00::/56" is not an IPv4 CIDR block`}},
+		{"VPC CIDR too wide", "prod", prodCreate(map[string]any{"cluster.create.vpcCidr": "10.0.0.0/8"}), []string{`cluster.create.vpcCidr="10.0.0.0/8" must be /16 to /24`}},
+		{"admin role not a role", "prod", prodCreate(map[string]any{"cluster.create.adminRoleArns": []any{"arn:aws:iam::123456789012:user/alice"}}),
+			[]string{`cluster.create.adminRoleArns[0]="arn:aws:iam::123456789012:user/alice" is not IAM role ARNs`}},
+		{"Karpenter off in create mode", "prod", prodCreate(map[string]any{"addons.karpenter.enabled": false}), []string{"addons.karpenter.enabled=false must be true in create mode"}},
+		{"IRSA in create mode", "prod", prodCreate(map[string]any{"addons.loadBalancerController.identity": "irsa", "addons.loadBalancerController.oidcIssuerUrl": "https://oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE5C0F"}),
+			[]string{`addons.loadBalancerController.identity="irsa" must be podIdentity in create mode`}},
+		{"existing inputs in create mode", "prod", prodCreate(map[string]any{"cluster.vpcId": "vpc-0a1b2c3d4e5f60718"}), []string{"cluster.vpcId is set but cluster.mode is create: create mode builds it; remove it"}},
+		{"system nodes of an unknown type", "prod", prodCreate(map[string]any{"cluster.create.systemNodes.instanceType": "t2.nano"}), []string{`cluster.create.systemNodes.instanceType="t2.nano" is not an instance type the program knows`}},
+		{"reference without a stack", "prod", map[string]any{"cluster.mode": "reference"}, []string{"cluster.reference.stack is required"}},
+		{"reference stack not qualified", "prod", map[string]any{"cluster.mode": "reference", "cluster.reference.stack": "sandbox"}, []string{`cluster.reference.stack="sandbox" is not a fully qualified stack name <org>/<project>/<stack>`}},
+		{"reference with existing inputs", "prod", map[string]any{"cluster.mode": "reference", "cluster.reference.stack": "acme/p/s"}, []string{"cluster.vpcId is set but cluster.mode is reference", `cluster.name="langgraph-prod" is set but cluster.mode is reference`}},
+		{"unknown node autoscaler", "prod", map[string]any{"cluster.nodeAutoscaler": "keda"}, []string{`cluster.nodeAutoscaler="keda" is not allowed; allowed: karpenter, autoMode, clusterAutoscaler, none`}},
+		{"two node autoscalers", "prod", map[string]any{"addons.karpenter.enabled": true, "cluster.nodeAutoscaler": "clusterAutoscaler"}, []string{`cluster.nodeAutoscaler="clusterAutoscaler" contradicts addons.karpenter.enabled=true`}},
+		{"Karpenter chart not pinned", "prod", map[string]any{"addons.karpenter.enabled": true, "addons.karpenter.chartVersion": "1.0.0"}, []string{`addons.karpenter.chartVersion="1.0.0" is not a karpenter version this program's values were tested against; allowed: 1.12.1`}},
+		{"Karpenter capacity type", "prod", map[string]any{"addons.karpenter.enabled": true, "addons.karpenter.capacityTypes": []any{"reserved"}}, []string{`addons.karpenter.capacityTypes[0]="reserved" is not allowed; allowed: on-demand, spot`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(t, tc.stack, harness.Options{Set: tc.set})
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			var cfgErr *config.Error
+			require.ErrorAs(t, err, &cfgErr)
+		})
+	}
+	// Outside prod an open endpoint is the policy pack's call, not a load error.
+	_, err := load(t, "sandbox", harness.Options{Set: map[string]any{"cluster.create.publicAccessCidrs": []any{"0.0.0.0/0"}}})
+	require.NoError(t, err)
+}

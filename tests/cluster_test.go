@@ -171,17 +171,21 @@ func TestCreatedClusterSettings(t *testing.T) {
 	assert.Equal(t, "cluster", assoc.In("accessScope.type"))
 
 	addons := res.ByType("aws:eks/addon:Addon")
-	require.Len(t, addons, 4)
+	require.Len(t, addons, 5)
 	nodes := stacktest.One(t, res, "aws:eks/nodeGroup:NodeGroup", "-eks-system")
 	for _, a := range addons {
 		name := a.In("addonName").(string)
 		assert.Equal(t, catalog.EKSVersions["1.35"].Addons[name], a.In("addonVersion"), name)
-		if name == catalog.AddonCoreDNS {
-			assert.Contains(t, a.Dependencies, nodes.URN, "CoreDNS needs nodes")
+		if name == catalog.AddonCoreDNS || name == catalog.AddonEBSCSIDriver {
+			assert.Contains(t, a.Dependencies, nodes.URN, "%s runs a Deployment: it needs nodes", name)
 		} else {
 			assert.Contains(t, nodes.Dependencies, a.URN, "nodes need %s", name)
 		}
 	}
+	csi := stacktest.One(t, res, "aws:eks/addon:Addon", "-eks-aws-ebs-csi-driver")
+	csiRole := stacktest.One(t, res, "aws:iam/role:Role", "-eks-ebs-csi")
+	assert.Equal(t, []any{map[string]any{"roleArn": csiRole.Out("arn"), "serviceAccount": "ebs-csi-controller-sa"}}, csi.In("podIdentityAssociations"),
+		"the driver provisions the monitoring stack's gp3 volumes with its own role")
 	assert.Equal(t, 2.0, nodes.In("scalingConfig.desiredSize"))
 	assert.Equal(t, []any{"m7i.large"}, nodes.In("instanceTypes"))
 

@@ -2,8 +2,8 @@
 // authentication with access entries, a private endpoint plus a public one restricted to named
 // CIDRs (or none), every control-plane log type in a KMS-encrypted log group, envelope
 // encryption of Secrets under a customer-managed key, a small managed node group for the system
-// pods, and the VPC CNI, CoreDNS, kube-proxy and Pod Identity agent as managed add-ons at pinned
-// versions. Nodes for the dataplane come from Karpenter (package clusteraddons).
+// pods, and the VPC CNI, CoreDNS, kube-proxy, Pod Identity agent and EBS CSI driver (the
+// monitoring stack's volumes) as managed add-ons at pinned versions. Nodes for the dataplane come from Karpenter (package clusteraddons).
 package eks
 
 import (
@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/awsbase"
 )
 
@@ -199,7 +200,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	var early []pulumi.Resource
 	for _, a := range sortedAddons(args.Addons) {
-		if a == "coredns" {
+		if a == catalog.AddonCoreDNS || a == EBSCSIDriver {
 			continue
 		}
 		r, err := addon(a, nil)
@@ -222,13 +223,20 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	ready = append(ready, nodes)
 	ready = append(ready, early...)
-	if _, ok := args.Addons["coredns"]; ok {
+	if _, ok := args.Addons[catalog.AddonCoreDNS]; ok {
 		// CoreDNS is a Deployment: it needs nodes to become ACTIVE.
-		dns, err := addon("coredns", []pulumi.Resource{nodes})
+		dns, err := addon(catalog.AddonCoreDNS, []pulumi.Resource{nodes})
 		if err != nil {
 			return nil, err
 		}
 		ready = append(ready, dns)
+	}
+	if version, ok := args.Addons[EBSCSIDriver]; ok {
+		csi, err := ebsCSIDriver(ctx, name, args, cluster, version, append([]pulumi.Resource{nodes}, early...), child)
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, csi)
 	}
 
 	c.Name = cluster.Name
@@ -249,6 +257,46 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"name": c.Name, "endpoint": c.Endpoint, "securityGroupId": c.SecurityGroupID, "nodeRoleArn": c.NodeRoleARN,
 	})
+}
+
+// EBSCSIDriver is the EBS CSI driver add-on; its controller's ServiceAccount gets an IAM role
+// through a Pod Identity association the add-on itself manages.
+const (
+	EBSCSIDriver               = catalog.AddonEBSCSIDriver
+	EBSCSIDriverServiceAccount = "ebs-csi-controller-sa"
+)
+
+func ebsCSIDriver(ctx *pulumi.Context, name string, args Args, cluster *eks.Cluster, version string, after []pulumi.Resource, child pulumi.ResourceOption) (*eks.Addon, error) {
+	trust, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{
+		"Effect": "Allow", "Principal": map[string]any{"Service": "pods.eks.amazonaws.com"}, "Action": []string{"sts:AssumeRole", "sts:TagSession"},
+		"Condition": map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID},
+			"ArnEquals":    map[string]any{"aws:SourceArn": fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", args.Account.Partition, args.Account.Region, args.Account.ID, args.Name)},
+		},
+	}}})
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-ebs-csi", &iam.RoleArgs{
+		Description: pulumi.String("EBS CSI driver of EKS cluster " + args.Name + " (Pod Identity)"), AssumeRolePolicy: pulumi.String(string(trust)), Tags: pulumi.ToStringMap(args.Tags),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := iam.NewRolePolicyAttachment(ctx, name+"-ebs-csi", &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: pulumi.String(managedPolicy(args.Account, "service-role/AmazonEBSCSIDriverPolicy")),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	return eks.NewAddon(ctx, name+"-"+EBSCSIDriver, &eks.AddonArgs{
+		ClusterName: cluster.Name, AddonName: pulumi.String(EBSCSIDriver), AddonVersion: pulumi.String(version),
+		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"), ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
+		PodIdentityAssociations: eks.AddonPodIdentityAssociationArray{eks.AddonPodIdentityAssociationArgs{
+			RoleArn: role.Arn, ServiceAccount: pulumi.String(EBSCSIDriverServiceAccount),
+		}},
+		Tags: pulumi.ToStringMap(args.Tags),
+	}, child, pulumi.DependsOn(append(after, policy)))
 }
 
 func sortedAddons(m map[string]string) []string {

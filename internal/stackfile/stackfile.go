@@ -258,6 +258,11 @@ func RepoRoot() (string, error) {
 	}
 }
 
+// ExampleStacks are stack files that show a setup (sandbox: cluster.mode create from an empty
+// account) rather than an environment CI deploys: pull requests render and policy-check them, and
+// no workflow previews or deploys them.
+var ExampleStacks = []string{"sandbox"}
+
 // Stacks lists the stacks that have a Pulumi.<stack>.yaml in dir.
 func Stacks(dir string) []string {
 	matches, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
