@@ -197,6 +197,16 @@ var EC2NodeSizes = map[string]EC2NodeSize{
 	"r7g.xlarge": {4, 32}, "r7g.2xlarge": {8, 64},
 }
 
+// EC2Arch is an instance type's CPU architecture: the families whose name ends in g (m7g, c7g,
+// r7g) are Graviton (arm64), the rest here x86 (amd64).
+func EC2Arch(instanceType string) string {
+	family, _, _ := strings.Cut(instanceType, ".")
+	if strings.HasSuffix(family, "g") {
+		return "arm64"
+	}
+	return "amd64"
+}
+
 // LLMPricePer1KTokens are the seed's LLM prices (US dollars per 1,000 tokens), the defaults of
 // cost.llm[].pricePer1kTokens for these model names.
 var LLMPricePer1KTokens = map[string]float64{

@@ -49,6 +49,10 @@ var EKSAuthenticationModes = []string{"API", "API_AND_CONFIG_MAP", "CONFIG_MAP"}
 // (an EC2NodeClass amiSelectorTerms alias; "@latest" would change nodes under a running stack).
 const KarpenterAMIAlias = "al2023@v20251108"
 
+// KarpenterArch is the architecture Karpenter's NodePool launches (the dataplane image is built
+// for it).
+const KarpenterArch = "amd64"
+
 // NodeProvisioningSeconds is the time from a pod that fits no node to a new node being Ready,
 // by what adds the node: Karpenter launches an instance for the pending pods directly (about
 // 45-60 s to Ready with AL2023 in AWS's and users' measurements; 60 taken); EKS Auto Mode runs

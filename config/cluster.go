@@ -188,6 +188,9 @@ func validateCluster(c *checker, cfg *Config) {
 		notWith(c, cfg, "create mode builds it")
 		validateCreate(c, cfg)
 	}
+	if k.Enabled && catalog.EC2Arch(cfg.Cost.NodeInstanceType) != catalog.KarpenterArch {
+		c.failf("cost.nodeInstanceType", cfg.Cost.NodeInstanceType, "is %s, but Karpenter's NodePool launches %s nodes: price the pods on an %s type such as m7i.2xlarge", catalog.EC2Arch(cfg.Cost.NodeInstanceType), catalog.KarpenterArch, catalog.KarpenterArch)
+	}
 	if k.Enabled {
 		c.chartVersion("addons.karpenter.chartVersion", catalog.ChartKarpenter, k.ChartVersion)
 		c.between("addons.karpenter.replicas", k.Replicas, 1, 3)

@@ -421,7 +421,7 @@ func TestPackageCommentNamesEveryKey(t *testing.T) {
 func prodCreate(more map[string]any) map[string]any {
 	set := map[string]any{
 		"cluster.mode": "create", "addons.karpenter.enabled": true, "cluster.nodeAutoscaler": nil,
-		"cluster.create.publicAccessCidrs": []any{"198.51.100.0/24"},
+		"cluster.create.publicAccessCidrs": []any{"198.51.100.0/24"}, "cost.nodeInstanceType": "m7i.2xlarge",
 	}
 	for _, k := range []string{"kubeContext", "vpcId", "privateSubnetIds", "privateSubnetCidrs", "loadBalancerSubnetCidrs", "securityGroupIds"} {
 		set["cluster."+k] = nil
@@ -493,6 +493,7 @@ func TestBadClusterInputNamesTheKey(t *testing.T) {
 		{"unknown node autoscaler", "prod", map[string]any{"cluster.nodeAutoscaler": "keda"}, []string{`cluster.nodeAutoscaler="keda" is not allowed; allowed: karpenter, autoMode, clusterAutoscaler, none`}},
 		{"two node autoscalers", "prod", map[string]any{"addons.karpenter.enabled": true, "cluster.nodeAutoscaler": "clusterAutoscaler"}, []string{`cluster.nodeAutoscaler="clusterAutoscaler" contradicts addons.karpenter.enabled=true`}},
 		{"Karpenter chart not pinned", "prod", map[string]any{"addons.karpenter.enabled": true, "addons.karpenter.chartVersion": "1.0.0"}, []string{`addons.karpenter.chartVersion="1.0.0" is not a karpenter version this program's values were tested against; allowed: 1.12.1`}},
+		{"Karpenter with Graviton pricing", "prod", map[string]any{"addons.karpenter.enabled": true, "cost.nodeInstanceType": "m7g.2xlarge"}, []string{`cost.nodeInstanceType="m7g.2xlarge" is arm64, but Karpenter's NodePool launches amd64 nodes`}},
 		{"Karpenter capacity type", "prod", map[string]any{"addons.karpenter.enabled": true, "addons.karpenter.capacityTypes": []any{"reserved"}}, []string{`addons.karpenter.capacityTypes[0]="reserved" is not allowed; allowed: on-demand, spot`}},
 	}
 	for _, tc := range cases {

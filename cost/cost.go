@@ -85,6 +85,18 @@ type Inputs struct {
 	DRReplica       bool // a read replica of the database in the recovery region
 
 	LLM []LLMModel
+
+	// Cluster is the network and cluster the stack creates; nil: an existing cluster (billed
+	// elsewhere).
+	Cluster *Cluster
+}
+
+// Cluster is what a created cluster bills besides the dataplane's nodes.
+type Cluster struct {
+	NATGateways        int
+	InterfaceEndpoints int // endpoint-AZs: services x AZs
+	SystemNodeType     string
+	SystemNodes        int
 }
 
 // Line is one row of the bill.
@@ -134,6 +146,10 @@ func Model(in Inputs) (Estimate, error) {
 	dbHour := price(p.RDSInstanceHour, in.DBClass, "RDS instance")
 	cacheHour := price(p.CacheNodeHour[in.CacheEngine], in.CacheNodeType, in.CacheEngine+" node")
 	nodeHour := price(p.EC2InstanceHour, in.NodeType, "EC2 instance")
+	systemHour := 0.0
+	if in.Cluster != nil {
+		systemHour = price(p.EC2InstanceHour, in.Cluster.SystemNodeType, "EC2 instance")
+	}
 	if in.NodeVCPU <= 0 || in.NodeMemoryGiB <= 0 {
 		errs = append(errs, fmt.Errorf("cost: node type %q has no size", in.NodeType))
 	}
@@ -181,6 +197,14 @@ func Model(in Inputs) (Estimate, error) {
 		idle, load := nodesFor(t.Min, t, in), nodesFor(t.Settled, t, in)
 		scaled(fmt.Sprintf("%s pods on %s (%d idle, %d at load)", t.Name, in.NodeType, t.Min, t.Settled), "instance-hour", "ec2", nodeHour,
 			float64(idle)*HoursPerMonth, float64(load)*HoursPerMonth)
+	}
+
+	if c := in.Cluster; c != nil {
+		fixed("EKS control plane (standard support)", "cluster-hour", "eks", p.EKSClusterHour, HoursPerMonth)
+		fixed(fmt.Sprintf("EKS system node group %d x %s", c.SystemNodes, c.SystemNodeType), "instance-hour", "ec2", systemHour, float64(c.SystemNodes)*HoursPerMonth)
+		fixed(fmt.Sprintf("NAT gateways (%d)", c.NATGateways), "gateway-hour", "vpc", p.NATGatewayHour, float64(c.NATGateways)*HoursPerMonth)
+		fixed(fmt.Sprintf("Public IPv4 addresses (%d, the NAT gateways')", c.NATGateways), "address-hour", "vpc", p.PublicIPv4Hour, float64(c.NATGateways)*HoursPerMonth)
+		fixed(fmt.Sprintf("VPC interface endpoints (%d endpoint-AZs)", c.InterfaceEndpoints), "endpoint-AZ-hour", "privatelink", p.InterfaceEndpointHour, float64(c.InterfaceEndpoints)*HoursPerMonth)
 	}
 
 	requestsPerSecond := in.RunsPerSecond * in.RequestsPerRun

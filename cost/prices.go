@@ -25,6 +25,12 @@ type Prices struct {
 	S3GBMonth           float64 // S3 Standard
 	NATGB               float64 // NAT gateway data processing
 	InterRegionGB       float64 // data transfer to another region (backup and log replication)
+	// A created cluster (cluster.mode create): the EKS control plane (standard support), NAT
+	// gateways and interface endpoints per hour (each endpoint is billed per AZ).
+	EKSClusterHour        float64
+	NATGatewayHour        float64
+	InterfaceEndpointHour float64
+	PublicIPv4Hour        float64 // each public IPv4 address (the NAT gateways' Elastic IPs)
 }
 
 // PricesRecorded is when the tables were taken from AWS's pricing pages.
@@ -42,6 +48,8 @@ var Sources = map[string]string{
 	"kms":            "aws.amazon.com/kms/pricing",
 	"s3":             "aws.amazon.com/s3/pricing",
 	"vpc":            "aws.amazon.com/vpc/pricing",
+	"eks":            "aws.amazon.com/eks/pricing",
+	"privatelink":    "aws.amazon.com/privatelink/pricing",
 	"transfer":       "aws.amazon.com/ec2/pricing/on-demand (data transfer between regions)",
 	"backup":         "aws.amazon.com/backup/pricing",
 	"llm":            "the seed's LLM_COSTS table, or cost.llm[].pricePer1kTokens",
@@ -70,7 +78,7 @@ var usEast1 = Prices{
 	CacheBackupGBMonth: 0.085,
 	EC2InstanceHour: map[string]float64{
 		"m7g.xlarge": 0.1632, "m7g.2xlarge": 0.3264, "m7g.4xlarge": 0.6528,
-		"m7i.xlarge": 0.2016, "m7i.2xlarge": 0.4032, "m7i.4xlarge": 0.8064,
+		"m7i.large": 0.1008, "m7i.xlarge": 0.2016, "m7i.2xlarge": 0.4032, "m7i.4xlarge": 0.8064,
 		"m6i.xlarge": 0.192, "m6i.2xlarge": 0.384, "m6i.4xlarge": 0.768,
 		"c7g.xlarge": 0.145, "c7g.2xlarge": 0.29, "c7g.4xlarge": 0.58,
 		"r7g.xlarge": 0.2142, "r7g.2xlarge": 0.4284,
@@ -78,12 +86,16 @@ var usEast1 = Prices{
 	ALBHour: 0.0225, ALBLCUHour: 0.008,
 	WAFACLMonth: 5, WAFRuleMonth: 1, WAFMillionRequests: 0.6,
 	LogsIngestGB: 0.5, LogsStoreGBMonth: 0.03,
-	AlarmMetricMonth: 0.1,
-	SecretMonth:      0.4,
-	KMSKeyMonth:      1,
-	S3GBMonth:        0.023,
-	NATGB:            0.045,
-	InterRegionGB:    0.02,
+	AlarmMetricMonth:      0.1,
+	SecretMonth:           0.4,
+	KMSKeyMonth:           1,
+	S3GBMonth:             0.023,
+	NATGB:                 0.045,
+	EKSClusterHour:        0.10,
+	NATGatewayHour:        0.045,
+	InterfaceEndpointHour: 0.01,
+	PublicIPv4Hour:        0.005,
+	InterRegionGB:         0.02,
 }
 
 // PriceTables are the regions the model can price.

@@ -22,6 +22,13 @@ var PricedBy = map[string]string{
 	"aws:backup/plan:Plan":                                   "DR: AWS Backup recovery points",
 	"aws:backup/restoreTestingPlan:RestoreTestingPlan":       "DR: restore drill",
 	"aws:s3/bucketReplicationConfig:BucketReplicationConfig": "DR: backups and logs shipped",
+	// A created cluster (cluster.mode create).
+	"aws:eks/cluster:Cluster":         "EKS control plane",
+	"aws:eks/nodeGroup:NodeGroup":     "EKS system node group",
+	"aws:ec2/natGateway:NatGateway":   "NAT gateways",
+	"aws:ec2/eip:Eip":                 "Public IPv4 addresses",
+	"aws:ec2/vpcEndpoint:VpcEndpoint": "VPC interface endpoints",
+	"aws:ec2/flowLog:FlowLog":         "CloudWatch Logs ",
 }
 
 // NotBilled gives, for every other resource type the program creates, why the estimate has no
@@ -62,6 +69,18 @@ var NotBilled = map[string]string{
 	"pulumi:providers:kubernetes":                                                                "a provider, not a resource",
 	"kubernetes:helm.sh/v3:Release":                                                              "not modelled: the monitoring stack and the add-ons run on the cluster's baseline nodes, which are not this program's (cost.nodeInstanceType prices only the dataplane's pods, the load that scales)",
 	"kubernetes:yaml/v2:ConfigGroup":                                                             "CRDs are API objects: free",
+	"aws:ec2/vpc:Vpc":                                                                            "a VPC is free; its NAT gateways, endpoints and addresses are priced",
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                                          "security groups are free",
+	"aws:ec2/subnet:Subnet":                                                                      "subnets are free",
+	"aws:ec2/internetGateway:InternetGateway":                                                    "an internet gateway is free (data out is billed as transfer, not modelled)",
+	"aws:ec2/routeTable:RouteTable":                                                              "route tables are free",
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":                                        "route tables are free",
+	"aws:iam/rolePolicy:RolePolicy":                                                              "IAM is free",
+	"aws:eks/accessEntry:AccessEntry":                                                            "EKS access entries are free",
+	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                                    "EKS access entries are free",
+	"aws:eks/addon:Addon":                                                                        "EKS add-ons are free; their pods run on the system nodes",
+	"aws:sqs/queue:Queue":                                                                        "the first million SQS requests a month are free; interruption events are a few thousand",
+	"aws:sqs/queuePolicy:QueuePolicy":                                                            "free",
 }
 
 // NotBilledPrefixes cover whole families: the project's components group other resources, and

@@ -15,10 +15,12 @@ import (
 
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/clusteraddons"
+	"github.com/langgraph-platform/infra/components/network"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/program"
+	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 const (
@@ -124,6 +126,7 @@ func TestCreatedNetworkLayout(t *testing.T) {
 			require.Contains(t, services, "s3")
 			assert.Equal(t, "Gateway", services["s3"].In("vpcEndpointType"))
 			assert.Len(t, services["s3"].In("routeTableIds"), tc.azs+1, "S3 from the private and isolated subnets")
+			assert.Len(t, network.InterfaceEndpointServices, sizing.InterfaceEndpointServices, "the cost model prices each interface endpoint")
 			for _, svc := range []string{"ecr.api", "ecr.dkr", "sts", "logs"} {
 				e := services[svc]
 				require.NotNil(t, e, svc)
@@ -359,7 +362,7 @@ func TestReferenceModeRefusesAMissingOrMistypedOutput(t *testing.T) {
 // An existing cluster: Karpenter as an add-on brings its own node role and access entry; the
 // preflight read of the cluster refuses a second controller or autoscaler beside Auto Mode.
 func TestExistingClusterKarpenterAndPreflight(t *testing.T) {
-	res := stacktest.Run(t, "staging", map[string]any{"addons.karpenter.enabled": true, "cluster.nodeAutoscaler": nil})
+	res := stacktest.Run(t, "staging", map[string]any{"addons.karpenter.enabled": true, "cluster.nodeAutoscaler": nil, "cost.nodeInstanceType": "m7i.2xlarge"})
 	role := stacktest.One(t, res, "aws:iam/role:Role", "-addons-karpenter-node")
 	entry := stacktest.One(t, res, "aws:eks/accessEntry:AccessEntry", "-addons-karpenter-node")
 	assert.Equal(t, "EC2_LINUX", entry.In("type"))
@@ -383,7 +386,7 @@ func TestExistingClusterKarpenterAndPreflight(t *testing.T) {
 	err = run(map[string]any{"addons.loadBalancerController.enabled": false})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `cluster.nodeAutoscaler="clusterAutoscaler" but EKS cluster "langgraph-staging" runs Auto Mode`)
-	err = run(map[string]any{"addons.loadBalancerController.enabled": false, "cluster.nodeAutoscaler": nil, "addons.karpenter.enabled": true})
+	err = run(map[string]any{"addons.loadBalancerController.enabled": false, "cluster.nodeAutoscaler": nil, "addons.karpenter.enabled": true, "cost.nodeInstanceType": "m7i.2xlarge"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "addons.karpenter.enabled=true but EKS cluster \"langgraph-staging\" runs Auto Mode")
 	require.NoError(t, run(map[string]any{"addons.loadBalancerController.enabled": false, "cluster.nodeAutoscaler": "autoMode"}))

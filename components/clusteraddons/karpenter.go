@@ -296,7 +296,7 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 			"template": pulumi.Map{"spec": pulumi.Map{
 				"nodeClassRef": pulumi.Map{"group": pulumi.String("karpenter.k8s.aws"), "kind": pulumi.String("EC2NodeClass"), "name": pulumi.String(KarpenterNodeClass)},
 				"requirements": pulumi.Array{
-					requirement("kubernetes.io/arch", "In", "amd64"),
+					requirement("kubernetes.io/arch", "In", catalog.KarpenterArch),
 					requirement("kubernetes.io/os", "In", "linux"),
 					requirement("karpenter.sh/capacity-type", "In", k.CapacityTypes...),
 					requirement("karpenter.k8s.aws/instance-category", "In", "c", "m", "r"),

@@ -29,6 +29,9 @@ func kmsKeys(c *config.Config) int {
 	if c.Addons.FluentBit.Enabled {
 		n++ // container log groups
 	}
+	if c.Cluster.Mode == config.ModeCreate {
+		n += 2 // the cluster's (Secrets, control-plane logs) and the flow logs'
+	}
 	return n
 }
 
@@ -39,6 +42,10 @@ func alarmMetrics(c *config.Config) int {
 }
 
 const secrets = 2 // database and cache credentials
+
+// InterfaceEndpointServices is how many interface endpoints a created VPC has per AZ
+// (components/network: ECR API, ECR registry, STS, CloudWatch Logs); a test keeps the two equal.
+const InterfaceEndpointServices = 4
 
 // CostInputs maps the configuration and its capacity report onto the cost model.
 func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
@@ -71,6 +78,14 @@ func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
 		Secrets:            secrets,
 		KMSKeys:            kmsKeys(c),
 		NATGBMonth:         c.Cost.NATGBPerMonth,
+	}
+	if k := c.Cluster.Create; c.Cluster.Mode == config.ModeCreate {
+		nats := 1
+		if k.NATGatewayPerAZ {
+			nats = k.AvailabilityZones
+		}
+		in.Cluster = &cost.Cluster{NATGateways: nats, InterfaceEndpoints: InterfaceEndpointServices * k.AvailabilityZones,
+			SystemNodeType: k.SystemNodes.InstanceType, SystemNodes: k.SystemNodes.Count}
 	}
 	if c.DR.Enabled {
 		in.DRRetentionDays, in.DRRegion, in.DRReplica = c.DR.BackupRetentionDays, c.DR.Region, c.DR.Replica.Enabled
