@@ -1,6 +1,7 @@
 // Package config is the single source of every setting the program reads.
 //
-// Settings are grouped by concern into top-level Pulumi config keys (environment, tags, cluster,
+// Settings are grouped by concern into top-level Pulumi config keys (environment, tags, cluster
+// (mode existing, reference or create),
 // dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, charts,
 // cost, dr); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
 // sets one field and every other field keeps the default declared here. Secrets are separate top-level keys
@@ -306,7 +307,7 @@ type KPI struct {
 type Capacity struct {
 	ThinkTimeSeconds        float64 `json:"thinkTimeSeconds" doc:"Seconds a user waits between the end of a run and the next."`
 	CPUAtFullLoadPercent    float64 `json:"cpuAtFullLoadPercent" doc:"CPU use, % of the request, of a pod whose run slots are all busy (runs mostly wait on LLM calls); measure it with a load test."`
-	PodStartupSeconds       float64 `json:"podStartupSeconds" doc:"Seconds from the HPA adding a pod to it serving (scheduling, image pull, start-up probe; node provisioning when no node is free)."`
+	PodStartupSeconds       float64 `json:"podStartupSeconds" doc:"Seconds from a pod being scheduled on a node to it serving (image pull, start-up probe). A pod that needs a new node waits the node autoscaler's provisioning first (cluster.nodeAutoscaler; docs/cluster.md)."`
 	MetricDelaySeconds      float64 `json:"metricDelaySeconds" doc:"Age of the metrics the HPA acts on (scrape interval, recording rules, adapter cache); the ramp simulation uses it."`
 	AdminReserveConnections int     `json:"adminReserveConnections" doc:"Database connections kept for RDS and operators."`
 	ExporterConnections     int     `json:"exporterConnections" doc:"Database connections of the postgres exporter."`
