@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -239,8 +240,9 @@ func notWith(c *checker, cfg *Config, why string) {
 
 func validateCreate(c *checker, cfg *Config) {
 	k := cfg.Cluster.Create
+	before := len(c.errs)
 	if _, ok := catalog.EKSVersions[k.Version]; !ok {
-		c.failf("cluster.create.version", k.Version, "is not a version EKS offers under standard support here; allowed: %s", strings.Join(sortedKeys(catalog.EKSVersions), ", "))
+		c.failf("cluster.create.version", k.Version, "is not a version EKS offers under standard support here; allowed: %s", strings.Join(slices.Sorted(maps.Keys(catalog.EKSVersions)), ", "))
 	}
 	c.between("cluster.create.availabilityZones", k.AvailabilityZones, 1, 6)
 	if k.AvailabilityZones < 2 {
@@ -287,7 +289,7 @@ func validateCreate(c *checker, cfg *Config) {
 			}
 		}
 	}
-	if len(c.errs) == 0 {
+	if len(c.errs) == before { // the layout of sizes and lists already refused says nothing more
 		layout, err := k.Layout()
 		if err != nil {
 			c.errs = append(c.errs, err)
@@ -310,7 +312,7 @@ func validateCreate(c *checker, cfg *Config) {
 	}
 	c.ids("cluster.create.adminRoleArns", k.AdminRoleARNs, iamRoleARN, "IAM role ARNs (arn:aws:iam::<account>:role/<name>)", 0)
 	if _, ok := catalog.EC2NodeSizes[k.SystemNodes.InstanceType]; !ok {
-		c.failf("cluster.create.systemNodes.instanceType", k.SystemNodes.InstanceType, "is not an instance type the program knows; allowed: %s", strings.Join(sortedKeys(catalog.EC2NodeSizes), ", "))
+		c.failf("cluster.create.systemNodes.instanceType", k.SystemNodes.InstanceType, "is not an instance type the program knows; allowed: %s", strings.Join(slices.Sorted(maps.Keys(catalog.EC2NodeSizes)), ", "))
 	}
 	c.between("cluster.create.systemNodes.count", k.SystemNodes.Count, 2, 10)
 	c.logRetention("cluster.create.logRetentionDays", k.LogRetentionDays)
@@ -340,13 +342,4 @@ func checkOverlaps(c *checker, s Subnets) {
 			}
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -5,6 +5,7 @@ package clusteraddons
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -169,7 +170,7 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 	if _, err := sqs.NewQueuePolicy(ctx, name+"-karpenter", &sqs.QueuePolicyArgs{QueueUrl: queue.Url, Policy: queuePolicy}, child); err != nil {
 		return err
 	}
-	for _, event := range sortedKeys(InterruptionEvents) {
+	for _, event := range slices.Sorted(maps.Keys(InterruptionEvents)) {
 		pattern, err := json.Marshal(InterruptionEvents[event])
 		if err != nil {
 			return err
@@ -315,13 +316,4 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 		}},
 	}, child, after)
 	return err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -9,6 +9,7 @@ package eks
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -199,7 +200,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}, child, pulumi.DependsOn(after))
 	}
 	var early []pulumi.Resource
-	for _, a := range sortedAddons(args.Addons) {
+	for _, a := range slices.Sorted(maps.Keys(args.Addons)) {
 		if a == catalog.AddonCoreDNS || a == EBSCSIDriver {
 			continue
 		}
@@ -297,15 +298,6 @@ func ebsCSIDriver(ctx *pulumi.Context, name string, args Args, cluster *eks.Clus
 		}},
 		Tags: pulumi.ToStringMap(args.Tags),
 	}, child, pulumi.DependsOn(append(after, policy)))
-}
-
-func sortedAddons(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // Kubeconfig is a kubeconfig for the cluster that authenticates with `aws eks get-token`: it

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -116,6 +117,23 @@ func BuildTool(module, pkg string, opts Options) (string, error) {
 	bin, cached, err := Path(module, pkg, opts)
 	if err != nil || cached {
 		return bin, err
+	}
+	// Across processes too: CI starts the builds early (go run ./cmd/e2etools) and the
+	// end-to-end tests wait here for a build already under way instead of starting a second.
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return "", err
+	}
+	lock, err := os.OpenFile(bin+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", fmt.Errorf("locking %s: %w", bin, err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // released on close anyway
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil // another process built it while this one waited
 	}
 	root, err := harness.RepoRoot()
 	if err != nil {

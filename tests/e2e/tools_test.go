@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/langgraph-platform/infra/internal/harness"
@@ -24,22 +22,6 @@ type tools struct {
 	Etcd          string
 }
 
-// moduleVersion is the version of modulePath the program's module requires ("v" dropped): the
-// version the program's SDK asks the engine for.
-func moduleVersion(modulePath string) (string, error) {
-	root, err := harness.RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	cmd := exec.Command("go", "list", "-m", "-f", "{{.Version}}", modulePath)
-	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("go list -m %s: %w", modulePath, err)
-	}
-	return strings.TrimPrefix(strings.TrimSpace(string(out)), "v"), nil
-}
-
 // coldBuildBudget is the -timeout below which a run does not start cold builds of the tools.
 const coldBuildBudget = 40 * time.Minute
 
@@ -51,52 +33,13 @@ func buildTools(dir string, timeout time.Duration) (*tools, error) {
 	if err := os.MkdirAll(t.Bin, 0o755); err != nil {
 		return nil, err
 	}
-	cliVersion, err := moduleVersion("github.com/pulumi/pulumi/sdk/v3")
+	specs, err := tooltest.E2ETools()
 	if err != nil {
 		return nil, err
 	}
-	kubeVersion, err := moduleVersion("github.com/pulumi/pulumi-kubernetes/sdk/v4")
+	missing, err := tooltest.Missing(specs)
 	if err != nil {
 		return nil, err
-	}
-	// -s -w: no symbol table or DWARF; the binaries are run, never debugged here, and linking the
-	// largest (a 440 MB provider with DWARF) takes markedly longer with them.
-	var cli, provider string
-	specs := []struct {
-		module, pkg string
-		opts        tooltest.Options
-		dest        *string
-	}{
-		{"pulumi", "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", tooltest.Options{
-			LDFlags: "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v" + cliVersion,
-		}, &cli},
-		// The provider module's own main embeds a schema its module zip does not carry under that
-		// name; the tools module's main embeds the module's schema.json, copied in here.
-		{"kubernetes-provider", "./cmd/pulumi-resource-kubernetes", tooltest.Options{
-			LDFlags: "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=" + kubeVersion,
-			Key:     "schema.json",
-			Prepare: func(scratch string) error {
-				src, err := tooltest.ModuleDir("kubernetes-provider", "github.com/pulumi/pulumi-kubernetes/provider/v4")
-				if err != nil {
-					return err
-				}
-				schema, err := os.ReadFile(filepath.Join(src, "cmd", "pulumi-resource-kubernetes", "schema.json"))
-				if err != nil {
-					return err
-				}
-				return os.WriteFile(filepath.Join(scratch, "cmd", "pulumi-resource-kubernetes", "schema.json"), schema, 0o644)
-			},
-		}, &provider},
-		{"kube-apiserver", "k8s.io/kubernetes/cmd/kube-apiserver", tooltest.Options{LDFlags: "-s -w"}, &t.KubeAPIServer},
-		{"etcd", "go.etcd.io/etcd/server/v3", tooltest.Options{LDFlags: "-s -w"}, &t.Etcd},
-	}
-	var missing []string
-	for _, spec := range specs {
-		if _, cached, err := tooltest.Path(spec.module, spec.pkg, spec.opts); err != nil {
-			return nil, err
-		} else if !cached {
-			missing = append(missing, spec.module)
-		}
 	}
 	// go test kills a test binary one minute after its -timeout, TestMain included: say so
 	// before starting builds that would be killed half way.
@@ -105,22 +48,12 @@ func buildTools(dir string, timeout time.Duration) (*tools, error) {
 			"run the README's test command (go test -timeout 60m ./...) or `go test -timeout 60m ./tests/e2e` once, and later runs find them cached",
 			strings.Join(missing, ", "), timeout)
 	}
-	// The builds run side by side: on two cores one build's single-threaded link overlaps
-	// another's compiles.
-	errs := make([]error, len(specs))
-	var wg sync.WaitGroup
-	for i, spec := range specs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			*spec.dest, errs[i] = tooltest.BuildTool(spec.module, spec.pkg, spec.opts)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	bins, err := tooltest.BuildAll(specs)
+	if err != nil {
 		return nil, err
 	}
-	links := map[string]string{"pulumi": cli, "pulumi-resource-kubernetes": provider}
+	t.KubeAPIServer, t.Etcd = bins["kube-apiserver"], bins["etcd"]
+	links := map[string]string{"pulumi": bins["pulumi"], "pulumi-resource-kubernetes": bins["pulumi-resource-kubernetes"]}
 	root, err := harness.RepoRoot()
 	if err != nil {
 		return nil, err
@@ -129,7 +62,7 @@ func buildTools(dir string, timeout time.Duration) (*tools, error) {
 		{"aws", "github.com/pulumi/pulumi-aws/sdk/v6"},
 		{"random", "github.com/pulumi/pulumi-random/sdk/v4"},
 	} {
-		version, err := moduleVersion(standin.module)
+		version, err := tooltest.ModuleVersion(standin.module)
 		if err != nil {
 			return nil, err
 		}
