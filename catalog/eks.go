@@ -38,6 +38,11 @@ var EKSVersions = map[string]EKSVersion{
 	}},
 }
 
+// EKSNodeRolePolicies are the AWS managed policies a node's role needs: join the cluster, pull
+// images, run the VPC CNI, and be reachable by Session Manager instead of SSH. The system node
+// group's role and Karpenter's own node role (on an existing cluster) both carry them.
+var EKSNodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"}
+
 // EKSControlPlaneLogTypes are every control-plane log type EKS can send to CloudWatch Logs.
 var EKSControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 

@@ -34,10 +34,6 @@ const (
 	KarpenterAWSGroup  = "karpenter.k8s.aws/v1"
 )
 
-// KarpenterNodePolicies are the AWS managed policies Karpenter's nodes need (the add-on's own
-// node role on an existing cluster): join the cluster, pull images, run the VPC CNI, Session Manager.
-var KarpenterNodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"}
-
 // InterruptionEvents are the EventBridge events Karpenter drains nodes ahead of: spot
 // interruptions, rebalance recommendations, instance state changes and AWS Health's scheduled
 // changes.
@@ -203,7 +199,7 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 		if err != nil {
 			return err
 		}
-		for _, p := range KarpenterNodePolicies {
+		for _, p := range catalog.EKSNodeRolePolicies {
 			a, err := iam.NewRolePolicyAttachment(ctx, name+"-karpenter-node-"+p, &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/%s", acct.Partition, p)}, child)
 			if err != nil {
 				return err

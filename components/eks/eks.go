@@ -30,10 +30,6 @@ const AuthenticationMode = "API"
 // AdminPolicy is the access policy given to cluster.create.adminRoleArns.
 const AdminPolicy = "AmazonEKSClusterAdminPolicy"
 
-// NodeRolePolicies are the AWS managed policies a node needs: join the cluster, pull images,
-// run the VPC CNI, and be reachable by Session Manager instead of SSH.
-var NodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"}
-
 // SystemNodeLabel marks the managed node group's nodes.
 const SystemNodeLabel = "langgraph.dev/node-pool"
 
@@ -184,7 +180,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	var nodePolicies []pulumi.Resource
-	for _, p := range NodeRolePolicies {
+	for _, p := range catalog.EKSNodeRolePolicies {
 		a, err := iam.NewRolePolicyAttachment(ctx, name+"-node-"+p, &iam.RolePolicyAttachmentArgs{Role: nodeRole.Name, PolicyArn: pulumi.String(managedPolicy(args.Account, p))}, child)
 		if err != nil {
 			return nil, err

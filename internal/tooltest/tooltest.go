@@ -118,8 +118,8 @@ func BuildTool(module, pkg string, opts Options) (string, error) {
 	if err != nil || cached {
 		return bin, err
 	}
-	// Across processes too: CI starts the builds early (go run ./cmd/e2etools) and the
-	// end-to-end tests wait here for a build already under way instead of starting a second.
+	// Across processes too: a test run started while `go run ./cmd/e2etools` (or another test
+	// run) builds the tool waits here for that build instead of starting a second.
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", err
 	}
