@@ -8,6 +8,7 @@ package network
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -73,15 +74,9 @@ func (a Args) check() error {
 	return nil
 }
 
-func merge(tags map[string]string, more map[string]string) pulumi.StringMap {
-	out := pulumi.StringMap{}
-	for k, v := range tags {
-		out[k] = pulumi.String(v)
-	}
-	for k, v := range more {
-		out[k] = pulumi.String(v)
-	}
-	return out
+// merge is the stack's tags with more on top, as a resource's tags.
+func merge(tags, more map[string]string) pulumi.StringMap {
+	return pulumi.ToStringMap(merged(tags, more))
 }
 
 // New creates the network.
@@ -246,13 +241,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 }
 
 func merged(a, b map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range a {
-		out[k] = v
+	out := maps.Clone(a)
+	if out == nil {
+		out = map[string]string{}
 	}
-	for k, v := range b {
-		out[k] = v
-	}
+	maps.Copy(out, b)
 	return out
 }
 
