@@ -242,11 +242,12 @@ func MonitoringArgs(cfg *config.Config, cluster *Cluster, db *database.Database,
 // the scrape jobs (a ServiceMonitor's job is its Service's name).
 func MonitoringScope(cfg *config.Config) monitoring.Scope {
 	return monitoring.Scope{
-		Namespace:  cfg.Dataplane.Namespace,
-		Container:  dataplane.ContainerName,
-		HPA:        dataplane.Name,
-		Jobs:       []string{dataplane.Name, monitoring.PostgresExporter, monitoring.RedisExporter},
-		RunbookURL: cfg.Monitoring.RunbookBaseURL,
+		Namespace:    cfg.Dataplane.Namespace,
+		Container:    dataplane.ContainerName,
+		HPA:          dataplane.Name,
+		Jobs:         []string{dataplane.Name, monitoring.PostgresExporter, monitoring.RedisExporter},
+		DataplaneJob: dataplane.Name,
+		RunbookURL:   cfg.Monitoring.RunbookBaseURL,
 	}
 }
 

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"github.com/langgraph-platform/infra/catalog"
 	"strings"
 	"testing"
 
@@ -93,8 +94,13 @@ func TestWAFRequiresTheCredentialOnAPIRoutes(t *testing.T) {
 		prefixes = append(prefixes, bm["searchString"].(string))
 	}
 	assert.Equal(t, edge.APIRoutePrefixes, prefixes)
-	for _, must := range []string{"/threads", "/runs"} {
+	// Every route the server's OpenAPI document says takes a credential (the contract, checked
+	// against the real server by tests/langgraph), the MCP and A2A endpoints among them.
+	for _, must := range append([]string{"/threads", "/runs", "/mcp", "/a2a"}, catalog.LangGraphCredentialedRoutes...) {
 		assert.Contains(t, prefixes, must)
+	}
+	for _, open := range []string{"/ok", "/info"} {
+		assert.NotContains(t, prefixes, open, "health and version stay open for the load balancer and clients")
 	}
 	absent := dig(and[1], "notStatement", "statements", 0, "sizeConstraintStatement").(map[string]any)
 	assert.Equal(t, "GT", absent["comparisonOperator"])

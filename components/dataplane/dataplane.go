@@ -20,6 +20,8 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -27,19 +29,22 @@ const TypeToken = "langgraph:kubernetes:Dataplane"
 
 // Names, ports and labels of the workload: defined once, used by every object and by the tests.
 const (
-	Name             = "langgraph-dataplane"
-	QueueName        = Name + "-queue"
-	ContainerName    = "langgraph-api"
-	SecretName       = Name + "-env"
-	PartOf           = "langgraph-platform"
-	APIPort          = 8000
-	APIPortName      = "api"
-	MetricsPort      = 9464 // LSD_PROM_METRICS_PORT's default
-	MetricsPortName  = "metrics"
-	HealthPath       = "/ok"
-	MetricsPath      = "/metrics"
-	RunAsUser        = 1000
-	PodSecurityLevel = "restricted"
+	Name          = "langgraph-dataplane"
+	QueueName     = Name + "-queue"
+	ContainerName = "langgraph-api"
+	SecretName    = Name + "-env"
+	PartOf        = "langgraph-platform"
+	APIPort       = 8000
+	APIPortName   = "api"
+	// MetricsPort is where Prometheus scrapes every pod: the server serves /metrics on its API
+	// port (the queue entrypoint too), not on a port of its own (catalog, the server contract).
+	MetricsPort = APIPort
+	HealthPath  = catalog.LangGraphHealthPath
+	MetricsPath = catalog.LangGraphMetricsPath
+	// MetricsNotPublicAction is the ALB action that answers /metrics from outside with 404.
+	MetricsNotPublicAction = "metrics-not-public"
+	RunAsUser              = 1000
+	PodSecurityLevel       = "restricted"
 	// PodSecurityVersion pins the Pod Security Standards profile version, so a cluster upgrade
 	// cannot tighten or loosen it unannounced.
 	PodSecurityVersion = "v1.32"
@@ -90,6 +95,11 @@ func SelectorLabels(instance, component string) map[string]string {
 		"app.kubernetes.io/instance":  instance,
 		"app.kubernetes.io/component": component,
 	}
+}
+
+// MetricsSelectorLabels select the Services of every tier, which the ServiceMonitor scrapes.
+func MetricsSelectorLabels(instance string) map[string]string {
+	return map[string]string{"app.kubernetes.io/name": Name, "app.kubernetes.io/instance": instance}
 }
 
 // Dataplane is the deployed workload.
@@ -210,7 +220,23 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		queueTier := tierSpec{name: name + "-queue", objName: QueueName, component: ComponentQueue, resources: q.Resources,
 			scaling: args.Autoscaling, jobsPerWorker: args.JobsPerWorker, command: []string{QueueEntrypoint}}
 		queueTier.scaling.MinReplicas, queueTier.scaling.MaxReplicas = q.MinReplicas, q.MaxReplicas
-		if _, err := workload(ctx, args, queueTier, refs); err != nil {
+		queue, err := workload(ctx, args, queueTier, refs)
+		if err != nil {
+			return nil, err
+		}
+		// Headless, for Prometheus alone: the queue pods take no traffic, but they record the
+		// run counters and worker gauges, which the ServiceMonitor finds through this Service.
+		if _, err := corev1.NewService(ctx, name+"-queue-service", &corev1.ServiceArgs{
+			Metadata: meta(QueueName, ComponentQueue),
+			Spec: &corev1.ServiceSpecArgs{
+				Type:      pulumi.String("ClusterIP"),
+				ClusterIP: pulumi.String("None"),
+				Selector:  pulumi.ToStringMap(SelectorLabels(args.Instance, ComponentQueue)),
+				Ports: corev1.ServicePortArray{
+					corev1.ServicePortArgs{Name: pulumi.String(APIPortName), Port: pulumi.Int(APIPort), TargetPort: pulumi.String(APIPortName), Protocol: pulumi.String("TCP")},
+				},
+			},
+		}, append(inNS, pulumi.DependsOn([]pulumi.Resource{queue}))...); err != nil {
 			return nil, err
 		}
 	}
@@ -222,7 +248,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Selector: pulumi.ToStringMap(SelectorLabels(args.Instance, ComponentAPI)),
 			Ports: corev1.ServicePortArray{
 				corev1.ServicePortArgs{Name: pulumi.String(APIPortName), Port: pulumi.Int(APIPort), TargetPort: pulumi.String(APIPortName), Protocol: pulumi.String("TCP")},
-				corev1.ServicePortArgs{Name: pulumi.String(MetricsPortName), Port: pulumi.Int(MetricsPort), TargetPort: pulumi.String(MetricsPortName), Protocol: pulumi.String("TCP")},
 			},
 		},
 	}, append(inNS, pulumi.DependsOn([]pulumi.Resource{api}))...)
@@ -251,10 +276,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Kind:       pulumi.String("ServiceMonitor"),
 		Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(Name), Namespace: pulumi.String(args.Namespace), Labels: pulumi.ToStringMap(smLabels)},
 		OtherFields: map[string]any{"spec": map[string]any{
-			"selector":          map[string]any{"matchLabels": SelectorLabels(args.Instance, ComponentAPI)},
+			// Every tier's Service (the API's, and the queue's when there is one); one job name
+			// for all, so the rules read one job whichever tiers exist.
+			"selector":          map[string]any{"matchLabels": MetricsSelectorLabels(args.Instance)},
 			"namespaceSelector": map[string]any{"matchNames": []string{args.Namespace}},
+			"jobLabel":          "app.kubernetes.io/name",
 			"endpoints": []map[string]any{{
-				"port": MetricsPortName, "path": MetricsPath, "interval": "30s", "scrapeTimeout": "10s",
+				"port": APIPortName, "path": MetricsPath, "interval": "30s", "scrapeTimeout": "10s",
 			}},
 		}},
 	}, append(inNS, pulumi.DependsOn(crdKindDeps(args.ServiceMonitorCRD, svc)))...); err != nil {

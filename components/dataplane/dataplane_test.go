@@ -160,7 +160,6 @@ func TestContainerPortsProbesResourcesAndSpread(t *testing.T) {
 	assert.Equal(t, "123456789012.dkr.ecr.us-east-1.amazonaws.com/langgraph-agents:2026.11.20-3f2a1c9", d.In(c+"image"))
 	assert.Equal(t, []any{
 		map[string]any{"name": "api", "containerPort": 8000.0, "protocol": "TCP"},
-		map[string]any{"name": "metrics", "containerPort": 9464.0, "protocol": "TCP"},
 	}, d.In(c+"ports"))
 	for _, probe := range []string{"startupProbe", "readinessProbe", "livenessProbe"} {
 		assert.Equal(t, "/ok", d.In(c+probe+".httpGet.path"), probe)
@@ -181,8 +180,10 @@ func TestContainerPortsProbesResourcesAndSpread(t *testing.T) {
 	env := envMap(d)
 	assert.Equal(t, "100", env["N_JOBS_PER_WORKER"])
 	assert.Equal(t, "60", env["LANGGRAPH_POSTGRES_POOL_MAX_SIZE"])
-	assert.Equal(t, "true", env["LSD_PROM_METRICS_ENABLED"])
-	assert.Equal(t, "9464", env["LSD_PROM_METRICS_PORT"])
+	// The run-success SLO's counters are internal metrics: exposed only so (catalog).
+	assert.Equal(t, "true", env["EXPOSE_INTERNAL_METRICS_PROMETHEUS"])
+	assert.Equal(t, "2", env["METRIC_MAX_EMITTING_TIER"])
+	assert.NotContains(t, env, "LSD_PROM_METRICS_ENABLED", "langgraph-api 0.16.7 has no such setting")
 	assert.Equal(t, "315", env["BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS"], "grace period minus the preStop pause")
 }
 
@@ -293,13 +294,14 @@ func TestServiceAndServiceMonitor(t *testing.T) {
 	sm := stacktest.One(t, res, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "-dataplane-servicemonitor")
 	assert.Equal(t, "kube-prometheus-stack", sm.In("metadata.labels.release"))
 	assert.True(t, netpol.Selects(sm.In("spec.selector.matchLabels").(map[string]any), svc.In("metadata.labels").(map[string]any)))
-	assert.Equal(t, "metrics", sm.In("spec.endpoints[0].port"))
+	assert.Equal(t, "api", sm.In("spec.endpoints[0].port"), "the server serves /metrics on its API port")
 	assert.Equal(t, "/metrics", sm.In("spec.endpoints[0].path"))
+	assert.Equal(t, "app.kubernetes.io/name", sm.In("spec.jobLabel"))
 	ports := map[any]any{}
 	for _, p := range svc.In("spec.ports").([]any) {
 		ports[p.(map[string]any)["name"]] = p.(map[string]any)["port"]
 	}
-	assert.Equal(t, map[any]any{"api": 8000.0, "metrics": 9464.0}, ports)
+	assert.Equal(t, map[any]any{"api": 8000.0}, ports)
 }
 
 func TestPDBNeverBlocksEveryEviction(t *testing.T) {
@@ -331,8 +333,15 @@ func TestIngressAnnotations(t *testing.T) {
 	assert.Contains(t, attrs, "access_logs.s3.bucket="+bucket.Out("bucket").(string))
 	assert.Contains(t, attrs, "idle_timeout.timeout_seconds=900")
 	assert.Contains(t, attrs, "deletion_protection.enabled=true")
-	assert.Equal(t, "langgraph-dataplane", in.In("spec.rules[0].http.paths[0].backend.service.name"))
-	assert.Equal(t, "api", in.In("spec.rules[0].http.paths[0].backend.service.port.name"))
+	// /metrics is answered 404 by the load balancer; everything else goes to the API.
+	assert.Equal(t, "/metrics", in.In("spec.rules[0].http.paths[0].path"))
+	assert.Equal(t, dataplane.MetricsNotPublicAction, in.In("spec.rules[0].http.paths[0].backend.service.name"))
+	assert.Equal(t, "use-annotation", in.In("spec.rules[0].http.paths[0].backend.service.port.name"))
+	assert.JSONEq(t, `{"type":"fixed-response","fixedResponseConfig":{"contentType":"application/json","statusCode":"404","messageBody":"{\"detail\":\"Not Found\"}"}}`,
+		a[p+"actions."+dataplane.MetricsNotPublicAction].(string))
+	assert.Equal(t, "/", in.In("spec.rules[0].http.paths[1].path"))
+	assert.Equal(t, "langgraph-dataplane", in.In("spec.rules[0].http.paths[1].backend.service.name"))
+	assert.Equal(t, "api", in.In("spec.rules[0].http.paths[1].backend.service.port.name"))
 	assert.Equal(t, "agents.example.com", in.In("spec.rules[0].host"))
 	assert.Equal(t, []any{"agents.example.com"}, in.In("spec.tls[0].hosts"))
 	assert.NotContains(t, a, p+"actions."+dataplane.MaintenanceAction)
@@ -345,8 +354,8 @@ func TestMaintenanceModeAnswers503(t *testing.T) {
 	action := a[dataplane.IngressAnnotation+"actions."+dataplane.MaintenanceAction].(string)
 	assert.JSONEq(t, `{"type":"fixed-response","fixedResponseConfig":{"contentType":"application/json","statusCode":"503",
 		"messageBody":"{\"error\":\"maintenance\",\"message\":\"The service is under maintenance. Please retry later.\"}"}}`, action)
-	assert.Equal(t, dataplane.MaintenanceAction, in.In("spec.rules[0].http.paths[0].backend.service.name"))
-	assert.Equal(t, "use-annotation", in.In("spec.rules[0].http.paths[0].backend.service.port.name"))
+	assert.Equal(t, dataplane.MaintenanceAction, in.In("spec.rules[0].http.paths[1].backend.service.name"))
+	assert.Equal(t, "use-annotation", in.In("spec.rules[0].http.paths[1].backend.service.port.name"))
 	// The pods stay up: the Deployment and HPA are unchanged.
 	assert.Equal(t, 10.0, stacktest.One(t, res, hpaType, "-dataplane-hpa").In("spec.minReplicas"))
 }
@@ -400,6 +409,18 @@ func TestQueueTier(t *testing.T) {
 	assert.True(t, netpol.Selects(queuePDB.In("spec.selector.matchLabels").(map[string]any), labels), "the queue PDB covers the queue pods")
 	svc := stacktest.One(t, res, "kubernetes:core/v1:Service", "-dataplane-service")
 	assert.False(t, netpol.Selects(svc.In("spec.selector").(map[string]any), labels), "queue workers are not behind the Service")
+	// The queue pods record the run counters and worker gauges: Prometheus must scrape them too,
+	// through a headless Service of their own that the one ServiceMonitor selects.
+	qsvc := stacktest.One(t, res, "kubernetes:core/v1:Service", "-dataplane-queue-service")
+	assert.Equal(t, "None", qsvc.In("spec.clusterIP"))
+	assert.True(t, netpol.Selects(qsvc.In("spec.selector").(map[string]any), labels))
+	assert.False(t, netpol.Selects(qsvc.In("spec.selector").(map[string]any), api.In("spec.template.metadata.labels").(map[string]any)))
+	sm := stacktest.One(t, res, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "-dataplane-servicemonitor")
+	for _, s := range []*harness.Resource{svc, qsvc} {
+		assert.True(t, netpol.Selects(sm.In("spec.selector.matchLabels").(map[string]any), s.In("metadata.labels").(map[string]any)), s.Name)
+		assert.Equal(t, "langgraph-dataplane", s.In("metadata.labels").(map[string]any)["app.kubernetes.io/name"], "the job label's value: one job for both tiers")
+	}
+	assert.Equal(t, "true", envMap(q)["EXPOSE_INTERNAL_METRICS_PROMETHEUS"])
 }
 
 func TestArgsValidate(t *testing.T) {
@@ -439,12 +460,13 @@ func TestNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
 		want      bool
 	}{
 		{"ALB to API", "ingress", alb, 8000, "TCP", true},
-		{"ALB to metrics", "ingress", alb, 9464, "TCP", false},
+		{"ALB to the old metrics port", "ingress", alb, 9464, "TCP", false},
 		{"other subnet to API", "ingress", stranger, 8000, "TCP", false},
-		{"Prometheus to metrics", "ingress", prometheus, 9464, "TCP", true},
-		{"Prometheus to API", "ingress", prometheus, 8000, "TCP", false},
-		{"Grafana to metrics", "ingress", grafana, 9464, "TCP", false},
-		{"Prometheus in another namespace", "ingress", promElsewhere, 9464, "TCP", false},
+		// The server serves /metrics on its API port (catalog, the server contract).
+		{"Prometheus to metrics on the API port", "ingress", prometheus, 8000, "TCP", true},
+		{"Prometheus to another port", "ingress", prometheus, 9464, "TCP", false},
+		{"Grafana to metrics", "ingress", grafana, 8000, "TCP", false},
+		{"Prometheus in another namespace", "ingress", promElsewhere, 8000, "TCP", false},
 		{"neighbour pod to API", "ingress", neighbour, 8000, "TCP", false},
 		{"DNS over UDP", "egress", dns, 53, "UDP", true},
 		{"DNS over TCP", "egress", dns, 53, "TCP", true},

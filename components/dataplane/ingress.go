@@ -14,12 +14,21 @@ import (
 
 // MaintenanceResponse is the fixed response the ALB gives while maintenance mode is on.
 func MaintenanceResponse() string {
+	return fixedResponse("503", `{"error":"maintenance","message":"The service is under maintenance. Please retry later."}`)
+}
+
+// MetricsNotPublicResponse is the ALB action that answers the server's /metrics from outside.
+func MetricsNotPublicResponse() string {
+	return fixedResponse("404", `{"detail":"Not Found"}`)
+}
+
+func fixedResponse(status, body string) string {
 	b, _ := json.Marshal(map[string]any{
 		"type": "fixed-response",
 		"fixedResponseConfig": map[string]any{
 			"contentType": "application/json",
-			"statusCode":  "503",
-			"messageBody": `{"error":"maintenance","message":"The service is under maintenance. Please retry later."}`,
+			"statusCode":  status,
+			"messageBody": body,
 		},
 	})
 	return string(b)
@@ -79,6 +88,13 @@ func ingress(ctx *pulumi.Context, name string, args Args, meta func(string, stri
 			Port: networkingv1.ServiceBackendPortArgs{Name: pulumi.String("use-annotation")},
 		}}
 	}
+	// The server serves /metrics on the API port without a credential; Prometheus reads it inside
+	// the cluster, and the load balancer answers it 404 for everyone else.
+	annotations[IngressAnnotation+"actions."+MetricsNotPublicAction] = pulumi.String(MetricsNotPublicResponse())
+	metricsBackend := networkingv1.IngressBackendArgs{Service: networkingv1.IngressServiceBackendArgs{
+		Name: pulumi.String(MetricsNotPublicAction),
+		Port: networkingv1.ServiceBackendPortArgs{Name: pulumi.String("use-annotation")},
+	}}
 	if args.Auth.UnauthenticatedReason != "" {
 		annotations[UnauthenticatedAnnotation] = pulumi.String(args.Auth.UnauthenticatedReason)
 	}
@@ -91,9 +107,10 @@ func ingress(ctx *pulumi.Context, name string, args Args, meta func(string, stri
 			Tls:              networkingv1.IngressTLSArray{networkingv1.IngressTLSArgs{Hosts: pulumi.ToStringArray([]string{in.Host})}},
 			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
 				Host: pulumi.String(in.Host),
-				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
-					Path: pulumi.String("/"), PathType: pulumi.String("Prefix"), Backend: backend,
-				}}},
+				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
+					networkingv1.HTTPIngressPathArgs{Path: pulumi.String(MetricsPath), PathType: pulumi.String("Prefix"), Backend: metricsBackend},
+					networkingv1.HTTPIngressPathArgs{Path: pulumi.String("/"), PathType: pulumi.String("Prefix"), Backend: backend},
+				}},
 			}},
 		},
 	}, opts...)

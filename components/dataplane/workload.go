@@ -9,6 +9,8 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 // tierSpec is one Deployment of the dataplane (the API, or the queue workers) with its HPA and PDB.
@@ -61,10 +63,12 @@ func workload(ctx *pulumi.Context, args Args, t tierSpec, refs podRefs) (*appsv1
 	selector := SelectorLabels(args.Instance, component)
 	podLabels := Labels(args.Instance, args.Version, component)
 	env := corev1.EnvVarArray{
-		envVar("N_JOBS_PER_WORKER", fmt.Sprint(t.jobsPerWorker)),
+		envVar(catalog.EnvJobsPerWorker, fmt.Sprint(t.jobsPerWorker)),
 		envVar("LANGGRAPH_POSTGRES_POOL_MAX_SIZE", fmt.Sprint(args.DBPoolMaxSize)),
-		envVar("LSD_PROM_METRICS_ENABLED", "true"),
-		envVar("LSD_PROM_METRICS_PORT", fmt.Sprint(MetricsPort)),
+		// The run-success SLO reads internal metrics: without these the server never puts them
+		// on /metrics and the SLO is silent (catalog, the server contract).
+		envVar(catalog.EnvExposeInternalMetrics, "true"),
+		envVar(catalog.EnvMaxEmittingTier, fmt.Sprint(catalog.LangGraphEmittingTier)),
 		// Runs still going when this expires go back to the queue for another pod.
 		envVar("BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS", fmt.Sprint(args.TerminationGracePeriodSeconds-args.PreStopSeconds)),
 		envVar("PORT", fmt.Sprint(APIPort)),
@@ -145,7 +149,6 @@ func workload(ctx *pulumi.Context, args Args, t tierSpec, refs podRefs) (*appsv1
 						ImagePullPolicy: pulumi.String("IfNotPresent"),
 						Ports: corev1.ContainerPortArray{
 							corev1.ContainerPortArgs{Name: pulumi.String(APIPortName), ContainerPort: pulumi.Int(APIPort), Protocol: pulumi.String("TCP")},
-							corev1.ContainerPortArgs{Name: pulumi.String(MetricsPortName), ContainerPort: pulumi.Int(MetricsPort), Protocol: pulumi.String("TCP")},
 						},
 						Env: env,
 						Resources: &corev1.ResourceRequirementsArgs{

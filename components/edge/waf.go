@@ -23,9 +23,10 @@ const (
 // carry message histories larger than the rule's 8 KB body limit, which would block real traffic.
 var CountOnlyCommonRules = []string{"SizeRestrictions_BODY"}
 
-// APIRoutePrefixes are the LangGraph API routes that read or change data or start runs: threads
-// and their runs, stateless runs, assistants and the store. Health (/ok) and docs stay open.
-var APIRoutePrefixes = []string{"/threads", "/runs", "/assistants", "/store"}
+// APIRoutePrefixes are the LangGraph API routes that take a credential, as the server's OpenAPI
+// document lists them (catalog): threads and their runs, stateless runs, assistants, the store,
+// and the MCP and A2A endpoints. Health (/ok), /info and the docs stay open.
+var APIRoutePrefixes = catalog.LangGraphCredentialedRoutes
 
 // RateWindowSeconds is the evaluation window of both rate-based rules.
 const RateWindowSeconds = 300

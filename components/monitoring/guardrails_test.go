@@ -45,10 +45,11 @@ func TestMonitoringNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
 		proto     string
 		want      bool
 	}{
-		{"Prometheus scrapes the dataplane", prometheus, "egress", dataplanePod, 9464, "TCP", true},
+		// The server serves /metrics on its API port (catalog, the server contract).
+		{"Prometheus scrapes the dataplane on its API port", prometheus, "egress", dataplanePod, 8000, "TCP", true},
 		{"Prometheus scrapes the kubelet", prometheus, "egress", node, 10250, "TCP", true},
 		{"Prometheus scrapes CoreDNS", prometheus, "egress", dns, 9153, "TCP", true},
-		{"Prometheus to a dataplane pod's API port", prometheus, "egress", dataplanePod, 8000, "TCP", false},
+		{"Prometheus to a dataplane pod's other ports", prometheus, "egress", dataplanePod, 9464, "TCP", false},
 		{"Prometheus scrapes node-exporter", prometheus, "egress", node, 9100, "TCP", true},
 		{"Prometheus to a node's SSH", prometheus, "egress", node, 22, "TCP", false},
 		{"Prometheus scrapes an exporter", exporter, "ingress", promPeer, 9187, "TCP", true},
@@ -70,7 +71,7 @@ func TestMonitoringNetworkPoliciesAdmitOnlyTheIntendedFlows(t *testing.T) {
 		{"the exporter's SSH to the data subnet", exporter, "egress", database, 22, "TCP", false},
 		{"the API server calls the operator's webhook", operator, "ingress", controlPlane, 10250, "TCP", true},
 		{"DNS", exporter, "egress", dns, 53, "UDP", true},
-		{"an exporter to another namespace", exporter, "egress", dataplanePod, 9464, "TCP", false},
+		{"an exporter to another namespace", exporter, "egress", dataplanePod, 8000, "TCP", false},
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, netpol.Allowed(res, ns, tc.pod, tc.direction, tc.other, tc.port, tc.proto), tc.name)

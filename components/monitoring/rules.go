@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"gopkg.in/yaml.v3"
+
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 // Thresholds are the alert thresholds and KPI targets the rules compare against (ratios as
@@ -39,25 +41,30 @@ type Thresholds struct {
 
 // Scope names the objects the rules watch.
 type Scope struct {
-	Namespace  string // the dataplane's namespace
-	Container  string // the dataplane's container
-	HPA        string // the dataplane's HorizontalPodAutoscaler
-	Jobs       []string
-	RunbookURL string // base; each alert links <base>/<AlertName>.md
+	Namespace string // the dataplane's namespace
+	Container string // the dataplane's container
+	HPA       string // the dataplane's HorizontalPodAutoscaler
+	Jobs      []string
+	// DataplaneJob is the scrape job of the dataplane's pods (its ServiceMonitor's job label).
+	DataplaneJob string
+	RunbookURL   string // base; each alert links <base>/<AlertName>.md
 }
 
 // Rule is one recording or alerting rule. Alerts carry what a human needs: a severity, the signal
 // they watch (critical inhibits warning for the same signal), a summary, and a description that
 // names the value and the object.
 type Rule struct {
-	Record      string
-	Alert       string
-	Expr        string
-	For         time.Duration
-	Severity    string
-	Signal      string
-	Summary     string
-	Description string
+	Record string
+	// RecordLabels are set on a recorded series (one name recorded by several rules, told apart
+	// by them).
+	RecordLabels map[string]string
+	Alert        string
+	Expr         string
+	For          time.Duration
+	Severity     string
+	Signal       string
+	Summary      string
+	Description  string
 	// Threshold is the number the alert compares with, shown on the dashboard.
 	Threshold float64
 }
@@ -79,7 +86,7 @@ const ComponentLabel = "langgraph-dataplane"
 
 // runRoutes match the routes that hold the connection for the whole run: their latency is the
 // user's response time.
-const runRoutes = `.*/runs/(wait|stream)`
+const runRoutes = catalog.LangGraphRunRoutes
 
 // Recorded series: alerts and dashboards read only these, so metric names that drift between
 // LangGraph versions are fixed in one place (the recording rules below).
@@ -173,7 +180,7 @@ func RecordingRules(s Scope, t Thresholds) []Rule {
 		rec(SeriesInfraCostEstimate, fmt.Sprintf(`vector(%s)`, num(t.InfraCostPerHour))),
 		rec(SeriesTargetUp, fmt.Sprintf(`min by (job) (up{job=~%q})`, strings.Join(s.Jobs, "|"))),
 	)
-	return rules
+	return append(rules, blindRules(s)...)
 }
 
 // SLORecordingRules are the long-window SLO series and the 30-day error budget left (SLOGroup).
@@ -196,7 +203,7 @@ func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 // AlertingRules are the seed's alert thresholds (critical) and its KPI targets (warning), plus
 // autoscaling, Redis and scrape health.
 func AlertingRules(t Thresholds) []Rule {
-	return append(thresholdAlerts(t), sloAlerts(t)...)
+	return append(append(thresholdAlerts(t), sloAlerts(t)...), blindAlert())
 }
 
 func thresholdAlerts(t Thresholds) []Rule {
@@ -282,7 +289,7 @@ func thresholdAlerts(t Thresholds) []Rule {
 // Labels are an alert's labels.
 func (r Rule) Labels() map[string]string {
 	if r.Alert == "" {
-		return nil
+		return r.RecordLabels
 	}
 	return map[string]string{"severity": r.Severity, "signal": r.Signal, "component": ComponentLabel}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/harness"
@@ -36,7 +37,8 @@ const ns = "langgraph"
 
 var scope = monitoring.Scope{
 	Namespace: ns, Container: "langgraph-api", HPA: "langgraph-dataplane",
-	Jobs: []string{"langgraph-dataplane", "postgres-exporter", "redis-exporter"}, RunbookURL: "https://runbooks.example.test",
+	Jobs: []string{"langgraph-dataplane", "postgres-exporter", "redis-exporter"}, DataplaneJob: "langgraph-dataplane",
+	RunbookURL: "https://runbooks.example.test",
 }
 
 // prodThresholds are the thresholds the prod stack's configuration yields.
@@ -247,6 +249,24 @@ func cases(th monitoring.Thresholds) map[string]alertCase {
 		}
 	}
 	runs := with(nsLabels, "path", "/threads/{thread_id}/runs/wait", "method", "POST")
+	// blind: the dataplane is up and answers runs, every sampled series is there, and the run
+	// outcome counters are missing (as they are without EXPOSE_INTERNAL_METRICS_PROMETHEUS).
+	blind := func(outcomes bool) func(int) []series {
+		return func(m int) []series {
+			l := with(nsLabels, "pod", podName)
+			in := []series{
+				gauge("up", with(l, "job", "langgraph-dataplane"), 1, m),
+				counter("lg_api_http_requests_total", with(runs, "status", "200"), 60, m),
+				counter("lg_api_run_queue_wait_time_1st_attempt_count", l, 60, m),
+				gauge("lg_api_num_pending_runs", l, 0, m), gauge("lg_api_workers_available", l, 10, m),
+				gauge("lg_api_pg_pool_max", l, 60, m),
+			}
+			if outcomes {
+				in = append(in, counter("lg_api_run_success_counter_total", l, 60, m))
+			}
+			return in
+		}
+	}
 	half := 30 * time.Minute
 	pod := map[string]string{"pod": podName}
 	all := map[string]alertCase{
@@ -270,6 +290,11 @@ func cases(th monitoring.Thresholds) map[string]alertCase {
 		"LangGraphRedisEvicting":           {redis(6, 0.5), redis(0, 0.5), half, 0.1, nil},
 		"LangGraphRedisMemoryHigh":         {redis(0, above(0.9)), redis(0, below(0.9)), half, above(0.9), nil},
 		"LangGraphScrapeTargetDown":        {up(0), up(1), half, 0, map[string]string{"job": "postgres-exporter"}},
+		"LangGraphMonitoringBlind": {blind(false), blind(true), 20 * time.Minute, 1, map[string]string{
+			"namespace": ns, monitoring.BlindSignalLabel: "run-success", monitoring.BlindMetricLabel: "lg_api_run_success_counter_total",
+			monitoring.BlindReasonLabel: "internal metric: needs EXPOSE_INTERNAL_METRICS_PROMETHEUS=true and METRIC_MAX_EMITTING_TIER>=1 on the pods; " +
+				"recorded only by pods with N_JOBS_PER_WORKER>0; scraped from the API port's /metrics; " +
+				"renamed or dropped by a server newer than langgraph-api " + catalog.LangGraphAPIVersion + " (re-check the contract)"}},
 	}
 	// Both SLOs, every burn tier: just above and just below factor x budget. The long windows
 	// are recorded every 5 minutes, so the alert fires 5 minutes + its for after the start.
