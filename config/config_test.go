@@ -209,6 +209,7 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"restore bad time", harness.Options{Set: map[string]any{"database.restore": map[string]any{"sourceInstanceIdentifier": "db-1", "restoreTime": "yesterday"}}}, nil, []string{`database.restore.restoreTime="yesterday" is not an RFC 3339 time`}},
 		{"windows overlap", harness.Options{Set: map[string]any{"database.backupWindow": "04:00-05:00"}}, nil, []string{"database.backupWindow=", "overlaps database.maintenanceWindow"}},
 		{"idle timeout below p95", harness.Options{Set: map[string]any{"ingress.idleTimeoutSeconds": 120}}, nil, []string{"ingress.idleTimeoutSeconds=120 must be > kpi.p95ResponseSeconds=300"}},
+		{"p95 target between latency buckets", harness.Options{Set: map[string]any{"kpi.p95ResponseSeconds": 200}}, nil, []string{"kpi.p95ResponseSeconds=200 must be a bucket boundary of the LangGraph server's latency histogram (langgraph-api 0.16.7), one of 0.01, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600 seconds"}},
 		{"grace too short", harness.Options{Set: map[string]any{"dataplane.terminationGracePeriodSeconds": 60}}, nil, []string{"dataplane.terminationGracePeriodSeconds=60 must be >= dataplane.preStopSeconds + kpi.p95ResponseSeconds"}},
 		{"bad environment", harness.Options{Set: map[string]any{"environment": "Prod!"}}, nil, []string{`environment="Prod!"`}},
 		{"percent out of range", harness.Options{Set: map[string]any{"kpi.successRatePercent": 120}}, nil, []string{"kpi.successRatePercent=120 must be in (0, 100]"}},

@@ -2,6 +2,8 @@ package config
 
 import (
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/langgraph-platform/infra/catalog"
@@ -50,6 +52,16 @@ func validateThresholds(c *checker, cfg *Config) {
 	c.percent("kpi.successRatePercent", k.SuccessRatePercent)
 	c.positive("kpi.avgResponseSeconds", k.AvgResponseSeconds)
 	c.positive("kpi.p95ResponseSeconds", k.P95ResponseSeconds)
+	// The latency SLO counts runs faster than the target from the server's histogram bucket at
+	// the target: between two boundaries there is no such bucket, and the SLO would read nothing.
+	if k.P95ResponseSeconds > 0 && !slices.Contains(catalog.LangGraphLatencyBucketsMS, k.P95ResponseSeconds*1000) {
+		var allowed []string
+		for _, ms := range catalog.LangGraphLatencyBucketsMS {
+			allowed = append(allowed, strconv.FormatFloat(ms/1000, 'f', -1, 64))
+		}
+		c.failf("kpi.p95ResponseSeconds", k.P95ResponseSeconds, "must be a bucket boundary of the LangGraph server's latency histogram (langgraph-api %s), one of %s seconds",
+			catalog.LangGraphAPIVersion, strings.Join(allowed, ", "))
+	}
 	c.positive("kpi.queueWaitSeconds", k.QueueWaitSeconds)
 	c.percent("kpi.errorRatePercent", k.ErrorRatePercent)
 	c.percent("kpi.cpuPercent", k.CPUPercent)
