@@ -23,6 +23,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -212,6 +213,9 @@ type outcome struct {
 	kind    string // "200", "500", "timeout", "connection refused", ...
 	ok      bool   // a successful request
 	stopped bool   // cut off by the end of the test: not counted
+	// run is the run's own path (/threads/{id}/runs/{run_id}) from the answer's
+	// Content-Location, when the server sent its headers: what a timed-out run is cancelled by.
+	run string
 }
 
 // classify names a transport error; test is the test's context, whose end stops every request.
@@ -251,10 +255,15 @@ func (c *client) do(test context.Context, path string, body []byte, check func(r
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return classify(test, err), fmt.Errorf("POST %s: %w", u.Redacted(), err)
+		o := classify(test, err)
+		if o.kind == "timeout" {
+			return o, fmt.Errorf("POST %s: no answer within -timeout=%s", u.Redacted(), c.timeout)
+		}
+		return o, fmt.Errorf("POST %s: %w", u.Redacted(), err)
 	}
 	defer resp.Body.Close()
 	status := strconv.Itoa(resp.StatusCode)
+	run := resp.Header.Get("Content-Location")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 		_, _ = io.Copy(io.Discard, resp.Body)
@@ -263,18 +272,24 @@ func (c *client) do(test context.Context, path string, body []byte, check func(r
 	if check != nil {
 		if err := check(io.LimitReader(resp.Body, maxBody)); err != nil {
 			if ctx.Err() != nil {
-				return classify(test, ctx.Err()), err
+				// The server answered at once (its headers) and was still working at the deadline:
+				// a timeout, whatever the partial body looked like.
+				o := classify(test, ctx.Err())
+				o.run = run
+				return o, fmt.Errorf("POST %s: the run did not finish within -timeout=%s (answered %s, then nothing more)", u.Redacted(), c.timeout, status)
 			}
 			if errors.Is(err, errRunFailed) {
-				return outcome{kind: "run error"}, fmt.Errorf("POST %s: %w", u.Redacted(), err)
+				return outcome{kind: "run error", run: run}, fmt.Errorf("POST %s: %w", u.Redacted(), err)
 			}
-			return outcome{kind: "bad response"}, fmt.Errorf("POST %s: %w", u.Redacted(), err)
+			return outcome{kind: "bad response", run: run}, fmt.Errorf("POST %s: %w", u.Redacted(), err)
 		}
 	}
 	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return classify(test, err), fmt.Errorf("POST %s: reading the answer: %w", u.Redacted(), err)
+		o := classify(test, err)
+		o.run = run
+		return o, fmt.Errorf("POST %s: reading the answer: %w", u.Redacted(), err)
 	}
-	return outcome{kind: status, ok: true}, nil
+	return outcome{kind: status, ok: true, run: run}, nil
 }
 
 // maxBody bounds what is read of one answer: memory stays bounded whatever the server sends.
@@ -332,19 +347,29 @@ func (c *client) run(ctx context.Context, thread string) (outcome, error) {
 	})
 }
 
-// readStream reads server-sent events to the end; an "error" event fails the run.
+// readStream reads server-sent events to the end; an "error" event fails the run, with the
+// server's message (its data line).
 func readStream(r io.Reader) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxBody)
 	events := 0
+	failed := false
 	for sc.Scan() {
 		line := sc.Text()
 		if name, ok := strings.CutPrefix(line, "event:"); ok {
 			events++
-			if strings.TrimSpace(name) == "error" {
-				return errRunFailed
-			}
+			failed = strings.TrimSpace(name) == "error"
+			continue
 		}
+		if data, ok := strings.CutPrefix(line, "data:"); ok && failed {
+			return fmt.Errorf("%w: %s", errRunFailed, strings.TrimSpace(data))
+		}
+		if failed && line == "" {
+			return errRunFailed // an error event without data
+		}
+	}
+	if failed {
+		return errRunFailed
 	}
 	if err := sc.Err(); err != nil {
 		return err
@@ -383,6 +408,11 @@ func preflight(ctx context.Context, o *Options, result *PreflightResult) error {
 	if err != nil {
 		return fmt.Errorf("-url=%s: %v", o.BaseURL.Redacted(), err)
 	}
+	// With the credential: a server with custom auth may check /ok too (LangChain's JavaScript
+	// server does).
+	if c.apiKey != "" {
+		req.Header.Set(c.authHeader, c.apiKey)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("cannot reach %s: %w", o.BaseURL.Redacted(), err)
@@ -408,6 +438,9 @@ func preflight(ctx context.Context, o *Options, result *PreflightResult) error {
 	if _, _, err := c.createThread(ctx); err != nil {
 		return fmt.Errorf("creating a thread failed, so no user would get far: %v", err)
 	}
+	if err := c.checkAssistant(ctx); err != nil {
+		return err
+	}
 	for _, m := range o.MetricsURLs {
 		if _, err := scrapeQueueWait(ctx, c.http, m, o.MetricPrefix); err != nil {
 			return err
@@ -415,6 +448,58 @@ func preflight(ctx context.Context, o *Options, result *PreflightResult) error {
 	}
 	return nil
 }
+
+// checkAssistant makes sure the run request's assistant exists before any user starts: an
+// assistant ID (a UUID) is looked up, a graph name searched for. Otherwise every run would fail
+// and the report would show an error rate instead of the one wrong flag.
+func (c *client) checkAssistant(ctx context.Context) error {
+	var body struct {
+		AssistantID string `json:"assistant_id"`
+	}
+	if err := json.Unmarshal(c.body, &body); err != nil || body.AssistantID == "" {
+		return fmt.Errorf("-assistant: the run request has no assistant_id")
+	}
+	id := body.AssistantID
+	var path, method string
+	var payload []byte
+	if uuidPattern.MatchString(id) {
+		method, path = http.MethodGet, "assistants/"+url.PathEscape(id)
+	} else {
+		method, path = http.MethodPost, "assistants/search"
+		payload, _ = json.Marshal(map[string]any{"graph_id": id, "limit": 1})
+	}
+	u := c.base.JoinPath(path)
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(payload))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.apiKey != "" {
+		req.Header.Set(c.authHeader, c.apiKey)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("looking up assistant %q: %v", id, err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	found := resp.StatusCode == http.StatusOK
+	if found && method == http.MethodPost {
+		var list []json.RawMessage
+		found = json.Unmarshal(answer, &list) == nil && len(list) > 0
+	}
+	if !found {
+		snippet := strings.TrimSpace(string(answer))
+		if len(snippet) > 200 {
+			snippet = snippet[:200]
+		}
+		return fmt.Errorf("-assistant=%s: the server has no such assistant or graph (%s %s answered %d: %s); name a graph of its langgraph.json or an assistant ID",
+			id, method, u.Redacted(), resp.StatusCode, snippet)
+	}
+	return nil
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // Run runs the test until Ramp + Duration has passed or ctx is cancelled (Ctrl-C), and returns
 // what was measured either way; Result.Interrupted tells which.
@@ -538,12 +623,44 @@ func user(ctx context.Context, c *client, rec *recorder, rng *mrand.Rand, think 
 		start := time.Now()
 		o, err := c.run(ctx, thread)
 		rec.record(OpRun, o, time.Since(start), err)
-		if o.kind == "404" { // the thread is gone: start a new conversation
+		switch o.kind {
+		case "404": // the thread is gone: start a new conversation
+			thread = ""
+		case "timeout", "422":
+			// The run may still be going on the server, and a second run on a busy thread is
+			// refused (422): cancel it and go on in a new thread, so one slow run is one error,
+			// not a cascade of them.
+			if o.kind == "timeout" {
+				c.cancel(ctx, o.run)
+			}
 			thread = ""
 		}
 		if !sleep(ctx, pause(rng, think)) {
 			return
 		}
+	}
+}
+
+// cancel asks the server to stop a run this user gave up on (best effort, not measured: the
+// timeout was counted already).
+func (c *client) cancel(test context.Context, run string) {
+	if run == "" || test.Err() != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(test, 10*time.Second)
+	defer cancel()
+	u := c.base.JoinPath(run, "cancel")
+	u.RawQuery = "wait=false&action=interrupt"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
+	if err != nil {
+		return
+	}
+	if c.apiKey != "" {
+		req.Header.Set(c.authHeader, c.apiKey)
+	}
+	if resp, err := c.http.Do(req); err == nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+		resp.Body.Close()
 	}
 }
 

@@ -236,16 +236,30 @@ type KPI struct {
 	Unit       string  `json:"unit"`
 	Measured   bool    `json:"measured"`
 	Pass       bool    `json:"pass"`
-	Note       string  `json:"note,omitempty"`
+	// Verdict is VerdictPass, VerdictFail or VerdictNotMeasured: a KPI nobody measured never passes.
+	Verdict string `json:"verdict"`
+	Note    string `json:"note,omitempty"`
 }
 
+// Verdicts.
+const (
+	VerdictPass        = "pass"
+	VerdictFail        = "FAIL"
+	VerdictNotMeasured = "not measured"
+)
+
 // Evaluate judges the result against the targets. A KPI with nothing to measure fails, except
-// queue wait, which only the server knows: without its metrics it is reported as not measured.
+// queue wait, which only the server knows: without its metrics it is not measured, which is not
+// a pass either.
 func Evaluate(r *Result, t Targets) []KPI {
 	runs := r.RunsOK + r.RunsFailed
 	kpi := func(name, cmp string, target, value float64, unit string, measured bool, note string) KPI {
 		pass := measured && ((cmp == ">" && value > target) || (cmp == "<" && value < target))
-		return KPI{Name: name, Comparator: cmp, Target: target, Value: value, Unit: unit, Measured: measured, Pass: pass, Note: note}
+		verdict := VerdictFail
+		if pass {
+			verdict = VerdictPass
+		}
+		return KPI{Name: name, Comparator: cmp, Target: target, Value: value, Unit: unit, Measured: measured, Pass: pass, Verdict: verdict, Note: note}
 	}
 	noRuns := ""
 	if runs == 0 {
@@ -261,11 +275,11 @@ func Evaluate(r *Result, t Targets) []KPI {
 		kpi("p95 response time", "<", t.P95ResponseSeconds, r.RunLatency.P95, "s", r.RunsOK > 0, noOK),
 		kpi("error rate", "<", t.ErrorRatePercent, r.ErrorRate(), "%", r.TotalRequests > 0, ""),
 	}
-	q := KPI{Name: "p95 queue wait", Comparator: "<", Target: t.QueueWaitSeconds, Unit: "s", Pass: true,
-		Note: "not measured: pass -metrics-url"}
+	q := KPI{Name: "p95 queue wait", Comparator: "<", Target: t.QueueWaitSeconds, Unit: "s", Verdict: VerdictNotMeasured,
+		Note: "pass -metrics-url"}
 	if r.QueueWait != nil {
 		if r.QueueWait.Count == 0 {
-			q.Note = "not measured: the server reported no run's queue wait"
+			q.Note = "the server reported no run's queue wait"
 		} else {
 			q = kpi("p95 queue wait", "<", t.QueueWaitSeconds, r.QueueWait.P95, "s", true, "")
 		}
@@ -279,10 +293,15 @@ func Passed(kpis []KPI) bool {
 }
 
 // Failed names the failing KPIs.
-func Failed(kpis []KPI) []string {
+func Failed(kpis []KPI) []string { return named(kpis, VerdictFail) }
+
+// NotMeasured names the KPIs nothing measured.
+func NotMeasured(kpis []KPI) []string { return named(kpis, VerdictNotMeasured) }
+
+func named(kpis []KPI, verdict string) []string {
 	var out []string
 	for _, k := range kpis {
-		if !k.Pass {
+		if k.Verdict == verdict {
 			out = append(out, k.Name)
 		}
 	}
@@ -301,12 +320,9 @@ func Table(kpis []KPI) string {
 	var b strings.Builder
 	b.WriteString("| KPI | target | measured | verdict |\n| --- | --- | --- | --- |\n")
 	for _, k := range kpis {
-		measured, verdict := format(k.Value, k.Unit), "FAIL"
+		measured, verdict := format(k.Value, k.Unit), k.Verdict
 		if !k.Measured {
 			measured = "-"
-		}
-		if k.Pass {
-			verdict = "pass"
 		}
 		if k.Note != "" {
 			verdict += " (" + k.Note + ")"

@@ -9,7 +9,8 @@
 //
 // Exit codes: 0 every KPI passes; 1 a KPI fails (named on stderr); 2 bad usage, bad stack
 // configuration, or the server cannot be reached; 3 interrupted (Ctrl-C) before the planned end:
-// the report is still written.
+// the report is still written; 4 no KPI failed but one was not measured (queue wait without
+// -metrics-url).
 package main
 
 import (
@@ -38,6 +39,9 @@ const (
 	exitKPIFailed   = 1
 	exitUsage       = 2
 	exitInterrupted = 3
+	// exitNotMeasured: no KPI failed, but one was not measured (queue wait without -metrics-url):
+	// the run does not claim the KPIs are met.
+	exitNotMeasured = 4
 )
 
 func main() {
@@ -81,7 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	assistant := flags.String("assistant", "agent", "assistant (graph) ID to run")
 	apiKeyEnv := flags.String("api-key-env", "LANGSMITH_API_KEY", "environment variable holding the API key, sent in the stack's auth.header (never a flag: flags show up in process lists)")
 	var metrics urlList
-	flags.Var(&metrics, "metrics-url", "server metrics endpoint (port 9464 /metrics) for queue wait; repeat for each pod (kubectl port-forward)")
+	flags.Var(&metrics, "metrics-url", "server metrics endpoint (the pod's API port, /metrics) for queue wait; repeat for each pod (kubectl port-forward)")
 	prefix := flags.String("metric-prefix", "lg_api_", "the server's METRIC_PREFIX")
 	interval := flags.Duration("interval", 5*time.Second, "time-series interval and progress cadence")
 	reportFile := flags.String("report", "loadtest-report.json", "JSON report file (\"\" for none)")
@@ -250,9 +254,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	case res.Interrupted:
 		fmt.Fprintln(stderr, "loadtest: interrupted before the planned end; the figures cover the time it ran")
 		return exitInterrupted
-	case !loadtest.Passed(kpis):
+	case len(loadtest.Failed(kpis)) > 0:
 		fmt.Fprintf(stderr, "loadtest: KPI failed: %s\n", strings.Join(loadtest.Failed(kpis), ", "))
 		return exitKPIFailed
+	case len(loadtest.NotMeasured(kpis)) > 0:
+		fmt.Fprintf(stderr, "loadtest: no KPI failed, but not measured: %s (a KPI nobody measured is not met)\n", strings.Join(loadtest.NotMeasured(kpis), ", "))
+		return exitNotMeasured
 	}
 	return exitPass
 }

@@ -91,13 +91,14 @@ func TestBrokenKPIExitsOneNamingIt(t *testing.T) {
 	o := loadtestRun(t, context.Background(), server(t, fake))
 	assert.Equal(t, exitKPIFailed, o.code, "%s\n%s", o.stdout, o.stderr)
 	assert.Contains(t, o.stderr, "KPI failed: success rate, error rate")
-	assert.Contains(t, o.stdout, "first 500: POST ")
+	assert.Contains(t, o.stdout, "first run error: POST ")
+	assert.Contains(t, o.stdout, "the run failed: {\"error\":\"RuntimeError\",\"message\":\"injected failure\"}", "the server's own message")
 	assert.False(t, o.report.Pass)
 
 	// Latency KPIs come from the stack file too: a copy with a 20 ms p95 target.
 	slow := fakeapi.New(3)
 	slow.Latency = fakeapi.Uniform(40*time.Millisecond, 60*time.Millisecond)
-	dir := stackfiletest.ProjectCopy(t, "staging", "concurrentUsers: 500", "concurrentUsers: 500\n    p95ResponseSeconds: 0.02\n    avgResponseSeconds: 0.01")
+	dir := stackfiletest.ProjectCopy(t, "staging", "concurrentUsers: 500", "concurrentUsers: 500\n    p95ResponseSeconds: 0.01\n    avgResponseSeconds: 0.01")
 	o = loadtestRun(t, context.Background(), server(t, slow), "-dir", dir)
 	assert.Equal(t, exitKPIFailed, o.code, "%s\n%s", o.stdout, o.stderr)
 	assert.Contains(t, o.stderr, "KPI failed: average response time, p95 response time")
@@ -155,7 +156,11 @@ func TestAPIKeyFromTheEnvironment(t *testing.T) {
 	t.Setenv("LOADTEST_KEY", fake.APIKey)
 	url := server(t, fake)
 	o := loadtestRun(t, context.Background(), url, "-api-key-env", "LOADTEST_KEY")
-	require.Equal(t, exitPass, o.code, "%s\n%s", o.stdout, o.stderr)
+	// No -metrics-url: queue wait is not measured, and the run does not claim the KPIs are met.
+	require.Equal(t, exitNotMeasured, o.code, "%s\n%s", o.stdout, o.stderr)
+	assert.Contains(t, o.stderr, "no KPI failed, but not measured: p95 queue wait")
+	assert.Contains(t, o.stdout, "| p95 queue wait | < 60.000 s | - | not measured (pass -metrics-url) |")
+	assert.False(t, o.report.Pass)
 	b, err := json.Marshal(o.report)
 	require.NoError(t, err)
 	assert.NotContains(t, string(b)+o.stdout+o.stderr, fake.APIKey)
@@ -185,7 +190,7 @@ func TestPreflightStopsOnAnOpenServer(t *testing.T) {
 
 	locked := fakeapi.New(10)
 	o = loadtestRun(t, context.Background(), server(t, locked))
-	require.Equal(t, exitPass, o.code, "%s\n%s", o.stdout, o.stderr)
+	require.Equal(t, exitNotMeasured, o.code, "%s\n%s", o.stdout, o.stderr)
 	assert.Equal(t, 401, o.report.Preflight.UnauthenticatedStatus)
 	assert.Contains(t, o.stderr, "a request without x-api-key was refused with 401")
 }
@@ -204,7 +209,7 @@ func TestProfileDrivenRunComparesWithTheModel(t *testing.T) {
 	series := filepath.Join(dir, "series.csv")
 	code := run(context.Background(), []string{"-stack", "staging", "-url", server(t, fake), "-profile", csvPath, "-profile-step", "400ms",
 		"-think", "10ms", "-interval", "100ms", "-report", report, "-csv", series, "-progress", "off"}, &out, &errOut, false)
-	require.Equal(t, exitPass, code, "%s\n%s", out.String(), errOut.String())
+	require.Equal(t, exitNotMeasured, code, "%s\n%s", out.String(), errOut.String())
 	assert.Contains(t, out.String(), "| minute | users | predicted queue wait p95 | predicted response p95 | measured response p95 | measured runs/s |")
 	var rep loadtest.Report
 	b, err := os.ReadFile(report)

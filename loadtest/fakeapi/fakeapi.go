@@ -1,7 +1,13 @@
-// Package fakeapi is an in-process stand-in for a LangGraph server's HTTP API, for testing the
-// load test tool: POST /threads, POST /threads/{id}/runs/wait and /runs/stream, GET /ok and a
-// Prometheus /metrics endpoint with the queue-wait histogram. Latency, errors and queue wait are
-// injected, so a test knows what the tool should measure.
+// Package fakeapi is an in-process stand-in for a LangGraph server's HTTP API, for what the real
+// server (tests/langgraph runs it) cannot show: thousands of users on one machine, slow hosts,
+// and a queue-wait histogram (the in-memory server records none). It answers as LangChain's
+// servers do (seen on langgraph-api 0.16.7 and @langchain/langgraph-api 1.5.1): POST /threads,
+// POST /threads/{id}/runs/wait and /runs/stream (a failed run answers 200 with __error__ or an
+// `event: error`; /runs/wait answers at once as text/plain and sends a newline every KeepAlive
+// until the result; no `end` event), a second run on a busy thread 422, an unknown assistant
+// 404, a bad body 400, errors in plain text, UUID IDs, POST /assistants/search, POST
+// /threads/{id}/runs/{run}/cancel, GET /ok and a Prometheus /metrics endpoint. Latency, errors
+// and queue wait are injected, so a test knows what the tool should measure.
 package fakeapi
 
 import (
@@ -22,8 +28,16 @@ import (
 type Server struct {
 	// Latency draws a run's duration.
 	Latency func(r *mrand.Rand) time.Duration
-	// ErrorRate is the share of runs answered with 500 and a JSON error body.
+	// ErrorRate is the share of runs that fail (200 with __error__, or an error event).
 	ErrorRate float64
+	// ServerErrorRate is the share of runs answered 500 (a crashed or overloaded server).
+	ServerErrorRate float64
+	// Graphs are the assistants runs may name (graph IDs); nil: "agent".
+	Graphs []string
+	// KeepAlive is how often /runs/wait sends a newline while the run goes on (0: a second).
+	KeepAlive time.Duration
+	// AuthOK makes /ok require the credential too (the JavaScript server with custom auth).
+	AuthOK bool
 	// QueueWait draws a run's queue wait, reported by /metrics; nil: no queue metric.
 	QueueWait func(r *mrand.Rand) time.Duration
 	// APIKey, when set, is required in AuthHeader (X-Api-Key when empty): a request without it
@@ -35,15 +49,16 @@ type Server struct {
 
 	mu    sync.Mutex
 	rng   *mrand.Rand
-	waits []float64 // queue waits in ms since start
+	waits []float64       // queue waits in ms since start
+	busy  map[string]bool // threads with a run going on
 
-	InFlight, PeakInFlight atomic.Int64
-	Threads, Runs          atomic.Int64
+	InFlight, PeakInFlight                     atomic.Int64
+	Threads, Runs, RunsFailed, Busy, Cancelled atomic.Int64
 }
 
 // New returns a server with a seeded random source.
 func New(seed uint64) *Server {
-	return &Server{rng: mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	return &Server{rng: mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), busy: map[string]bool{}}
 }
 
 // Uniform draws durations uniformly from [lo, hi].
@@ -60,10 +75,10 @@ func (s *Server) draw(f func(*mrand.Rand) time.Duration) time.Duration {
 	return f(s.rng)
 }
 
-func (s *Server) fails() bool {
+func (s *Server) chance(p float64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.rng.Float64() < s.ErrorRate
+	return s.rng.Float64() < p
 }
 
 // ServeHTTP implements the API.
@@ -77,7 +92,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
-	case r.Method == http.MethodGet && r.URL.Path == "/ok":
+	case r.Method == http.MethodGet && r.URL.Path == "/ok" && !s.AuthOK:
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 		return
 	case r.Method == http.MethodGet && r.URL.Path == "/metrics":
@@ -91,12 +106,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		switch got := r.Header.Get(header); {
 		case got == "":
-			writeJSON(w, http.StatusUnauthorized, map[string]any{"detail": "Missing authentication"})
+			plain(w, http.StatusUnauthorized, "Missing authentication")
 			return
 		case got != s.APIKey:
-			writeJSON(w, http.StatusForbidden, map[string]any{"detail": "Invalid API key"})
+			plain(w, http.StatusForbidden, "Invalid API key")
 			return
 		}
+	}
+	if r.Method == http.MethodGet && r.URL.Path == "/ok" {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+		return
 	}
 	if s.NotJSON {
 		w.Header().Set("Content-Type", "text/html")
@@ -109,11 +128,54 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && len(parts) == 1 && parts[0] == "threads":
 		s.Threads.Add(1)
 		writeJSON(w, http.StatusOK, map[string]any{"thread_id": newID(), "status": "idle"})
+	case r.Method == http.MethodPost && len(parts) == 2 && parts[0] == "assistants" && parts[1] == "search":
+		var body struct {
+			GraphID string `json:"graph_id"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			plain(w, http.StatusBadRequest, "Invalid JSON in request body")
+			return
+		}
+		var found []any
+		if s.knows(body.GraphID) {
+			found = append(found, map[string]any{"assistant_id": newID(), "graph_id": body.GraphID})
+		}
+		writeJSON(w, http.StatusOK, found)
 	case r.Method == http.MethodPost && len(parts) == 4 && parts[0] == "threads" && parts[2] == "runs" && (parts[3] == "wait" || parts[3] == "stream"):
 		s.run(w, r, parts[1], parts[3] == "stream")
+	case r.Method == http.MethodPost && len(parts) == 5 && parts[0] == "threads" && parts[2] == "runs" && parts[4] == "cancel":
+		s.Cancelled.Add(1)
+		s.setBusy(parts[1], false)
+		w.WriteHeader(http.StatusNoContent)
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
+		plain(w, http.StatusNotFound, "Not Found")
 	}
+}
+
+func (s *Server) knows(graph string) bool {
+	graphs := s.Graphs
+	if graphs == nil {
+		graphs = []string{"agent"}
+	}
+	for _, g := range graphs {
+		if g == graph {
+			return true
+		}
+	}
+	return false
+}
+
+// setBusy marks a thread's run as going on or done; it reports whether the thread was free.
+func (s *Server) setBusy(thread string, busy bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	was := s.busy[thread]
+	if busy {
+		s.busy[thread] = true
+	} else {
+		delete(s.busy, thread)
+	}
+	return !was
 }
 
 func (s *Server) run(w http.ResponseWriter, r *http.Request, thread string, stream bool) {
@@ -121,7 +183,16 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, thread string, stre
 		AssistantID string `json:"assistant_id"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.AssistantID == "" {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": "assistant_id is required"})
+		plain(w, http.StatusBadRequest, "Invalid JSON in request body")
+		return
+	}
+	if !s.knows(body.AssistantID) {
+		plain(w, http.StatusNotFound, fmt.Sprintf("Assistant %q not found", body.AssistantID))
+		return
+	}
+	if !s.setBusy(thread, true) {
+		s.Busy.Add(1)
+		plain(w, http.StatusUnprocessableEntity, "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.")
 		return
 	}
 	s.Runs.Add(1)
@@ -131,25 +202,68 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, thread string, stre
 		s.mu.Unlock()
 	}
 	latency := s.draw(s.Latency)
-	failed := s.fails()
-	select {
-	case <-time.After(latency):
-	case <-r.Context().Done():
+	if s.chance(s.ServerErrorRate) {
+		s.setBusy(thread, false)
+		plain(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
-	if failed {
-		writeJSON(w, http.StatusInternalServerError, map[string]any{"detail": "run failed", "thread_id": thread})
-		return
+	failed := s.chance(s.ErrorRate)
+	run := newID()
+	// The headers go at once, as the real servers send them; the run goes on past a client that
+	// gave up (the thread stays busy until it ends or is cancelled).
+	w.Header().Set("Content-Location", "/threads/"+thread+"/runs/"+run)
+	flusher, _ := w.(http.Flusher)
+	if stream {
+		w.Header().Set("Content-Type", "text/event-stream")
+	} else {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	}
-	if !stream {
-		writeJSON(w, http.StatusOK, map[string]any{"messages": []any{map[string]any{"type": "ai", "content": "done"}}})
-		return
-	}
-	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprintf(w, "event: metadata\ndata: {\"run_id\": %q}\n\n", newID())
-	fmt.Fprint(w, "event: values\ndata: {\"messages\": []}\n\n")
-	fmt.Fprint(w, "event: end\ndata: null\n\n")
+	if flusher != nil {
+		flusher.Flush()
+	}
+	if stream {
+		fmt.Fprintf(w, "event: metadata\ndata: {\"run_id\": %q}\n\n", run)
+	}
+	keepAlive := s.KeepAlive
+	if keepAlive <= 0 {
+		keepAlive = time.Second
+	}
+	done := time.After(latency)
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	for waiting := true; waiting; {
+		select {
+		case <-done:
+			waiting = false
+		case <-tick.C:
+			if !stream {
+				fmt.Fprint(w, "\n")
+				if flusher != nil {
+					flusher.Flush()
+				}
+			}
+		case <-r.Context().Done():
+			<-done
+			s.setBusy(thread, false)
+			return
+		}
+	}
+	s.setBusy(thread, false)
+	if failed {
+		s.RunsFailed.Add(1)
+		if stream {
+			fmt.Fprint(w, "event: error\ndata: {\"error\":\"RuntimeError\",\"message\":\"injected failure\"}\n\n")
+		} else {
+			fmt.Fprint(w, `{"__error__":{"error":"RuntimeError","message":"injected failure"}}`)
+		}
+		return
+	}
+	if stream {
+		fmt.Fprint(w, "event: values\ndata: {\"messages\": []}\n\n")
+		return
+	}
+	fmt.Fprint(w, `{"messages":[{"type":"ai","content":"done"}]}`)
 }
 
 // QueueWaitBuckets are the histogram's upper bounds in milliseconds.
@@ -193,8 +307,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+func plain(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprint(w, msg)
+}
+
+// newID is a random (version 4) UUID, as the servers' IDs are UUIDs.
 func newID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
