@@ -181,7 +181,11 @@ func Start(t testing.TB, o Options) *Server {
 			<-waited
 		}
 		if t.Failed() {
-			t.Logf("LangGraph server log:\n%s", s.Logs())
+			logs := s.Logs()
+			if len(logs) > 8000 {
+				logs = "...\n" + logs[len(logs)-8000:]
+			}
+			t.Logf("LangGraph server log (its end):\n%s", logs)
 		}
 	})
 	deadline := time.Now().Add(90 * time.Second)
