@@ -295,7 +295,7 @@ type KPI struct {
 	ConcurrentUsers    int     `json:"concurrentUsers" doc:"Concurrent users the stack is sized for."`
 	SuccessRatePercent float64 `json:"successRatePercent" doc:"Run success rate target (>)."`
 	AvgResponseSeconds float64 `json:"avgResponseSeconds" doc:"Average response time target (<)."`
-	P95ResponseSeconds float64 `json:"p95ResponseSeconds" doc:"P95 response time target (<)."`
+	P95ResponseSeconds float64 `json:"p95ResponseSeconds" doc:"P95 response time target (<); a bucket boundary of the LangGraph server's latency histogram (docs/monitoring.md), as the latency SLO counts the runs in that bucket."`
 	QueueWaitSeconds   float64 `json:"queueWaitSeconds" doc:"Queue wait target (<)."`
 	ErrorRatePercent   float64 `json:"errorRatePercent" doc:"Error rate target (<)."`
 	CPUPercent         float64 `json:"cpuPercent" doc:"Pod CPU use target (<)."`
