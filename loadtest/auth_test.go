@@ -54,3 +54,17 @@ func TestRequestsCarryTheKeyInTheStacksHeader(t *testing.T) {
 	assert.Positive(t, res.RunsOK)
 	assert.Zero(t, res.FailedRequests)
 }
+
+// A server whose custom auth checks /ok too (LangChain's JavaScript server does) passes the
+// preflight: /ok is sent with the credential.
+func TestPreflightSendsTheCredentialToOK(t *testing.T) {
+	locked := fakeapi.New(14)
+	locked.APIKey, locked.AuthOK = "k", true
+	o := options(serve(t, locked), 1, 0, time.Second, 0)
+	o.APIKey, o.AuthRequired = "k", true
+	_, err := loadtest.Preflight(context.Background(), &o)
+	require.NoError(t, err)
+	o.APIKey = "wrong"
+	_, err = loadtest.Preflight(context.Background(), &o)
+	require.ErrorContains(t, err, "answered 403")
+}
