@@ -11,7 +11,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/tooltest"
 )
 
 // Dir is tools/langgraph-server.
@@ -48,29 +48,25 @@ func Venv() (string, error) {
 	}
 	digest := sha256.Sum256(body)
 	venv := filepath.Join(os.TempDir(), "langgraph-platform-tools", "langgraph-server-"+hex.EncodeToString(digest[:8]))
-	done := filepath.Join(venv, ".installed")
-	if _, err := os.Stat(done); err == nil {
-		return venv, nil
-	}
 	if err := os.MkdirAll(filepath.Dir(venv), 0o755); err != nil {
 		return "", err
 	}
-	lock, err := os.OpenFile(venv+".lock", os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
+	installed := func() bool { _, err := os.Stat(filepath.Join(venv, installedMark)); return err == nil }
+	if err := tooltest.Once(venv, installed, func() error { return install(venv, reqs) }); err != nil {
 		return "", err
 	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return "", fmt.Errorf("locking %s: %w", venv, err)
-	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // released on close anyway
-	if _, err := os.Stat(done); err == nil {
-		return venv, nil // another process installed it while this one waited
-	}
+	return venv, nil
+}
+
+// installedMark is written last: a venv without it is a partial install.
+const installedMark = ".installed"
+
+// install makes venv and installs the pinned requirements into it; .installed marks it complete.
+func install(venv, reqs string) error {
 	_ = os.RemoveAll(venv) // a partial install from an interrupted run
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		return "", fmt.Errorf("the real LangGraph server needs python3 (3.11) on PATH: %w", err)
+		return fmt.Errorf("the real LangGraph server needs python3 (3.11) on PATH: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -79,13 +75,11 @@ func Venv() (string, error) {
 		{filepath.Join(venv, "bin", "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
 			"--no-input", "--require-hashes", "--no-deps", "--only-binary=:all:", "--no-binary=forbiddenfruit", "-r", reqs},
 	} {
-		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), "PIP_NO_CACHE_DIR=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("installing the LangGraph server (%v): %v\n%s", args[1:], err, out)
+		if out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput(); err != nil {
+			return fmt.Errorf("installing the LangGraph server (%v): %v\n%s", args[1:], err, out)
 		}
 	}
-	return venv, os.WriteFile(done, nil, 0o644)
+	return os.WriteFile(filepath.Join(venv, installedMark), nil, 0o644)
 }
 
 // Options start a server.
@@ -138,7 +132,7 @@ func Start(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port, err := freePort()
+	port, err := tooltest.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +159,8 @@ func Start(t testing.TB, o Options) *Server {
 	}
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, stopped as one; killed with the test binary if that dies first.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -202,13 +197,4 @@ func Start(t testing.TB, o Options) *Server {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

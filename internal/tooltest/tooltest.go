@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -119,39 +118,36 @@ func BuildTool(module, pkg string, opts Options) (string, error) {
 		return bin, err
 	}
 	// Across processes too: a test run started while `go run ./cmd/e2etools` (or another test
-	// run) builds the tool waits here for that build instead of starting a second.
+	// run) builds the tool waits for that build instead of starting a second.
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", err
 	}
-	lock, err := os.OpenFile(bin+".lock", os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
+	built := func() bool { _, err := os.Stat(bin); return err == nil }
+	if err := Once(bin, built, func() error { return build(module, pkg, opts, bin) }); err != nil {
 		return "", err
 	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return "", fmt.Errorf("locking %s: %w", bin, err)
-	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // released on close anyway
-	if _, err := os.Stat(bin); err == nil {
-		return bin, nil // another process built it while this one waited
-	}
+	return bin, nil
+}
+
+// build builds pkg of tools/<module> to bin.
+func build(module, pkg string, opts Options, bin string) error {
 	root, err := harness.RepoRoot()
 	if err != nil {
-		return "", err
+		return err
 	}
 	toolsDir := filepath.Join(root, "tools", module)
 	dir := toolsDir
 	if opts.Prepare != nil {
 		scratch, err := os.MkdirTemp("", "tool-build-")
 		if err != nil {
-			return "", err
+			return err
 		}
 		defer os.RemoveAll(scratch)
 		if err := os.CopyFS(scratch, os.DirFS(toolsDir)); err != nil {
-			return "", err
+			return err
 		}
 		if err := opts.Prepare(scratch); err != nil {
-			return "", fmt.Errorf("preparing %s: %w", module, err)
+			return fmt.Errorf("preparing %s: %w", module, err)
 		}
 		dir = scratch
 	}
@@ -174,9 +170,9 @@ func BuildTool(module, pkg string, opts Options) (string, error) {
 	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building %s from the tools module %s: %v\n%s", pkg, module, err, out)
+		return fmt.Errorf("building %s from the tools module %s: %v\n%s", pkg, module, err, out)
 	}
-	return bin, os.Rename(tmp, bin)
+	return os.Rename(tmp, bin)
 }
 
 // ModuleDir is the directory of module in the module cache, as the tools module module pins it

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/langgraph-platform/infra/internal/tooltest"
 )
 
 // cluster is a local Kubernetes API server backed by etcd, both on loopback ports picked at
@@ -30,16 +31,6 @@ type cluster struct {
 
 	mu    sync.Mutex
 	procs []*exec.Cmd
-}
-
-// freePort is a loopback port nothing listens on at the moment it is asked.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func (c *cluster) start(name string, logDir string, bin string, args ...string) error {
@@ -82,11 +73,11 @@ func startCluster(t *tools, dir string) (*cluster, error) {
 			c.stop()
 		}
 	}()
-	etcdClient, err := freePort()
+	etcdClient, err := tooltest.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	etcdPeer, err := freePort()
+	etcdPeer, err := tooltest.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +110,7 @@ func startCluster(t *tools, dir string) (*cluster, error) {
 	if err := os.WriteFile(tokenFile, []byte(c.Token+",e2e-admin,e2e-admin,system:masters\n"), 0o600); err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := tooltest.FreePort()
 	if err != nil {
 		return nil, err
 	}
