@@ -162,6 +162,15 @@ func LangGraphMetricByName(prefix, series string) (LangGraphMetric, bool) {
 	return LangGraphMetric{}, false
 }
 
+// PresenceSeries is the series whose presence on the endpoint shows the family is there (a
+// histogram's _count).
+func (m LangGraphMetric) PresenceSeries() string {
+	if m.Type == "histogram" {
+		return LangGraphMetricPrefix + m.Name + "_count"
+	}
+	return LangGraphMetricPrefix + m.Name
+}
+
 // LangGraphPodEnv is what a pod tells the server, as far as the contract cares.
 type LangGraphPodEnv struct {
 	Process         string // ProcessAPI or ProcessQueue

@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -83,13 +84,7 @@ func scrapedPods(t *testing.T, res *harness.Result) map[string]catalog.LangGraph
 // pod emits under its env, each with the objects that read it and why.
 func contractProblems(read map[string][]string, pods map[string]catalog.LangGraphPodEnv) []string {
 	var problems []string
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range read {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(read)) {
 		m, ok := catalog.LangGraphMetricByName(catalog.LangGraphMetricPrefix, name)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("%s (read by %v) is not a series langgraph-api %s emits", name, read[name], catalog.LangGraphAPIVersion))

@@ -26,18 +26,32 @@ const (
 // first run it counts). Any one of metrics present is enough.
 type blindSource struct {
 	signal  string
-	metrics []string // after the prefix
+	metrics []catalog.LangGraphMetric
 }
 
 // blindSources are the signals of the run-success SLO and of the alerts that page on LangGraph's
 // own series. (The HTTP series, which the error rate and latency SLO read, have no independent
 // evidence of traffic to compare with; LangGraphScrapeTargetDown covers their scrape.)
 var blindSources = []blindSource{
-	{"run-success", []string{"run_success_counter_total", "run_failed_after_retry_counter_total"}},
-	{"queue-wait", []string{"run_queue_wait_time_1st_attempt"}},
-	{"queue-depth", []string{"num_pending_runs"}},
-	{"workers", []string{"workers_available"}},
-	{"db-pool", []string{"pg_pool_max"}},
+	{"run-success", contract("run_success_counter_total", "run_failed_after_retry_counter_total")},
+	{"queue-wait", contract("run_queue_wait_time_1st_attempt")},
+	{"queue-depth", contract("num_pending_runs")},
+	{"workers", contract("workers_available")},
+	{"db-pool", contract("pg_pool_max")},
+}
+
+// contract looks families up in the server contract; a name it lacks is a programming error,
+// which stops every program and test at start.
+func contract(names ...string) []catalog.LangGraphMetric {
+	var out []catalog.LangGraphMetric
+	for _, name := range names {
+		m, ok := catalog.LangGraphMetricByName(catalog.LangGraphMetricPrefix, catalog.LangGraphMetricPrefix+name)
+		if !ok {
+			panic("monitoring: " + name + " is not in the LangGraph server contract")
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // Windows of the blind rules: a sampled series is missing after 3 scrape intervals of the
@@ -71,28 +85,22 @@ func blindRules(s Scope) []Rule {
 	answered := fmt.Sprintf(`sum(increase(lg_api_http_requests_total{%s, path=~%q, status=~"2.."}[%s])) > 0`, ns, catalog.LangGraphRunRoutes, blindPerRunWindow)
 	var rules []Rule
 	for _, src := range blindSources {
-		m, ok := catalog.LangGraphMetricByName("", src.metrics[0])
-		if !ok {
-			panic("monitoring: blind source " + src.metrics[0] + " is not in the server contract") // a programming error; tests cover it
-		}
+		first := src.metrics[0]
 		window, evidence := blindSampledWindow, up
-		if m.OnEvent {
+		if first.OnEvent {
 			window, evidence = blindPerRunWindow, answered
 		}
 		var absent []string
-		for _, name := range src.metrics {
-			if m, _ := catalog.LangGraphMetricByName("", name); m.Type == "histogram" {
-				name += "_count"
-			}
-			absent = append(absent, fmt.Sprintf(`absent_over_time(%s%s{%s}[%s])`, catalog.LangGraphMetricPrefix, name, ns, window))
+		for _, m := range src.metrics {
+			absent = append(absent, fmt.Sprintf(`absent_over_time(%s{%s}[%s])`, m.PresenceSeries(), ns, window))
 		}
 		rules = append(rules, Rule{
 			Record: SeriesMonitoringBlind,
 			Expr:   fmt.Sprintf(`%s and on() (%s)`, strings.Join(absent, " and "), evidence),
 			RecordLabels: map[string]string{
 				BlindSignalLabel: src.signal,
-				BlindMetricLabel: catalog.LangGraphMetricPrefix + src.metrics[0],
-				BlindReasonLabel: blindReason(m),
+				BlindMetricLabel: catalog.LangGraphMetricPrefix + first.Name,
+				BlindReasonLabel: blindReason(first),
 			},
 		})
 	}

@@ -18,6 +18,7 @@ import (
 	"math"
 	mrand "math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -153,16 +154,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) knows(graph string) bool {
-	graphs := s.Graphs
-	if graphs == nil {
-		graphs = []string{"agent"}
+	if s.Graphs == nil {
+		return graph == "agent"
 	}
-	for _, g := range graphs {
-		if g == graph {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s.Graphs, graph)
 }
 
 // setBusy marks a thread's run as going on or done; it reports whether the thread was free.
