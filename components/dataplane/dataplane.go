@@ -202,6 +202,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	sort.Strings(secretKeys)
 
+	// Every tier's Service exposes the API port: where the API serves and Prometheus scrapes.
+	apiServicePort := corev1.ServicePortArgs{Name: pulumi.String(APIPortName), Port: pulumi.Int(APIPort), TargetPort: pulumi.String(APIPortName), Protocol: pulumi.String("TCP")}
 	refs := podRefs{secretKeys: secretKeys, sa: sa, secret: secret, meta: meta, opts: inNS}
 	apiTier := tierSpec{name: name, objName: Name, component: ComponentAPI, resources: args.Resources, scaling: args.Autoscaling, jobsPerWorker: args.JobsPerWorker}
 	apiTier.scaling.MinReplicas, apiTier.scaling.MaxReplicas = args.effectiveReplicas()
@@ -232,9 +234,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				Type:      pulumi.String("ClusterIP"),
 				ClusterIP: pulumi.String("None"),
 				Selector:  pulumi.ToStringMap(SelectorLabels(args.Instance, ComponentQueue)),
-				Ports: corev1.ServicePortArray{
-					corev1.ServicePortArgs{Name: pulumi.String(APIPortName), Port: pulumi.Int(APIPort), TargetPort: pulumi.String(APIPortName), Protocol: pulumi.String("TCP")},
-				},
+				Ports:     corev1.ServicePortArray{apiServicePort},
 			},
 		}, append(inNS, pulumi.DependsOn([]pulumi.Resource{queue}))...); err != nil {
 			return nil, err
@@ -246,9 +246,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Spec: &corev1.ServiceSpecArgs{
 			Type:     pulumi.String("ClusterIP"),
 			Selector: pulumi.ToStringMap(SelectorLabels(args.Instance, ComponentAPI)),
-			Ports: corev1.ServicePortArray{
-				corev1.ServicePortArgs{Name: pulumi.String(APIPortName), Port: pulumi.Int(APIPort), TargetPort: pulumi.String(APIPortName), Protocol: pulumi.String("TCP")},
-			},
+			Ports:    corev1.ServicePortArray{apiServicePort},
 		},
 	}, append(inNS, pulumi.DependsOn([]pulumi.Resource{api}))...)
 	if err != nil {
