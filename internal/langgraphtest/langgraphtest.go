@@ -25,67 +25,116 @@ import (
 	"github.com/langgraph-platform/infra/internal/tooltest"
 )
 
-// Dir is tools/langgraph-server.
-func Dir() (string, error) {
+// Dir is tools/langgraph-server (the Python server); DirJS, tools/langgraph-server-js.
+func Dir() (string, error) { return toolsDir("langgraph-server") }
+
+// DirJS is tools/langgraph-server-js.
+func DirJS() (string, error) { return toolsDir("langgraph-server-js") }
+
+func toolsDir(name string) (string, error) {
 	root, err := harness.RepoRoot()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(root, "tools", "langgraph-server"), nil
+	return filepath.Join(root, "tools", name), nil
 }
 
-// Venv returns the virtual environment with the pinned server installed, installing it once per
-// machine and requirements file (a file lock makes concurrent test binaries wait for one install).
+// cached is where an install from lockfile (by its hash) lives, made once per machine by install.
+func cached(name, lockfile string, install func(dir string) error) (string, error) {
+	body, err := os.ReadFile(lockfile)
+	if err != nil {
+		return "", err
+	}
+	digest := sha256.Sum256(body)
+	dir := filepath.Join(os.TempDir(), "langgraph-platform-tools", name+"-"+hex.EncodeToString(digest[:8]))
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	installed := func() bool { _, err := os.Stat(filepath.Join(dir, installedMark)); return err == nil }
+	err = tooltest.Once(dir, installed, func() error {
+		_ = os.RemoveAll(dir) // a partial install from an interrupted run
+		if err := install(dir); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, installedMark), nil, 0o644)
+	})
+	if err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// installedMark is written last: an install without it is partial.
+const installedMark = ".installed"
+
+// Venv returns the virtual environment with the pinned server installed (pip --require-hashes),
+// installing it once per machine and requirements file; concurrent test binaries wait for one
+// install.
 func Venv() (string, error) {
 	dir, err := Dir()
 	if err != nil {
 		return "", err
 	}
 	reqs := filepath.Join(dir, "requirements.txt")
-	body, err := os.ReadFile(reqs)
-	if err != nil {
-		return "", err
-	}
-	digest := sha256.Sum256(body)
-	venv := filepath.Join(os.TempDir(), "langgraph-platform-tools", "langgraph-server-"+hex.EncodeToString(digest[:8]))
-	if err := os.MkdirAll(filepath.Dir(venv), 0o755); err != nil {
-		return "", err
-	}
-	installed := func() bool { _, err := os.Stat(filepath.Join(venv, installedMark)); return err == nil }
-	if err := tooltest.Once(venv, installed, func() error { return install(venv, reqs) }); err != nil {
-		return "", err
-	}
-	return venv, nil
+	return cached("langgraph-server", reqs, func(venv string) error {
+		python, err := exec.LookPath("python3")
+		if err != nil {
+			return fmt.Errorf("the real LangGraph server needs python3 (3.11) on PATH: %w", err)
+		}
+		return runAll([]string{python, "-m", "venv", venv},
+			[]string{filepath.Join(venv, "bin", "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+				"--no-input", "--require-hashes", "--no-deps", "--only-binary=:all:", "--no-binary=forbiddenfruit", "-r", reqs})
+	})
 }
 
-// installedMark is written last: a venv without it is a partial install.
-const installedMark = ".installed"
-
-// install makes venv and installs the pinned requirements into it; .installed marks it complete.
-func install(venv, reqs string) error {
-	_ = os.RemoveAll(venv) // a partial install from an interrupted run
-	python, err := exec.LookPath("python3")
+// NodeModules returns the directory where the JavaScript server is installed from the committed
+// lockfile (npm ci), once per machine and lockfile.
+func NodeModules() (string, error) {
+	dir, err := DirJS()
 	if err != nil {
-		return fmt.Errorf("the real LangGraph server needs python3 (3.11) on PATH: %w", err)
+		return "", err
 	}
+	lock := filepath.Join(dir, "package-lock.json")
+	return cached("langgraph-server-js", lock, func(into string) error {
+		if err := os.MkdirAll(into, 0o755); err != nil {
+			return err
+		}
+		for _, f := range []string{"package.json", "package-lock.json"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(into, f), b, 0o644); err != nil {
+				return err
+			}
+		}
+		npm, err := exec.LookPath("npm")
+		if err != nil {
+			return fmt.Errorf("the JavaScript LangGraph server needs npm (Node 20) on PATH: %w", err)
+		}
+		return runAll([]string{npm, "ci", "--prefix", into, "--no-audit", "--no-fund", "--loglevel=error"})
+	})
+}
+
+// runAll runs commands in turn, stopping at the first that fails.
+func runAll(cmds ...[]string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	for _, args := range [][]string{
-		{python, "-m", "venv", venv},
-		{filepath.Join(venv, "bin", "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-			"--no-input", "--require-hashes", "--no-deps", "--only-binary=:all:", "--no-binary=forbiddenfruit", "-r", reqs},
-	} {
+	for _, args := range cmds {
 		if out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput(); err != nil {
 			return fmt.Errorf("installing the LangGraph server (%v): %v\n%s", args[1:], err, out)
 		}
 	}
-	return os.WriteFile(filepath.Join(venv, installedMark), nil, 0o644)
+	return nil
 }
 
 // Options start a server.
 type Options struct {
-	// Config is the langgraph.json in tools/langgraph-server/app (langgraph.json: no auth;
-	// langgraph-auth.json: the custom X-Api-Key handler, key in Env["LOADTEST_API_KEY"]).
+	// JavaScript starts LangChain's JavaScript server (tools/langgraph-server-js: custom auth on
+	// X-Api-Key, key in Env["LOADTEST_API_KEY"], checked on /ok too) instead of the Python one.
+	JavaScript bool
+	// Config is the Python server's langgraph.json in tools/langgraph-server/app (langgraph.json:
+	// no auth; langgraph-auth.json: the custom X-Api-Key handler, key in Env["LOADTEST_API_KEY"]).
 	Config string
 	// JobsPerWorker is N_JOBS_PER_WORKER (0: 10).
 	JobsPerWorker int
@@ -124,36 +173,18 @@ func (b *syncBuffer) String() string {
 // Start installs (once) and starts a server, stopped with its process group when the test ends.
 func Start(t testing.TB, o Options) *Server {
 	t.Helper()
-	venv, err := Venv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
 	port, err := tooltest.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Config == "" {
-		o.Config = "langgraph.json"
-	}
 	if o.JobsPerWorker == 0 {
 		o.JobsPerWorker = 10
 	}
-	// A copy of the app: langgraph dev writes its in-memory state (.langgraph_api) beside it.
-	app := t.TempDir()
-	if err := os.CopyFS(app, os.DirFS(filepath.Join(dir, "app"))); err != nil {
+	cmd, err := command(t, o, port)
+	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(venv, "bin", "langgraph"), "dev", "--host", "127.0.0.1", "--port", strconv.Itoa(port),
-		"--no-browser", "--no-reload", "--config", o.Config, "--n-jobs-per-worker", strconv.Itoa(o.JobsPerWorker))
-	cmd.Dir = app
-	cmd.Env = append(os.Environ(),
-		"LANGGRAPH_CLI_NO_ANALYTICS=1", "LANGSMITH_TRACING=false", "LANGCHAIN_TRACING_V2=false",
-		"PATH="+filepath.Join(venv, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
-	)
+	cmd.Env = append(cmd.Env, "LANGGRAPH_CLI_NO_ANALYTICS=1", "LANGSMITH_TRACING=false", "LANGCHAIN_TRACING_V2=false")
 	for k, v := range o.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -185,10 +216,12 @@ func Start(t testing.TB, o Options) *Server {
 	})
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		resp, err := http.Get(s.URL + "/ok") // served once the lifespan has loaded the graphs
+		// /ok is served once the graphs are loaded; with custom auth the JavaScript server
+		// answers it 401 without a key, which is an answer all the same.
+		resp, err := http.Get(s.URL + "/ok")
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusUnauthorized {
 				return s
 			}
 		}
@@ -197,4 +230,51 @@ func Start(t testing.TB, o Options) *Server {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// command is the server's `dev` command in a copy of its app (the servers write their in-memory
+// state beside it), on 127.0.0.1:port.
+func command(t testing.TB, o Options, port int) (*exec.Cmd, error) {
+	app := t.TempDir()
+	args := []string{"dev", "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--no-browser", "--no-reload",
+		"--n-jobs-per-worker", strconv.Itoa(o.JobsPerWorker)}
+	if o.JavaScript {
+		dir, err := DirJS()
+		if err != nil {
+			return nil, err
+		}
+		modules, err := NodeModules()
+		if err != nil {
+			return nil, err
+		}
+		if err := os.CopyFS(app, os.DirFS(filepath.Join(dir, "app"))); err != nil {
+			return nil, err
+		}
+		// The graph's imports resolve from the installed modules.
+		if err := os.Symlink(filepath.Join(modules, "node_modules"), filepath.Join(app, "node_modules")); err != nil {
+			return nil, err
+		}
+		cmd := exec.Command(filepath.Join(modules, "node_modules", ".bin", "langgraphjs"), append(args, "--config", filepath.Join(app, "langgraph.json"))...)
+		cmd.Dir, cmd.Env = app, os.Environ()
+		return cmd, nil
+	}
+	venv, err := Venv()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := Dir()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.CopyFS(app, os.DirFS(filepath.Join(dir, "app"))); err != nil {
+		return nil, err
+	}
+	config := o.Config
+	if config == "" {
+		config = "langgraph.json"
+	}
+	cmd := exec.Command(filepath.Join(venv, "bin", "langgraph"), append(args, "--config", config)...)
+	cmd.Dir = app
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(venv, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return cmd, nil
 }

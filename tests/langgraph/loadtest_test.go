@@ -126,3 +126,27 @@ func TestCustomAuth(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "401"), err.Error())
 }
+
+// LangChain's JavaScript server with custom auth checks /ok too: the preflight sends the
+// credential there, so a right key passes and runs go through, and a wrong one is refused naming
+// the answer. (Before, /ok went without the key and every test against such a server stopped at
+// "is this a LangGraph server?".)
+func TestJavaScriptServerAuthenticatesOK(t *testing.T) {
+	s := langgraphtest.Start(t, langgraphtest.Options{JavaScript: true, Env: map[string]string{"LOADTEST_API_KEY": testKey}})
+	code, _ := get(t, s.URL+"/ok", nil)
+	require.Equal(t, 401, code, "this server authenticates /ok: the case the Python server cannot show")
+	o := options(t, s.URL, loadtest.ModeWait, `{"input":{"sleep_ms":10}}`)
+	o.APIKey, o.AuthRequired, o.Users, o.Duration = testKey, true, 2, time.Second
+	pre, err := loadtest.Preflight(context.Background(), &o)
+	require.NoError(t, err)
+	assert.Equal(t, 401, pre.UnauthenticatedStatus)
+	res, err := loadtest.Run(context.Background(), o)
+	require.NoError(t, err)
+	assert.Positive(t, res.RunsOK)
+	assert.Zero(t, res.FailedRequests, "%v", res.Errors)
+
+	o.APIKey = "lsv2_pt_wrong"
+	_, err = loadtest.Preflight(context.Background(), &o)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "answered 403")
+}
