@@ -68,7 +68,11 @@ func TestVerdictsEqualTheServersCounts(t *testing.T) {
 	assert.GreaterOrEqual(t, failures, failed)
 	assert.LessOrEqual(t, success+failures+int64(value(m, p+"run_canceled_by_request_counter_total")), ok+failed+stopped,
 		"server: %d succeeded, %d failed; tool: %d, %d, %d cut off", success, failures, ok, failed, stopped)
-	assert.Equal(t, int64(value(m, p+"run_attempt_started_counter_total")), success+failures+int64(value(m, p+"run_canceled_by_request_counter_total")))
+	// Every run the server started is one the tool counted or one it cut off (a cut-off run the
+	// server interrupts is in no outcome counter).
+	attempts := int64(value(m, p+"run_attempt_started_counter_total"))
+	assert.GreaterOrEqual(t, attempts, ok+failed)
+	assert.LessOrEqual(t, attempts, ok+failed+stopped)
 }
 
 // An unknown assistant is refused before any user starts, naming it: not a 50 % error rate.
