@@ -7,6 +7,7 @@ package langgraphtest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -133,8 +134,9 @@ type Options struct {
 	// JavaScript starts LangChain's JavaScript server (tools/langgraph-server-js: custom auth on
 	// X-Api-Key, key in Env["LOADTEST_API_KEY"], checked on /ok too) instead of the Python one.
 	JavaScript bool
-	// Config is the Python server's langgraph.json in tools/langgraph-server/app (langgraph.json:
-	// no auth; langgraph-auth.json: the custom X-Api-Key handler, key in Env["LOADTEST_API_KEY"]).
+	// Config is the langgraph.json in the server's app folder (empty: langgraph.json; the Python
+	// server's langgraph-auth.json adds the custom X-Api-Key handler, key in
+	// Env["LOADTEST_API_KEY"]).
 	Config string
 	// JobsPerWorker is N_JOBS_PER_WORKER (0: 10).
 	JobsPerWorker int
@@ -235,46 +237,39 @@ func Start(t testing.TB, o Options) *Server {
 // command is the server's `dev` command in a copy of its app (the servers write their in-memory
 // state beside it), on 127.0.0.1:port.
 func command(t testing.TB, o Options, port int) (*exec.Cmd, error) {
-	app := t.TempDir()
-	args := []string{"dev", "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--no-browser", "--no-reload",
-		"--n-jobs-per-worker", strconv.Itoa(o.JobsPerWorker)}
+	dir, err := Dir()
 	if o.JavaScript {
-		dir, err := DirJS()
-		if err != nil {
-			return nil, err
-		}
+		dir, err = DirJS()
+	}
+	if err != nil {
+		return nil, err
+	}
+	app := t.TempDir()
+	if err := os.CopyFS(app, os.DirFS(filepath.Join(dir, "app"))); err != nil {
+		return nil, err
+	}
+	args := []string{"dev", "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--no-browser", "--no-reload",
+		"--n-jobs-per-worker", strconv.Itoa(o.JobsPerWorker), "--config", filepath.Join(app, cmp.Or(o.Config, "langgraph.json"))}
+	var cmd *exec.Cmd
+	if o.JavaScript {
 		modules, err := NodeModules()
 		if err != nil {
-			return nil, err
-		}
-		if err := os.CopyFS(app, os.DirFS(filepath.Join(dir, "app"))); err != nil {
 			return nil, err
 		}
 		// The graph's imports resolve from the installed modules.
 		if err := os.Symlink(filepath.Join(modules, "node_modules"), filepath.Join(app, "node_modules")); err != nil {
 			return nil, err
 		}
-		cmd := exec.Command(filepath.Join(modules, "node_modules", ".bin", "langgraphjs"), append(args, "--config", filepath.Join(app, "langgraph.json"))...)
-		cmd.Dir, cmd.Env = app, os.Environ()
-		return cmd, nil
+		cmd = exec.Command(filepath.Join(modules, "node_modules", ".bin", "langgraphjs"), args...)
+		cmd.Env = os.Environ()
+	} else {
+		venv, err := Venv()
+		if err != nil {
+			return nil, err
+		}
+		cmd = exec.Command(filepath.Join(venv, "bin", "langgraph"), args...)
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Join(venv, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	}
-	venv, err := Venv()
-	if err != nil {
-		return nil, err
-	}
-	dir, err := Dir()
-	if err != nil {
-		return nil, err
-	}
-	if err := os.CopyFS(app, os.DirFS(filepath.Join(dir, "app"))); err != nil {
-		return nil, err
-	}
-	config := o.Config
-	if config == "" {
-		config = "langgraph.json"
-	}
-	cmd := exec.Command(filepath.Join(venv, "bin", "langgraph"), append(args, "--config", config)...)
 	cmd.Dir = app
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(venv, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return cmd, nil
 }

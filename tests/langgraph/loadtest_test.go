@@ -107,26 +107,12 @@ func TestTimeoutsAreTimeoutsWithoutACascade(t *testing.T) {
 // any user starts, and the preflight proves an anonymous call is refused.
 func TestCustomAuth(t *testing.T) {
 	s := langgraphtest.Start(t, langgraphtest.Options{Config: "langgraph-auth.json", Env: map[string]string{"LOADTEST_API_KEY": testKey}})
-	o := options(t, s.URL, loadtest.ModeWait, `{"input":{"sleep_ms":10}}`)
-	o.APIKey, o.AuthRequired = testKey, true
-	pre, err := loadtest.Preflight(context.Background(), &o)
-	require.NoError(t, err)
-	assert.Equal(t, 401, pre.UnauthenticatedStatus)
-	o.Duration = time.Second
-	res, err := loadtest.Run(context.Background(), o)
-	require.NoError(t, err)
-	assert.Positive(t, res.RunsOK)
-	assert.Zero(t, res.FailedRequests, "%v", res.Errors)
-
-	o.APIKey = "lsv2_pt_wrong"
-	_, err = loadtest.Preflight(context.Background(), &o)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "403")
+	o := keyAndWrongKey(t, s.URL, 8)
 
 	o.APIKey = ""
 	require.Error(t, o.Validate(), "no key for a stack that requires one")
 	o.AuthRequired = false
-	_, err = loadtest.Preflight(context.Background(), &o)
+	_, err := loadtest.Preflight(context.Background(), &o)
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "401"), err.Error())
 }
@@ -139,8 +125,16 @@ func TestJavaScriptServerAuthenticatesOK(t *testing.T) {
 	s := langgraphtest.Start(t, langgraphtest.Options{JavaScript: true, Env: map[string]string{"LOADTEST_API_KEY": testKey}})
 	code, _ := get(t, s.URL+"/ok", nil)
 	require.Equal(t, 401, code, "this server authenticates /ok: the case the Python server cannot show")
-	o := options(t, s.URL, loadtest.ModeWait, `{"input":{"sleep_ms":10}}`)
-	o.APIKey, o.AuthRequired, o.Users, o.Duration = testKey, true, 2, time.Second
+	keyAndWrongKey(t, s.URL, 2)
+}
+
+// keyAndWrongKey runs a short test with the key against a server with custom auth (the preflight
+// sees an anonymous call refused with 401, every request passes), then preflights a wrong key,
+// refused with 403. It returns the options with the wrong key.
+func keyAndWrongKey(t *testing.T, base string, users int) loadtest.Options {
+	t.Helper()
+	o := options(t, base, loadtest.ModeWait, `{"input":{"sleep_ms":10}}`)
+	o.APIKey, o.AuthRequired, o.Users, o.Duration = testKey, true, users, time.Second
 	pre, err := loadtest.Preflight(context.Background(), &o)
 	require.NoError(t, err)
 	assert.Equal(t, 401, pre.UnauthenticatedStatus)
@@ -153,4 +147,5 @@ func TestJavaScriptServerAuthenticatesOK(t *testing.T) {
 	_, err = loadtest.Preflight(context.Background(), &o)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "answered 403")
+	return o
 }
