@@ -48,7 +48,7 @@ type Inputs struct {
 	ExporterConns      int
 	AdminReserveConns  int
 	MaxConnections     int
-	PoolAlertRatio     float64 // 0.8
+	DBPoolRatio        float64 // 0.8
 	RedisConnsPerPod   int
 	RedisBytesPerRun   float64
 	RedisNodeMemoryGiB float64
@@ -170,7 +170,7 @@ func Evaluate(in Inputs) Report {
 	r.WaitProb, r.MeanWait, r.P95Wait = Wait(r.SlotsAtMax, r.ArrivalRate, in.RunSeconds)
 	pods := in.MaxReplicas + in.NonWorkerPodsAtMax
 	r.DBConnections = pods*in.PoolPerPod + in.ExporterConns + in.AdminReserveConns
-	r.DBLimit = in.PoolAlertRatio * float64(in.MaxConnections)
+	r.DBLimit = in.DBPoolRatio * float64(in.MaxConnections)
 	redisConns := float64(pods * in.RedisConnsPerPod)
 	redisBytes := r.OfferedLoad * in.RedisBytesPerRun
 	redisLimit := in.RedisNodeMemoryGiB * (1 << 30) * 0.75
@@ -187,7 +187,7 @@ func Evaluate(in Inputs) Report {
 		{Name: "p95 queue wait at target load", Value: r.P95Wait, Limit: in.QueueWaitTarget, Unit: "s", OK: r.P95Wait < in.QueueWaitTarget,
 			Detail: fmt.Sprintf("Erlang C: P(wait) %.4f, mean wait %.2f s", r.WaitProb, r.MeanWait)},
 		{Name: "database connections at max replicas", Value: float64(r.DBConnections), Limit: r.DBLimit, Unit: "connections", OK: float64(r.DBConnections) <= r.DBLimit,
-			Detail: fmt.Sprintf("%d pods x %d + %d exporter + %d reserve, against %.0f%% of max_connections %d", pods, in.PoolPerPod, in.ExporterConns, in.AdminReserveConns, in.PoolAlertRatio*100, in.MaxConnections)},
+			Detail: fmt.Sprintf("%d pods x %d + %d exporter + %d reserve, against %.0f%% of max_connections %d", pods, in.PoolPerPod, in.ExporterConns, in.AdminReserveConns, in.DBPoolRatio*100, in.MaxConnections)},
 		{Name: "Redis connections at max replicas", Value: redisConns, Limit: 65000, Unit: "connections", OK: redisConns <= 65000,
 			Detail: fmt.Sprintf("%d pods x %d", pods, in.RedisConnsPerPod)},
 		{Name: "Redis memory for streams in progress", Value: redisBytes / (1 << 30), Limit: redisLimit / (1 << 30), Unit: "GiB", OK: redisBytes <= redisLimit,

@@ -64,7 +64,7 @@ func prodLike() capacity.Inputs {
 	return capacity.Inputs{
 		Users: 5000, RunSeconds: 180, ThinkSeconds: 60, QueueWaitTarget: 60,
 		JobsPerWorker: 100, MinReplicas: 10, MaxReplicas: 50, CPUTarget: 0.7, CPUAtFullLoad: 0.9,
-		PoolPerPod: 60, ExporterConns: 5, AdminReserveConns: 10, MaxConnections: 5000, PoolAlertRatio: 0.8,
+		PoolPerPod: 60, ExporterConns: 5, AdminReserveConns: 10, MaxConnections: 5000, DBPoolRatio: 0.8,
 		RedisConnsPerPod: 20, RedisBytesPerRun: 1 << 20, RedisNodeMemoryGiB: 13.07, PodStartupSeconds: 90,
 		HPA: capacity.HPAPolicy{SyncSeconds: 15, Tolerance: 0.1, UpPods: 5, UpPeriod: 60, UpWindow: 60, DownPods: 2, DownPeriod: 60, DownWindow: 300},
 	}

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 
 	"github.com/langgraph-platform/infra/capacity"
-	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
-	"github.com/langgraph-platform/infra/dashboards"
 	"github.com/langgraph-platform/infra/program/sizing"
 )
 
@@ -25,12 +23,12 @@ func Artifacts(cfg *config.Config, report capacity.Report) (map[string][]byte, e
 	if err != nil {
 		return nil, err
 	}
-	thresholds := MonitoringThresholds(cfg, estimate)
-	rules, err := monitoring.RuleFile(MonitoringScope(cfg), thresholds)
+	mix := MonitoringMixin(cfg, estimate)
+	rules, err := mix.RuleFile()
 	if err != nil {
 		return nil, err
 	}
-	dashboard, err := dashboards.DataplaneJSON(thresholds)
+	dashboard, err := mix.Dashboards()
 	if err != nil {
 		return nil, err
 	}
@@ -38,11 +36,14 @@ func Artifacts(cfg *config.Config, report capacity.Report) (map[string][]byte, e
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{
-		"capacity.md":                            []byte("# Capacity of stack " + cfg.Stack + "\n\n" + report.Table()),
-		CostTableFile:                            []byte("# Monthly cost of stack " + cfg.Stack + " (" + estimate.Region + ", on-demand list prices)\n\n" + estimate.Table()),
-		CostFile:                                 append(costJSON, '\n'),
-		"monitoring/langgraph.rules.yaml":        rules,
-		"dashboards/" + dashboards.DataplaneFile: dashboard,
-	}, nil
+	files := map[string][]byte{
+		"capacity.md":                     []byte("# Capacity of stack " + cfg.Stack + "\n\n" + report.Table()),
+		CostTableFile:                     []byte("# Monthly cost of stack " + cfg.Stack + " (" + estimate.Region + ", on-demand list prices)\n\n" + estimate.Table()),
+		CostFile:                          append(costJSON, '\n'),
+		"monitoring/langgraph.rules.yaml": rules,
+	}
+	for file, json := range dashboard {
+		files["dashboards/"+file] = json
+	}
+	return files, nil
 }

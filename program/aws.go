@@ -62,15 +62,15 @@ func BudgetArgs(cfg *config.Config, db *database.Database) budget.Args {
 // (alerts.errorRatePercent, avgResponseSeconds, dbPoolPercent, cacheMemoryPercent) and the data
 // tier's own.
 func AlarmThresholds(cfg *config.Config) alarms.Thresholds {
-	a := cfg.Alerts
+	a, r := cfg.Alerts, cfg.Alerts.Ratios()
 	return alarms.Thresholds{
-		ErrorRatio:         a.ErrorRatePercent / 100,
+		ErrorRatio:         r.Error,
 		AvgResponseSeconds: a.AvgResponseSeconds,
-		DBConnectionsRatio: a.DBPoolPercent / 100,
-		CacheMemoryRatio:   a.CacheMemoryPercent / 100,
-		CPURatio:           a.DataTierCPUPercent / 100,
-		FreeStorageRatio:   a.DatabaseFreeStoragePercent / 100,
-		FreeMemoryRatio:    a.DatabaseFreeMemoryPercent / 100,
+		DBPoolRatio:        r.DBPool,
+		CacheMemoryRatio:   r.CacheMemory,
+		CPURatio:           r.DataTierCPU,
+		FreeStorageRatio:   r.DatabaseFreeStorage,
+		FreeMemoryRatio:    r.DatabaseFreeMemory,
 		ReplicaLagSeconds:  a.ReplicaLagSeconds,
 		WAFBlockedRequests: a.WAFBlockedRequests,
 	}

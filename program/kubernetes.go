@@ -19,7 +19,7 @@ import (
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/cost"
-	"github.com/langgraph-platform/infra/dashboards"
+	"github.com/langgraph-platform/infra/mixin"
 	"github.com/langgraph-platform/infra/program/sizing"
 )
 
@@ -49,7 +49,7 @@ func AddonsArgs(cfg *config.Config, account awsbase.Account, cluster *Cluster) c
 		args.PrometheusAdapter = &clusteraddons.PrometheusAdapter{
 			ChartVersion: p.ChartVersion, Replicas: p.Replicas,
 			PrometheusURL: monitoring.PrometheusURL(cfg.Monitoring.Namespace), PrometheusPort: monitoring.PrometheusPort,
-			QueueSeries: monitoring.SeriesPendingRuns,
+			QueueSeries: mixin.SeriesPendingRuns,
 		}
 	}
 	return args
@@ -186,11 +186,6 @@ func DataplaneAuth(cfg *config.Config) dataplane.Auth {
 // MonitoringArgs maps the configuration and the data tier's outputs onto the monitoring stack.
 func MonitoringArgs(cfg *config.Config, cluster *Cluster, db *database.Database, redis *cache.Cache, estimate cost.Estimate) (monitoring.Args, error) {
 	m := cfg.Monitoring
-	thresholds := MonitoringThresholds(cfg, estimate)
-	dashboard, err := dashboards.DataplaneJSON(thresholds)
-	if err != nil {
-		return monitoring.Args{}, err
-	}
 	crdVersion, ok := catalog.OperatorCRDVersion(m.ChartVersion)
 	if !ok { // config refuses it; a component invariant all the same
 		return monitoring.Args{}, fmt.Errorf("monitoring.chartVersion=%q has no known prometheus-operator CRD version", m.ChartVersion)
@@ -219,9 +214,7 @@ func MonitoringArgs(cfg *config.Config, cluster *Cluster, db *database.Database,
 		PrometheusStorageGB:          m.PrometheusStorageGB,
 		AlertmanagerReplicas:         m.AlertmanagerReplicas,
 		GrafanaReplicas:              m.GrafanaReplicas,
-		Scope:                        MonitoringScope(cfg),
-		Thresholds:                   thresholds,
-		Dashboards:                   map[string][]byte{dashboards.DataplaneFile: dashboard},
+		Mixin:                        MonitoringMixin(cfg, estimate),
 		DatabaseURI:                  db.URI,
 		RedisAddress:                 pulumi.Sprintf("%s:%d", redis.PrimaryEndpoint, cache.Port),
 		RedisAuthToken:               redis.AuthToken,
@@ -240,8 +233,8 @@ func MonitoringArgs(cfg *config.Config, cluster *Cluster, db *database.Database,
 
 // MonitoringScope names what the rules watch: the dataplane's namespace, container, HPA and
 // the scrape jobs (a ServiceMonitor's job is its Service's name).
-func MonitoringScope(cfg *config.Config) monitoring.Scope {
-	return monitoring.Scope{
+func MonitoringScope(cfg *config.Config) mixin.Scope {
+	return mixin.Scope{
 		Namespace:    cfg.Dataplane.Namespace,
 		Container:    dataplane.ContainerName,
 		HPA:          dataplane.Name,
@@ -254,22 +247,27 @@ func MonitoringScope(cfg *config.Config) monitoring.Scope {
 // MonitoringThresholds converts the configured alert thresholds and KPI targets (percentages)
 // into the fractions and seconds the rules compare with; the cost estimate gives the AWS cost
 // per hour the LLM cost panel shows beside the spend.
-func MonitoringThresholds(cfg *config.Config, estimate cost.Estimate) monitoring.Thresholds {
-	a, k := cfg.Alerts, cfg.KPI
-	return monitoring.Thresholds{
-		ErrorRatio:               a.ErrorRatePercent / 100,
-		AvgResponseSeconds:       a.AvgResponseSeconds,
-		PodResourceRatio:         a.PodResourcePercent / 100,
-		DBPoolRatio:              a.DBPoolPercent / 100,
-		QueueDepth:               a.QueueDepth,
-		CacheMemoryRatio:         a.CacheMemoryPercent / 100,
+func MonitoringThresholds(cfg *config.Config, estimate cost.Estimate) mixin.Thresholds {
+	a, k := cfg.Alerts.Ratios(), cfg.KPI.Ratios()
+	return mixin.Thresholds{
+		ErrorRatio:               a.Error,
+		AvgResponseSeconds:       cfg.Alerts.AvgResponseSeconds,
+		PodResourceRatio:         a.PodResource,
+		DBPoolRatio:              a.DBPool,
+		QueueDepth:               cfg.Alerts.QueueDepth,
+		CacheMemoryRatio:         a.CacheMemory,
 		InfraCostPerHour:         math.Round(estimate.Expected/cost.HoursPerMonth*100) / 100,
-		SuccessRatio:             k.SuccessRatePercent / 100,
-		TargetAvgResponseSeconds: k.AvgResponseSeconds,
-		P95ResponseSeconds:       k.P95ResponseSeconds,
-		QueueWaitSeconds:         k.QueueWaitSeconds,
-		TargetErrorRatio:         k.ErrorRatePercent / 100,
-		CPURatio:                 k.CPUPercent / 100,
-		MemoryRatio:              k.MemoryPercent / 100,
+		SuccessRatio:             k.Success,
+		TargetAvgResponseSeconds: cfg.KPI.AvgResponseSeconds,
+		P95ResponseSeconds:       cfg.KPI.P95ResponseSeconds,
+		QueueWaitSeconds:         cfg.KPI.QueueWaitSeconds,
+		TargetErrorRatio:         k.Error,
+		CPURatio:                 k.CPU,
+		MemoryRatio:              k.Memory,
 	}
+}
+
+// MonitoringMixin is the mixin's config: what the rules watch and the numbers they compare with.
+func MonitoringMixin(cfg *config.Config, estimate cost.Estimate) mixin.Config {
+	return mixin.Config{Scope: MonitoringScope(cfg), Thresholds: MonitoringThresholds(cfg, estimate)}
 }

@@ -13,9 +13,9 @@ import (
 
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/dataplane"
-	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/mixin"
 )
 
 const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -142,8 +142,8 @@ func TestAlarmsAndRulesShareThresholds(t *testing.T) {
 	enc.SetEscapeHTML(false)
 	require.NoError(t, enc.Encode(rule.In("spec")))
 	raw := buf.String()
-	for _, want := range []string{monitoring.SeriesErrorRatio + " > 0.03", monitoring.SeriesPGConnectionRatio + " > 0.7",
-		monitoring.SeriesRedisMemoryRatio + " > 0.85", monitoring.SeriesResponseAvg + " > 240"} {
+	for _, want := range []string{mixin.SeriesErrorRatio + " > 0.03", mixin.SeriesPGConnectionRatio + " > 0.7",
+		mixin.SeriesRedisMemoryRatio + " > 0.85", mixin.SeriesResponseAvg + " > 240"} {
 		assert.Contains(t, raw, want)
 	}
 	assert.Regexp(t, regexp.MustCompile(`^langgraph-prod-`), a["alb-5xx"].In("name"))

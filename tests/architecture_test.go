@@ -49,10 +49,51 @@ func TestPackageDependenciesKeepTheArchitecture(t *testing.T) {
 				"%s imports %s: it must not link the components, the program or the mock-engine harness", dir, imp)
 		}
 	}
-	for _, dir := range []string{"components/database", "components/cache", "components/edge", "components/dataplane",
-		"components/monitoring", "components/clusteraddons", "components/awsbase"} {
+	// Every component package, found on disk (a new one is covered without editing this test):
+	// components take plain typed inputs, never the configuration, the program or each other
+	// (awsbase, their shared AWS helpers, excepted).
+	components, err := os.ReadDir(repoPath(t, "components"))
+	require.NoError(t, err)
+	checked := 0
+	for _, c := range components {
+		if !c.IsDir() {
+			continue
+		}
+		dir := "components/" + c.Name()
+		checked++
 		for imp := range imports(t, dir) {
-			assert.False(t, imp == "config" || imp == "program", "%s imports %s: components take plain typed inputs", dir, imp)
+			assert.False(t, imp == "config" || imp == "program" || strings.HasPrefix(imp, "program/"),
+				"%s imports %s: components take plain typed inputs", dir, imp)
+			assert.False(t, strings.HasPrefix(imp, "components/") && imp != "components/awsbase",
+				"%s imports %s: a component does not take another one (pass its outputs as plain inputs)", dir, imp)
 		}
 	}
+	assert.GreaterOrEqual(t, checked, 12, "the component packages were found")
+
+	// The monitoring mixin is plain data: no Pulumi, no component, no configuration.
+	for imp := range imports(t, "mixin") {
+		assert.Equal(t, "catalog", imp, "mixin imports %s: it takes one mixin.Config and imports only catalog", imp)
+	}
+	assert.Empty(t, externalImports(t, "mixin", "github.com/pulumi/"), "mixin imports no Pulumi package")
+}
+
+// externalImports lists the imports of a package's non-test files that start with prefix.
+func externalImports(t *testing.T, dir, prefix string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(repoPath(t, dir))
+	require.NoError(t, err)
+	var out []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(repoPath(t, dir), e.Name()), nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, imp := range f.Imports {
+			if path, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(path, prefix) {
+				out = append(out, e.Name()+": "+path)
+			}
+		}
+	}
+	return out
 }

@@ -17,12 +17,12 @@ import (
 const TypeToken = "langgraph:aws:Alarms"
 
 // Thresholds are the alarm thresholds (ratios as fractions). Those shared with a Prometheus rule
-// come from the same config key: ErrorRatio, AvgResponseSeconds, DBConnectionsRatio,
+// come from the same config key: ErrorRatio, AvgResponseSeconds, DBPoolRatio,
 // CacheMemoryRatio.
 type Thresholds struct {
 	ErrorRatio         float64 // ALB 5xx share (alerts.errorRatePercent)
 	AvgResponseSeconds float64 // ALB target response time (alerts.avgResponseSeconds)
-	DBConnectionsRatio float64 // RDS connections / max_connections (alerts.dbPoolPercent)
+	DBPoolRatio        float64 // RDS connections / max_connections (alerts.dbPoolPercent)
 	CacheMemoryRatio   float64 // ElastiCache memory / maxmemory (alerts.cacheMemoryPercent)
 	CPURatio           float64 // RDS, ElastiCache host and engine CPU (alerts.dataTierCpuPercent)
 	FreeStorageRatio   float64 // RDS free storage / allocated storage
@@ -77,7 +77,7 @@ func (a *Args) Validate() error {
 		bad("Prefix/TopicARN", a.Prefix, "are required")
 	}
 	t := a.Thresholds
-	for name, r := range map[string]float64{"ErrorRatio": t.ErrorRatio, "DBConnectionsRatio": t.DBConnectionsRatio, "CacheMemoryRatio": t.CacheMemoryRatio,
+	for name, r := range map[string]float64{"ErrorRatio": t.ErrorRatio, "DBPoolRatio": t.DBPoolRatio, "CacheMemoryRatio": t.CacheMemoryRatio,
 		"CPURatio": t.CPURatio, "FreeStorageRatio": t.FreeStorageRatio, "FreeMemoryRatio": t.FreeMemoryRatio} {
 		if r <= 0 || r > 1 {
 			bad("Thresholds."+name, r, "must be in (0, 1]")
@@ -150,8 +150,8 @@ func definitions(a Args) []alarm {
 		metric("AWS/RDS", "FreeStorageSpace", "Minimum", primary, Below, t.FreeStorageRatio*float64(d.AllocatedStorageGB)*gib, 1))
 	add("rds-freeable-memory", fmt.Sprintf("RDS freeable memory below %g%% of the instance's %g GiB for 15 minutes", t.FreeMemoryRatio*100, d.MemoryGiB),
 		metric("AWS/RDS", "FreeableMemory", "Minimum", primary, Below, t.FreeMemoryRatio*d.MemoryGiB*gib, 3))
-	add("rds-connections", fmt.Sprintf("RDS connections above %g%% of max_connections (%d) for 5 minutes (Prometheus: LangGraphDatabaseConnectionsHigh)", t.DBConnectionsRatio*100, d.MaxConnections),
-		metric("AWS/RDS", "DatabaseConnections", "Maximum", primary, Above, t.DBConnectionsRatio*float64(d.MaxConnections), 1))
+	add("rds-connections", fmt.Sprintf("RDS connections above %g%% of max_connections (%d) for 5 minutes (Prometheus: LangGraphDatabaseConnectionsHigh)", t.DBPoolRatio*100, d.MaxConnections),
+		metric("AWS/RDS", "DatabaseConnections", "Maximum", primary, Above, t.DBPoolRatio*float64(d.MaxConnections), 1))
 	for i := 0; i < d.Replicas; i++ {
 		replica := rds(d.ReplicaIdentifiers.ToStringArrayOutput().Index(pulumi.Int(i)))
 		add(fmt.Sprintf("rds-replica-%d-lag", i+1), fmt.Sprintf("Read replica %d lags more than %gs for 10 minutes", i+1, t.ReplicaLagSeconds),

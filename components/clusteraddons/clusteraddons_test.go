@@ -15,6 +15,7 @@ import (
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/mixin"
 )
 
 const (
@@ -194,7 +195,7 @@ func TestAdapterServesTheRecordedQueueDepthToTheHPA(t *testing.T) {
 		}
 	}
 	series := rule["seriesQuery"].(string)
-	assert.Equal(t, monitoring.SeriesPendingRuns, series)
+	assert.Equal(t, mixin.SeriesPendingRuns, series)
 	assert.Contains(t, recorded, series, "the adapter must read a recorded langgraph: series")
 	assert.Equal(t, false, rule["resources"].(map[string]any)["namespaced"])
 

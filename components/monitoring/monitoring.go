@@ -9,7 +9,6 @@ import (
 	"maps"
 	"slices"
 
-	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
@@ -17,11 +16,11 @@ import (
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/internal/helmsource"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
+	"github.com/langgraph-platform/infra/mixin"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -47,6 +46,13 @@ const (
 	DashboardLabel    = "grafana_dashboard"
 	// receiversDir is where the operator mounts alertmanagerSpec.secrets.
 	receiversDir = "/etc/alertmanager/secrets/" + ReceiversSecret + "/"
+)
+
+// Receiver file names in the receivers Secret (mounted into Alertmanager at receiversDir).
+const (
+	SlackFile     = "slack-webhook-url"
+	PagerDutyFile = "pagerduty-routing-key"
+	HeartbeatFile = "heartbeat-url"
 )
 
 // Labels are the app.kubernetes.io labels of the monitoring objects this project creates.
@@ -93,10 +99,8 @@ type Args struct {
 	AlertmanagerReplicas int
 	GrafanaReplicas      int
 
-	Scope      Scope
-	Thresholds Thresholds
-	// Dashboards are Grafana JSON documents by file name.
-	Dashboards map[string][]byte
+	// Mixin is the rules, dashboards and Alertmanager routing this component deploys.
+	Mixin mixin.Config
 
 	// DatabaseURI is the exporter's connection (secret); sslmode=require.
 	DatabaseURI pulumi.StringInput
@@ -292,7 +296,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 	}
 
-	spec, err := helmvalues.Plain(RuleSpec(args.Scope, args.Thresholds))
+	spec, err := helmvalues.Plain(args.Mixin.PrometheusRuleSpec())
 	if err != nil {
 		return nil, err
 	}
@@ -305,12 +309,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	for _, file := range slices.Sorted(maps.Keys(args.Dashboards)) {
+	dashboards, err := args.Mixin.Dashboards()
+	if err != nil {
+		return nil, err
+	}
+	for _, file := range slices.Sorted(maps.Keys(dashboards)) {
 		cmMeta := meta(dashboardName(file))
 		cmMeta.Labels = with(map[string]string{DashboardLabel: "1"})
 		if _, err := corev1.NewConfigMap(ctx, name+"-dashboard-"+dashboardName(file), &corev1.ConfigMapArgs{
 			Metadata: cmMeta,
-			Data:     pulumi.StringMap{file: pulumi.String(string(args.Dashboards[file]))},
+			Data:     pulumi.StringMap{file: pulumi.String(string(dashboards[file]))},
 		}, inNS...); err != nil {
 			return nil, err
 		}
@@ -362,23 +370,4 @@ func dashboardName(file string) string {
 		return "dashboard-" + file[:n-5]
 	}
 	return "dashboard-" + file
-}
-
-// RuleSpec is the PrometheusRule spec made from the same groups as the plain rule file.
-func RuleSpec(s Scope, t Thresholds) monitoringv1.PrometheusRuleSpec {
-	var spec monitoringv1.PrometheusRuleSpec
-	for _, g := range Groups(s, t) {
-		interval := monitoringv1.Duration(g.Interval.String())
-		group := monitoringv1.RuleGroup{Name: g.Name, Interval: &interval}
-		for _, r := range g.Rules {
-			rule := monitoringv1.Rule{Record: r.Record, Alert: r.Alert, Expr: intstr.FromString(r.Expr), Labels: r.Labels, Annotations: r.Annotations}
-			if r.For != 0 {
-				d := monitoringv1.Duration(r.For.String())
-				rule.For = &d
-			}
-			group.Rules = append(group.Rules, rule)
-		}
-		spec.Groups = append(spec.Groups, group)
-	}
-	return spec
 }

@@ -10,9 +10,9 @@ import (
 
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/monitoring"
-	"github.com/langgraph-platform/infra/dashboards"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/mixin"
 )
 
 const releaseType = "kubernetes:helm.sh/v3:Release"
@@ -86,9 +86,9 @@ func TestAlertmanagerRoutesBySeverity(t *testing.T) {
 	assert.Equal(t, harness.DefaultSecrets()["slackWebhookUrl"], secret.In("stringData.slack-webhook-url"))
 
 	// Without receivers configured, alerts route to the null receiver (visible in Alertmanager only).
-	none := monitoring.Alertmanager(false, false, false)
+	none := mixin.Alertmanager(mixin.Receivers{})
 	for _, rt := range none.Route.Routes {
-		assert.Equal(t, monitoring.NullReceiver, rt.Receiver)
+		assert.Equal(t, mixin.NullReceiver, rt.Receiver)
 	}
 }
 
@@ -154,7 +154,7 @@ func TestSelectorsPickUpThisProjectsObjects(t *testing.T) {
 			assert.Contains(t, m["annotations"].(map[string]any)["runbook_url"], "/docs/runbooks/"+m["alert"].(string)+".md")
 		}
 	}
-	assert.Len(t, monitoring.AlertNames(prodThresholds(t)), alerts)
+	assert.Len(t, mixin.AlertNames(mixin.Thresholds{}), alerts)
 }
 
 func TestDashboardConfigMap(t *testing.T) {
@@ -165,8 +165,8 @@ func TestDashboardConfigMap(t *testing.T) {
 		assert.Equal(t, "monitoring", cm.In("metadata.namespace"))
 		var d map[string]any
 		data := cm.In("data").(map[string]any)
-		require.NoError(t, json.Unmarshal([]byte(data[dashboards.DataplaneFile].(string)), &d))
-		assert.Equal(t, dashboards.DataplaneUID, d["uid"])
+		require.NoError(t, json.Unmarshal([]byte(data[mixin.DataplaneFile].(string)), &d))
+		assert.Equal(t, mixin.DataplaneUID, d["uid"])
 	}
 }
 
@@ -225,7 +225,7 @@ func TestWatchdogFeedsTheHeartbeat(t *testing.T) {
 	cfg := r.In("values.alertmanager.config").(map[string]any)
 	watchdog := cfg["route"].(map[string]any)["routes"].([]any)[0].(map[string]any)
 	assert.Equal(t, []any{`alertname="Watchdog"`}, watchdog["matchers"])
-	assert.Equal(t, monitoring.HeartbeatReceiver, watchdog["receiver"])
+	assert.Equal(t, mixin.HeartbeatReceiver, watchdog["receiver"])
 	assert.Equal(t, "1m", watchdog["repeat_interval"])
 	assert.Equal(t, "1m", watchdog["group_interval"])
 	receivers, _ := json.Marshal(cfg["receivers"])

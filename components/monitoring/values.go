@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/langgraph-platform/infra/internal/helmvalues"
+	"github.com/langgraph-platform/infra/mixin"
 )
 
 // Typed Helm values: only the fields this project sets, with the charts' own names.
@@ -57,134 +58,6 @@ type alertmanagerSpec struct {
 	SecurityContext podSecurityContext `json:"securityContext"`
 }
 
-// AlertmanagerConfig is Alertmanager's configuration file, the parts this project sets.
-type AlertmanagerConfig struct {
-	Global       map[string]string `json:"global"`
-	Route        Route             `json:"route"`
-	Receivers    []Receiver        `json:"receivers"`
-	InhibitRules []InhibitRule     `json:"inhibit_rules"`
-}
-
-// Route is an Alertmanager route.
-type Route struct {
-	Receiver       string   `json:"receiver"`
-	Matchers       []string `json:"matchers,omitempty"`
-	GroupBy        []string `json:"group_by,omitempty"`
-	GroupWait      string   `json:"group_wait,omitempty"`
-	GroupInterval  string   `json:"group_interval,omitempty"`
-	RepeatInterval string   `json:"repeat_interval,omitempty"`
-	Continue       bool     `json:"continue,omitempty"`
-	Routes         []Route  `json:"routes,omitempty"`
-}
-
-// Receiver is an Alertmanager receiver. Credentials are read from files the operator mounts
-// from the receivers Secret, so they never appear in Helm values or the config Secret.
-type Receiver struct {
-	Name             string            `json:"name"`
-	SlackConfigs     []SlackConfig     `json:"slack_configs,omitempty"`
-	PagerdutyConfigs []PagerdutyConfig `json:"pagerduty_configs,omitempty"`
-	WebhookConfigs   []WebhookConfig   `json:"webhook_configs,omitempty"`
-}
-
-// WebhookConfig posts alerts to a URL read from a file (the heartbeat).
-type WebhookConfig struct {
-	URLFile      string `json:"url_file"`
-	SendResolved bool   `json:"send_resolved"`
-}
-
-// SlackConfig posts to a Slack incoming webhook.
-type SlackConfig struct {
-	APIURLFile   string `json:"api_url_file"`
-	SendResolved bool   `json:"send_resolved"`
-	Title        string `json:"title"`
-	Text         string `json:"text"`
-}
-
-// PagerdutyConfig sends to PagerDuty Events v2.
-type PagerdutyConfig struct {
-	RoutingKeyFile string `json:"routing_key_file"`
-	Severity       string `json:"severity"`
-	SendResolved   bool   `json:"send_resolved"`
-}
-
-// InhibitRule mutes target alerts while a source alert fires.
-type InhibitRule struct {
-	SourceMatchers []string `json:"source_matchers"`
-	TargetMatchers []string `json:"target_matchers"`
-	Equal          []string `json:"equal"`
-}
-
-// Receiver names.
-const (
-	NullReceiver      = "null"
-	SlackReceiver     = "slack"
-	PagerDutyReceiver = "pagerduty"
-	HeartbeatReceiver = "heartbeat"
-)
-
-// Receiver file names in the receivers Secret (mounted into Alertmanager).
-const (
-	SlackFile     = "slack-webhook-url"
-	PagerDutyFile = "pagerduty-routing-key"
-	HeartbeatFile = "heartbeat-url"
-)
-
-// HeartbeatInterval is how often the always-firing Watchdog reaches the heartbeat receiver: a
-// dead man's switch set to expect a call every few minutes pages when they stop.
-const HeartbeatInterval = "1m"
-
-// Alertmanager routes by severity: critical pages PagerDuty (and posts to Slack), warning posts
-// to Slack; without a receiver configured, alerts stay visible in Alertmanager's UI only. A
-// critical alert inhibits the warning of the same signal (error rate 5 % silences error rate 2 %).
-// With a heartbeat, the always-firing Watchdog goes to it every HeartbeatInterval: when the
-// monitoring stack dies, the calls stop and the heartbeat service pages.
-func Alertmanager(slack, pagerduty, heartbeat bool) AlertmanagerConfig {
-	cfg := AlertmanagerConfig{
-		Global:    map[string]string{"resolve_timeout": "5m"},
-		Receivers: []Receiver{{Name: NullReceiver}},
-		InhibitRules: []InhibitRule{{
-			SourceMatchers: []string{`severity="critical"`},
-			TargetMatchers: []string{`severity="warning"`},
-			Equal:          []string{"namespace", "signal"},
-		}},
-	}
-	text := `{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}`
-	if slack {
-		cfg.Receivers = append(cfg.Receivers, Receiver{Name: SlackReceiver, SlackConfigs: []SlackConfig{{
-			APIURLFile: receiversDir + SlackFile, SendResolved: true,
-			Title: `[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}`, Text: text,
-		}}})
-	}
-	if pagerduty {
-		cfg.Receivers = append(cfg.Receivers, Receiver{Name: PagerDutyReceiver, PagerdutyConfigs: []PagerdutyConfig{{
-			RoutingKeyFile: receiversDir + PagerDutyFile, Severity: "critical", SendResolved: true,
-		}}})
-	}
-	watchdog := Route{Receiver: NullReceiver, Matchers: []string{`alertname="Watchdog"`}}
-	if heartbeat {
-		cfg.Receivers = append(cfg.Receivers, Receiver{Name: HeartbeatReceiver, WebhookConfigs: []WebhookConfig{{URLFile: receiversDir + HeartbeatFile}}})
-		watchdog = Route{Receiver: HeartbeatReceiver, Matchers: watchdog.Matchers,
-			GroupWait: "0s", GroupInterval: HeartbeatInterval, RepeatInterval: HeartbeatInterval}
-	}
-	warn, crit := NullReceiver, NullReceiver
-	if slack {
-		warn, crit = SlackReceiver, SlackReceiver
-	}
-	routes := []Route{watchdog}
-	if pagerduty {
-		routes = append(routes, Route{Receiver: PagerDutyReceiver, Matchers: []string{`severity="critical"`}, Continue: slack})
-	}
-	if !pagerduty || slack {
-		routes = append(routes, Route{Receiver: crit, Matchers: []string{`severity="critical"`}})
-	}
-	routes = append(routes, Route{Receiver: warn, Matchers: []string{`severity="warning"`}})
-	cfg.Route = Route{
-		Receiver: NullReceiver, GroupBy: []string{"alertname", "namespace", "signal"},
-		GroupWait: "30s", GroupInterval: "5m", RepeatInterval: "4h", Routes: routes,
-	}
-	return cfg
-}
-
 type grafanaValues struct {
 	Replicas int `json:"replicas"`
 	// RBAC is off: the component binds a Role of its own (grafanaRole) to the named account.
@@ -223,8 +96,8 @@ type stackValues struct {
 		PrometheusSpec prometheusSpec `json:"prometheusSpec"`
 	} `json:"prometheus"`
 	Alertmanager struct {
-		AlertmanagerSpec alertmanagerSpec   `json:"alertmanagerSpec"`
-		Config           AlertmanagerConfig `json:"config"`
+		AlertmanagerSpec alertmanagerSpec         `json:"alertmanagerSpec"`
+		Config           mixin.AlertmanagerConfig `json:"config"`
 	} `json:"alertmanager"`
 	// CRDs are applied by the program (NewOperatorCRDs), never by the chart.
 	CRDs                  enabled                `json:"crds"`
@@ -294,7 +167,7 @@ func StackValues(a Args) any {
 	am.Storage.VolumeClaimTemplate = claim(a.StorageClass, 10)
 	am.PodAntiAffinity = "soft"
 	am.SecurityContext = restrictedPod(1000, 2000)
-	v.Alertmanager.Config = Alertmanager(a.SlackWebhookURL != nil, a.PagerDutyRoutingKey != nil, a.HeartbeatURL != nil)
+	v.Alertmanager.Config = mixin.Alertmanager(receivers(a))
 	// EKS runs the control plane: the controller manager, the scheduler and etcd cannot be
 	// scraped, and kube-proxy binds its metrics to the node's loopback. Scraping them, and their
 	// rules, would page forever on a healthy cluster (KubeControllerManagerDown, ...).
@@ -378,4 +251,20 @@ func RedisExporterValues() any {
 	v.Auth.Enabled = true
 	v.Auth.Secret = secretRef{RedisAuthSecret, "password"}
 	return v
+}
+
+// receivers are the credential files of the receivers configured in a: the operator mounts the
+// receivers Secret at receiversDir.
+func receivers(a Args) mixin.Receivers {
+	var r mixin.Receivers
+	if a.SlackWebhookURL != nil {
+		r.SlackFile = receiversDir + SlackFile
+	}
+	if a.PagerDutyRoutingKey != nil {
+		r.PagerDutyFile = receiversDir + PagerDutyFile
+	}
+	if a.HeartbeatURL != nil {
+		r.HeartbeatFile = receiversDir + HeartbeatFile
+	}
+	return r
 }

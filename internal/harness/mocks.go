@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // AccountID is the AWS account the mock engine answers for.
@@ -107,7 +108,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.AdditionalSecretOutputs = append([]string(nil), rpc.GetAdditionalSecretOutputs()...)
 		r.AliasURNs = append([]string(nil), rpc.GetAliasURNs()...)
 		for _, a := range rpc.GetAliases() {
-			r.AliasURNs = append(r.AliasURNs, a.String())
+			r.AliasURNs = append(r.AliasURNs, protoText(a.ProtoReflect()))
 		}
 		if ct := rpc.GetCustomTimeouts(); ct != nil {
 			r.CustomTimeouts = map[string]string{"create": ct.GetCreate(), "update": ct.GetUpdate(), "delete": ct.GetDelete()}
@@ -364,4 +365,28 @@ func (r *Result) Sorted() []*Resource {
 	out := append([]*Resource(nil), r.Resources...)
 	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
 	return out
+}
+
+// protoText is m in protobuf's compact text form with single spaces. The library's own text
+// (String, prototext) inserts random whitespace on purpose, and a rendering must not change
+// between two runs.
+func protoText(m protoreflect.Message) string {
+	var parts []string
+	fields := m.Descriptor().Fields()
+	for i := range fields.Len() {
+		f := fields.Get(i)
+		if !m.Has(f) {
+			continue
+		}
+		v := m.Get(f)
+		switch {
+		case f.Kind() == protoreflect.MessageKind && !f.IsList() && !f.IsMap():
+			parts = append(parts, fmt.Sprintf("%s:{%s}", f.Name(), protoText(v.Message())))
+		case f.Kind() == protoreflect.StringKind && !f.IsList() && !f.IsMap():
+			parts = append(parts, fmt.Sprintf("%s:%q", f.Name(), v.String()))
+		default:
+			parts = append(parts, fmt.Sprintf("%s:%v", f.Name(), v.Interface()))
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -1,4 +1,4 @@
-package monitoring
+package mixin
 
 import (
 	"fmt"
@@ -200,6 +200,41 @@ func pctOf(r float64) string { return num(r*100) + "%" }
 // num formats a threshold with 6 significant digits, so floating-point noise never shows.
 func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
+// Unit is how a threshold reads in an alert's text.
+type Unit int
+
+// Units of thresholds.
+const (
+	Ratio   Unit = iota // a fraction, shown as a percentage
+	Seconds             // shown as "300s"
+	Count               // shown as a plain number
+)
+
+// Format renders v in the unit.
+func (u Unit) Format(v float64) string {
+	switch u {
+	case Ratio:
+		return pctOf(v)
+	case Seconds:
+		return num(v) + "s"
+	default:
+		return num(v)
+	}
+}
+
+// limitToken stands for the threshold in a threshold alert's summary and description.
+const limitToken = "<limit>"
+
+// threshold makes r fire while series is above limit. The expression, the dashboard's threshold
+// line and the limit the text names (limitToken) all come from this one value.
+func threshold(r Rule, series string, limit float64, unit Unit) Rule {
+	r.Expr = fmt.Sprintf(`%s > %s`, series, num(limit))
+	r.Threshold = limit
+	r.Summary = strings.ReplaceAll(r.Summary, limitToken, unit.Format(limit))
+	r.Description = strings.ReplaceAll(r.Description, limitToken, unit.Format(limit))
+	return r
+}
+
 // AlertingRules are the seed's alert thresholds (critical) and its KPI targets (warning), plus
 // autoscaling, Redis and scrape health.
 func AlertingRules(t Thresholds) []Rule {
@@ -209,63 +244,63 @@ func AlertingRules(t Thresholds) []Rule {
 func thresholdAlerts(t Thresholds) []Rule {
 	return []Rule{
 		// Seed alert thresholds.
-		{Alert: "LangGraphHighErrorRate", Expr: fmt.Sprintf(`%s > %s`, SeriesErrorRatio, num(t.ErrorRatio)), For: 5 * time.Minute,
-			Severity: Critical, Signal: "error-rate", Threshold: t.ErrorRatio,
-			Summary:     "More than " + pctOf(t.ErrorRatio) + " of LangGraph API requests fail",
-			Description: pct + " of requests returned 5xx over 5 minutes (alert above " + pctOf(t.ErrorRatio) + ")."},
-		{Alert: "LangGraphSlowAverageResponse", Expr: fmt.Sprintf(`%s > %s`, SeriesResponseAvg, num(t.AvgResponseSeconds)), For: 10 * time.Minute,
-			Severity: Critical, Signal: "avg-response", Threshold: t.AvgResponseSeconds,
-			Summary:     fmt.Sprintf("Average run response time above %ss", num(t.AvgResponseSeconds)),
-			Description: "Runs on /runs/wait and /runs/stream took " + seconds + fmt.Sprintf(" on average over 5 minutes (alert above %ss).", num(t.AvgResponseSeconds))},
-		{Alert: "LangGraphPodCPUSaturated", Expr: fmt.Sprintf(`%s > %s`, SeriesPodCPULimit, num(t.PodResourceRatio)), For: 10 * time.Minute,
-			Severity: Critical, Signal: "pod-cpu", Threshold: t.PodResourceRatio,
-			Summary:     "A LangGraph pod uses more than " + pctOf(t.PodResourceRatio) + " of its CPU limit",
-			Description: "Pod {{ $labels.pod }} uses " + pct + " of its CPU limit (alert above " + pctOf(t.PodResourceRatio) + ")."},
-		{Alert: "LangGraphPodMemorySaturated", Expr: fmt.Sprintf(`%s > %s`, SeriesPodMemoryLimit, num(t.PodResourceRatio)), For: 10 * time.Minute,
-			Severity: Critical, Signal: "pod-memory", Threshold: t.PodResourceRatio,
-			Summary:     "A LangGraph pod uses more than " + pctOf(t.PodResourceRatio) + " of its memory limit",
-			Description: "Pod {{ $labels.pod }} uses " + pct + " of its memory limit (alert above " + pctOf(t.PodResourceRatio) + "); it will be OOM-killed at 100%."},
-		{Alert: "LangGraphDatabasePoolSaturated", Expr: fmt.Sprintf(`%s > %s`, SeriesPGPoolRatio, num(t.DBPoolRatio)), For: 5 * time.Minute,
-			Severity: Critical, Signal: "db-pool", Threshold: t.DBPoolRatio,
-			Summary:     "A LangGraph pod's database pool is more than " + pctOf(t.DBPoolRatio) + " in use",
-			Description: "The busiest pod has " + pct + " of its PostgreSQL pool in use (alert above " + pctOf(t.DBPoolRatio) + ")."},
-		{Alert: "LangGraphDatabaseConnectionsHigh", Expr: fmt.Sprintf(`%s > %s`, SeriesPGConnectionRatio, num(t.DBPoolRatio)), For: 5 * time.Minute,
-			Severity: Critical, Signal: "db-connections", Threshold: t.DBPoolRatio,
-			Summary:     "PostgreSQL connections above " + pctOf(t.DBPoolRatio) + " of max_connections",
-			Description: "The database has " + pct + " of max_connections open (alert above " + pctOf(t.DBPoolRatio) + ")."},
-		{Alert: "LangGraphQueueBacklog", Expr: fmt.Sprintf(`%s > %s`, SeriesPendingRuns, num(t.QueueDepth)), For: 5 * time.Minute,
-			Severity: Critical, Signal: "queue-depth", Threshold: t.QueueDepth,
-			Summary:     fmt.Sprintf("More than %s runs are waiting in the queue", num(t.QueueDepth)),
-			Description: count + fmt.Sprintf(" runs are pending (alert above %s).", num(t.QueueDepth))},
+		threshold(Rule{Alert: "LangGraphHighErrorRate", For: 5 * time.Minute, Severity: Critical, Signal: "error-rate",
+			Summary:     "More than <limit> of LangGraph API requests fail",
+			Description: pct + " of requests returned 5xx over 5 minutes (alert above <limit>)."},
+			SeriesErrorRatio, t.ErrorRatio, Ratio),
+		threshold(Rule{Alert: "LangGraphSlowAverageResponse", For: 10 * time.Minute, Severity: Critical, Signal: "avg-response",
+			Summary:     "Average run response time above <limit>",
+			Description: "Runs on /runs/wait and /runs/stream took " + seconds + " on average over 5 minutes (alert above <limit>)."},
+			SeriesResponseAvg, t.AvgResponseSeconds, Seconds),
+		threshold(Rule{Alert: "LangGraphPodCPUSaturated", For: 10 * time.Minute, Severity: Critical, Signal: "pod-cpu",
+			Summary:     "A LangGraph pod uses more than <limit> of its CPU limit",
+			Description: "Pod {{ $labels.pod }} uses " + pct + " of its CPU limit (alert above <limit>)."},
+			SeriesPodCPULimit, t.PodResourceRatio, Ratio),
+		threshold(Rule{Alert: "LangGraphPodMemorySaturated", For: 10 * time.Minute, Severity: Critical, Signal: "pod-memory",
+			Summary:     "A LangGraph pod uses more than <limit> of its memory limit",
+			Description: "Pod {{ $labels.pod }} uses " + pct + " of its memory limit (alert above <limit>); it will be OOM-killed at 100%."},
+			SeriesPodMemoryLimit, t.PodResourceRatio, Ratio),
+		threshold(Rule{Alert: "LangGraphDatabasePoolSaturated", For: 5 * time.Minute, Severity: Critical, Signal: "db-pool",
+			Summary:     "A LangGraph pod's database pool is more than <limit> in use",
+			Description: "The busiest pod has " + pct + " of its PostgreSQL pool in use (alert above <limit>)."},
+			SeriesPGPoolRatio, t.DBPoolRatio, Ratio),
+		threshold(Rule{Alert: "LangGraphDatabaseConnectionsHigh", For: 5 * time.Minute, Severity: Critical, Signal: "db-connections",
+			Summary:     "PostgreSQL connections above <limit> of max_connections",
+			Description: "The database has " + pct + " of max_connections open (alert above <limit>)."},
+			SeriesPGConnectionRatio, t.DBPoolRatio, Ratio),
+		threshold(Rule{Alert: "LangGraphQueueBacklog", For: 5 * time.Minute, Severity: Critical, Signal: "queue-depth",
+			Summary:     "More than <limit> runs are waiting in the queue",
+			Description: count + " runs are pending (alert above <limit>)."},
+			SeriesPendingRuns, t.QueueDepth, Count),
 		{Alert: "LangGraphNoAvailableWorkers", Expr: fmt.Sprintf(`%s > 0 and %s == 0`, SeriesPendingRuns, SeriesWorkersAvailable), For: 5 * time.Minute,
 			Severity: Critical, Signal: "workers",
 			Summary:     "Runs are waiting and no LangGraph worker is free",
 			Description: count + " runs are pending while every worker of the dataplane is busy or gone: nothing drains the queue."},
 		// KPI targets.
-		{Alert: "LangGraphP95ResponseAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesResponseP95, num(t.P95ResponseSeconds)), For: 15 * time.Minute,
-			Severity: Warning, Signal: "p95-response", Threshold: t.P95ResponseSeconds,
-			Summary:     fmt.Sprintf("P95 run response time above the %ss target", num(t.P95ResponseSeconds)),
-			Description: "P95 of runs on /runs/wait and /runs/stream is " + seconds + fmt.Sprintf(" (target below %ss).", num(t.P95ResponseSeconds))},
-		{Alert: "LangGraphAverageResponseAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesResponseAvg, num(t.TargetAvgResponseSeconds)), For: 15 * time.Minute,
-			Severity: Warning, Signal: "avg-response", Threshold: t.TargetAvgResponseSeconds,
-			Summary:     fmt.Sprintf("Average run response time above the %ss target", num(t.TargetAvgResponseSeconds)),
-			Description: "Runs took " + seconds + fmt.Sprintf(" on average (target below %ss).", num(t.TargetAvgResponseSeconds))},
-		{Alert: "LangGraphQueueWaitAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesQueueWaitP95, num(t.QueueWaitSeconds)), For: 10 * time.Minute,
-			Severity: Warning, Signal: "queue-wait", Threshold: t.QueueWaitSeconds,
-			Summary:     fmt.Sprintf("Runs wait more than %ss in the queue", num(t.QueueWaitSeconds)),
-			Description: "P95 queue wait before a run's first attempt is " + seconds + fmt.Sprintf(" (target below %ss).", num(t.QueueWaitSeconds))},
-		{Alert: "LangGraphErrorRateAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesErrorRatio, num(t.TargetErrorRatio)), For: 15 * time.Minute,
-			Severity: Warning, Signal: "error-rate", Threshold: t.TargetErrorRatio,
-			Summary:     "LangGraph API error rate above the " + pctOf(t.TargetErrorRatio) + " target",
-			Description: pct + " of requests returned 5xx (target below " + pctOf(t.TargetErrorRatio) + ")."},
-		{Alert: "LangGraphPodCPUAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesPodCPULimit, num(t.CPURatio)), For: 15 * time.Minute,
-			Severity: Warning, Signal: "pod-cpu", Threshold: t.CPURatio,
-			Summary:     "A LangGraph pod uses more than the " + pctOf(t.CPURatio) + " CPU target",
-			Description: "Pod {{ $labels.pod }} uses " + pct + " of its CPU limit (target below " + pctOf(t.CPURatio) + ")."},
-		{Alert: "LangGraphPodMemoryAboveTarget", Expr: fmt.Sprintf(`%s > %s`, SeriesPodMemoryLimit, num(t.MemoryRatio)), For: 15 * time.Minute,
-			Severity: Warning, Signal: "pod-memory", Threshold: t.MemoryRatio,
-			Summary:     "A LangGraph pod uses more than the " + pctOf(t.MemoryRatio) + " memory target",
-			Description: "Pod {{ $labels.pod }} uses " + pct + " of its memory limit (target below " + pctOf(t.MemoryRatio) + ")."},
+		threshold(Rule{Alert: "LangGraphP95ResponseAboveTarget", For: 15 * time.Minute, Severity: Warning, Signal: "p95-response",
+			Summary:     "P95 run response time above the <limit> target",
+			Description: "P95 of runs on /runs/wait and /runs/stream is " + seconds + " (target below <limit>)."},
+			SeriesResponseP95, t.P95ResponseSeconds, Seconds),
+		threshold(Rule{Alert: "LangGraphAverageResponseAboveTarget", For: 15 * time.Minute, Severity: Warning, Signal: "avg-response",
+			Summary:     "Average run response time above the <limit> target",
+			Description: "Runs took " + seconds + " on average (target below <limit>)."},
+			SeriesResponseAvg, t.TargetAvgResponseSeconds, Seconds),
+		threshold(Rule{Alert: "LangGraphQueueWaitAboveTarget", For: 10 * time.Minute, Severity: Warning, Signal: "queue-wait",
+			Summary:     "Runs wait more than <limit> in the queue",
+			Description: "P95 queue wait before a run's first attempt is " + seconds + " (target below <limit>)."},
+			SeriesQueueWaitP95, t.QueueWaitSeconds, Seconds),
+		threshold(Rule{Alert: "LangGraphErrorRateAboveTarget", For: 15 * time.Minute, Severity: Warning, Signal: "error-rate",
+			Summary:     "LangGraph API error rate above the <limit> target",
+			Description: pct + " of requests returned 5xx (target below <limit>)."},
+			SeriesErrorRatio, t.TargetErrorRatio, Ratio),
+		threshold(Rule{Alert: "LangGraphPodCPUAboveTarget", For: 15 * time.Minute, Severity: Warning, Signal: "pod-cpu",
+			Summary:     "A LangGraph pod uses more than the <limit> CPU target",
+			Description: "Pod {{ $labels.pod }} uses " + pct + " of its CPU limit (target below <limit>)."},
+			SeriesPodCPULimit, t.CPURatio, Ratio),
+		threshold(Rule{Alert: "LangGraphPodMemoryAboveTarget", For: 15 * time.Minute, Severity: Warning, Signal: "pod-memory",
+			Summary:     "A LangGraph pod uses more than the <limit> memory target",
+			Description: "Pod {{ $labels.pod }} uses " + pct + " of its memory limit (target below <limit>)."},
+			SeriesPodMemoryLimit, t.MemoryRatio, Ratio),
 		// Capacity and dependencies.
 		{Alert: "LangGraphHPAAtMaxReplicas", Expr: fmt.Sprintf(`%s >= %s`, SeriesHPACurrent, SeriesHPAMax), For: 15 * time.Minute,
 			Severity: Warning, Signal: "autoscaling",
@@ -275,10 +310,10 @@ func thresholdAlerts(t Thresholds) []Rule {
 			Severity: Warning, Signal: "redis-memory",
 			Summary:     "Redis is evicting keys",
 			Description: "Redis evicts {{ $value | printf \"%.1f\" }} keys per second (allkeys-lru under memory pressure)."},
-		{Alert: "LangGraphRedisMemoryHigh", Expr: fmt.Sprintf(`%s > %s`, SeriesRedisMemoryRatio, num(t.CacheMemoryRatio)), For: 10 * time.Minute,
-			Severity: Warning, Signal: "redis-memory", Threshold: t.CacheMemoryRatio,
-			Summary:     "Redis memory above " + pctOf(t.CacheMemoryRatio) + " of maxmemory",
-			Description: "The fullest Redis node uses " + pct + " of maxmemory (alert above " + pctOf(t.CacheMemoryRatio) + ")."},
+		threshold(Rule{Alert: "LangGraphRedisMemoryHigh", For: 10 * time.Minute, Severity: Warning, Signal: "redis-memory",
+			Summary:     "Redis memory above <limit> of maxmemory",
+			Description: "The fullest Redis node uses " + pct + " of maxmemory (alert above <limit>)."},
+			SeriesRedisMemoryRatio, t.CacheMemoryRatio, Ratio),
 		{Alert: "LangGraphScrapeTargetDown", Expr: fmt.Sprintf(`%s == 0`, SeriesTargetUp), For: 5 * time.Minute,
 			Severity: Warning, Signal: "scrape",
 			Summary:     "A LangGraph metrics target is down",

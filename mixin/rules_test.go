@@ -1,4 +1,4 @@
-package monitoring_test
+package mixin_test
 
 import (
 	"context"
@@ -24,25 +24,25 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/langgraph-platform/infra/catalog"
-	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/internal/tooltest"
+	"github.com/langgraph-platform/infra/mixin"
 	"github.com/langgraph-platform/infra/program"
 	"github.com/langgraph-platform/infra/program/sizing"
 )
 
 const ns = "langgraph"
 
-var scope = monitoring.Scope{
+var scope = mixin.Scope{
 	Namespace: ns, Container: "langgraph-api", HPA: "langgraph-dataplane",
 	Jobs: []string{"langgraph-dataplane", "postgres-exporter", "redis-exporter"}, DataplaneJob: "langgraph-dataplane",
 	RunbookURL: "https://runbooks.example.test",
 }
 
 // prodThresholds are the thresholds the prod stack's configuration yields.
-func prodThresholds(t *testing.T) monitoring.Thresholds {
+func prodThresholds(t *testing.T) mixin.Thresholds {
 	cfg, err := stackfile.LoadTyped(harness.Options{Stack: "prod", Secrets: harness.DefaultSecrets()}, config.LoadOptions{})
 	require.NoError(t, err)
 	estimate, err := sizing.Cost(cfg, sizing.Report(cfg))
@@ -176,7 +176,7 @@ func runFailures(f float64) func(int) []series {
 
 // slowRuns answers a share v of the runs slower than the p95 target: the histogram's bucket at
 // the target holds the rest.
-func slowRuns(th monitoring.Thresholds, v float64) func(int) []series {
+func slowRuns(th mixin.Thresholds, v float64) func(int) []series {
 	return func(m int) []series {
 		l := with(nsLabels, "path", "/threads/{thread_id}/runs/stream", "method", "POST")
 		return []series{
@@ -187,7 +187,7 @@ func slowRuns(th monitoring.Thresholds, v float64) func(int) []series {
 	}
 }
 
-func cases(th monitoring.Thresholds) map[string]alertCase {
+func cases(th mixin.Thresholds) map[string]alertCase {
 	pool := func(v float64) func(int) []series {
 		return func(m int) []series {
 			l := with(nsLabels, "pod", podName)
@@ -291,17 +291,17 @@ func cases(th monitoring.Thresholds) map[string]alertCase {
 		"LangGraphRedisMemoryHigh":         {redis(0, above(0.9)), redis(0, below(0.9)), half, above(0.9), nil},
 		"LangGraphScrapeTargetDown":        {up(0), up(1), half, 0, map[string]string{"job": "postgres-exporter"}},
 		"LangGraphMonitoringBlind": {blind(false), blind(true), 20 * time.Minute, 1, map[string]string{
-			"namespace": ns, monitoring.BlindSignalLabel: "run-success", monitoring.BlindMetricLabel: "lg_api_run_success_counter_total",
-			monitoring.BlindReasonLabel: "internal metric: needs EXPOSE_INTERNAL_METRICS_PROMETHEUS=true and METRIC_MAX_EMITTING_TIER>=1 on the pods; " +
+			"namespace": ns, mixin.BlindSignalLabel: "run-success", mixin.BlindMetricLabel: "lg_api_run_success_counter_total",
+			mixin.BlindReasonLabel: "internal metric: needs EXPOSE_INTERNAL_METRICS_PROMETHEUS=true and METRIC_MAX_EMITTING_TIER>=1 on the pods; " +
 				"recorded only by pods with N_JOBS_PER_WORKER>0; scraped from the API port's /metrics; " +
 				"renamed or dropped by a server newer than langgraph-api " + catalog.LangGraphAPIVersion + " (re-check the contract)"}},
 	}
 	// Both SLOs, every burn tier: just above and just below factor x budget. The long windows
 	// are recorded every 5 minutes, so the alert fires 5 minutes + its for after the start.
 	evals := map[string]time.Duration{"FastBurn": 70 * time.Minute, "SlowBurn": 390 * time.Minute, "Burn1d": 90 * time.Minute, "Burn3d": 90 * time.Minute}
-	for _, tier := range monitoring.BurnTiers {
+	for _, tier := range mixin.BurnTiers {
 		run := tier.Factor * (1 - th.SuccessRatio)
-		slow := tier.Factor * (1 - monitoring.LatencyObjective)
+		slow := tier.Factor * (1 - mixin.LatencyObjective)
 		all["LangGraphRunSuccess"+tier.Suffix] = alertCase{runFailures(above(run)), runFailures(below(run)), evals[tier.Suffix], above(run), nil}
 		all["LangGraphLatencySLO"+tier.Suffix] = alertCase{slowRuns(th, above(slow)), slowRuns(th, below(slow)), evals[tier.Suffix], above(slow), nil}
 	}
@@ -340,16 +340,16 @@ type testGroup struct {
 
 // budgetTests check the 30-day error budgets: failing half the budget's share of runs (and
 // answering that share slowly) leaves half of each budget, all of it when nothing fails.
-func budgetTests(th monitoring.Thresholds) []testGroup {
+func budgetTests(th mixin.Thresholds) []testGroup {
 	halfRun := (1 - th.SuccessRatio) / 2
-	halfSlow := (1 - monitoring.LatencyObjective) / 2
+	halfSlow := (1 - mixin.LatencyObjective) / 2
 	input := func(fail, slow float64) []series {
 		return append(runFailures(fail)(180), slowRuns(th, slow)(180)...)
 	}
 	expect := func(v float64) []exprTest {
 		return []exprTest{
-			{Expr: "round(" + monitoring.SeriesRunErrorBudgetRemaining + ", 0.001)", EvalTime: "2h", ExpSamples: []sample{{"{}", v}}},
-			{Expr: "round(" + monitoring.SeriesLatencyErrorBudgetRemaining + ", 0.001)", EvalTime: "2h", ExpSamples: []sample{{"{}", v}}},
+			{Expr: "round(" + mixin.SeriesRunErrorBudgetRemaining + ", 0.001)", EvalTime: "2h", ExpSamples: []sample{{"{}", v}}},
+			{Expr: "round(" + mixin.SeriesLatencyErrorBudgetRemaining + ", 0.001)", EvalTime: "2h", ExpSamples: []sample{{"{}", v}}},
 		}
 	}
 	return []testGroup{
@@ -369,10 +369,10 @@ func expand(t *testing.T, text string, labels map[string]string, value float64) 
 	return out
 }
 
-func promtoolTests(t *testing.T, th monitoring.Thresholds) []testGroup {
+func promtoolTests(t *testing.T, th mixin.Thresholds) []testGroup {
 	var groups []testGroup
 	all := cases(th)
-	for _, r := range monitoring.AlertingRules(th) {
+	for _, r := range mixin.AlertingRules(th) {
 		c, ok := all[r.Alert]
 		require.True(t, ok, "alert %s has no promtool case: add one to cases()", r.Alert)
 		minutes := int(c.eval/time.Minute) + 10
@@ -401,10 +401,10 @@ func promtoolTests(t *testing.T, th monitoring.Thresholds) []testGroup {
 func TestEveryAlertHasAPromtoolCase(t *testing.T) {
 	th := prodThresholds(t)
 	all := cases(th)
-	for _, name := range monitoring.AlertNames(th) {
+	for _, name := range mixin.AlertNames(th) {
 		assert.Contains(t, all, name, "alert %s has no promtool case", name)
 	}
-	assert.Len(t, all, len(monitoring.AlertNames(th)), "a case for an alert that does not exist")
+	assert.Len(t, all, len(mixin.AlertNames(th)), "a case for an alert that does not exist")
 }
 
 // TestPromtool runs promtool (built from the pinned tools module) on the rendered rule file:
@@ -415,7 +415,7 @@ func TestPromtool(t *testing.T) {
 	// (cloud SDKs, the Kubernetes client): rule checks need none, and the build is much shorter.
 	promtool := tooltest.Build(t, "promtool", "github.com/prometheus/prometheus/cmd/promtool", "remove_all_sd")
 	dir := t.TempDir()
-	rules, err := monitoring.RuleFile(scope, th)
+	rules, err := mixin.RuleFile(scope, th)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "langgraph.rules.yaml"), rules, 0o644))
 	out, err := exec.Command(promtool, "check", "rules", filepath.Join(dir, "langgraph.rules.yaml")).CombinedOutput()
@@ -436,7 +436,7 @@ func TestPromtool(t *testing.T) {
 }
 
 func TestRuleFileParsesWithThePrometheusLibraries(t *testing.T) {
-	rules, err := monitoring.RuleFile(scope, prodThresholds(t))
+	rules, err := mixin.RuleFile(scope, prodThresholds(t))
 	require.NoError(t, err)
 	groups, errs := rulefmt.Parse(rules, false, model.UTF8Validation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler))
 	require.Empty(t, errs)
@@ -470,11 +470,11 @@ func metricNames(t *testing.T, expr string) []string {
 func TestAlertsReadOnlyRecordedSeries(t *testing.T) {
 	recorded := map[string]bool{}
 	th := prodThresholds(t)
-	for _, r := range append(monitoring.RecordingRules(scope, th), monitoring.SLORecordingRules(scope, th)...) {
+	for _, r := range append(mixin.RecordingRules(scope, th), mixin.SLORecordingRules(scope, th)...) {
 		assert.True(t, strings.HasPrefix(r.Record, "langgraph:"), r.Record)
 		recorded[r.Record] = true
 	}
-	for _, r := range monitoring.AlertingRules(th) {
+	for _, r := range mixin.AlertingRules(th) {
 		names := metricNames(t, r.Expr)
 		require.NotEmpty(t, names, r.Alert)
 		for _, n := range names {
@@ -487,8 +487,8 @@ func TestEveryAlertIsDocumented(t *testing.T) {
 	root, err := harness.RepoRoot()
 	require.NoError(t, err)
 	th := prodThresholds(t)
-	for _, r := range monitoring.AlertingRules(th) {
-		assert.Contains(t, []string{monitoring.Critical, monitoring.Warning}, r.Severity, r.Alert)
+	for _, r := range mixin.AlertingRules(th) {
+		assert.Contains(t, []string{mixin.Critical, mixin.Warning}, r.Severity, r.Alert)
 		assert.NotEmpty(t, r.Signal, r.Alert)
 		assert.NotEmpty(t, r.Summary, r.Alert)
 		assert.Contains(t, r.Description, "{{ $value", "%s: the description carries the value", r.Alert)
@@ -518,13 +518,13 @@ func TestThresholdsComeFromConfig(t *testing.T) {
 	assert.InDelta(t, 0.85, th.MemoryRatio, 1e-12)
 	changed := th
 	changed.ErrorRatio = 0.1
-	for _, r := range monitoring.AlertingRules(changed) {
+	for _, r := range mixin.AlertingRules(changed) {
 		if r.Alert == "LangGraphHighErrorRate" {
-			assert.Equal(t, monitoring.SeriesErrorRatio+" > 0.1", r.Expr)
+			assert.Equal(t, mixin.SeriesErrorRatio+" > 0.1", r.Expr)
 		}
 	}
 	// The multi-window burn rates follow the SRE workbook for a 30-day 95 % SLO.
-	for _, r := range monitoring.AlertingRules(th) {
+	for _, r := range mixin.AlertingRules(th) {
 		switch r.Alert {
 		case "LangGraphRunSuccessFastBurn":
 			assert.Contains(t, r.Expr, "> 0.72 and")
@@ -533,4 +533,40 @@ func TestThresholdsComeFromConfig(t *testing.T) {
 		}
 	}
 	assert.False(t, math.IsNaN(above(th.ErrorRatio)))
+}
+
+// A threshold alert reads its limit once: the expression, the dashboard's threshold line and the
+// text all change together when one Thresholds field changes, and only the alerts reading it do.
+func TestEachThresholdAlertReadsOneValue(t *testing.T) {
+	th := prodThresholds(t)
+	base := map[string]mixin.Rule{}
+	for _, r := range mixin.AlertingRules(th) {
+		base[r.Alert] = r
+		assert.NotContains(t, r.Summary+r.Description, "<limit>", r.Alert)
+	}
+	changed := th
+	changed.DBPoolRatio = 0.6543
+	moved := map[string]bool{}
+	for _, r := range mixin.AlertingRules(changed) {
+		was := base[r.Alert]
+		if r.Expr == was.Expr {
+			assert.Equal(t, was, r, "%s: its expression kept, nothing else may move", r.Alert)
+			continue
+		}
+		moved[r.Alert] = true
+		assert.True(t, strings.HasSuffix(r.Expr, " > 0.6543"), r.Expr)
+		assert.Equal(t, 0.6543, r.Threshold, r.Alert)
+		assert.Contains(t, r.Summary, "65.43%", r.Alert)
+		assert.Contains(t, r.Description, "65.43%", r.Alert)
+	}
+	assert.Equal(t, map[string]bool{"LangGraphDatabasePoolSaturated": true, "LangGraphDatabaseConnectionsHigh": true}, moved)
+
+	changed = th
+	changed.QueueWaitSeconds = 42
+	for _, r := range mixin.AlertingRules(changed) {
+		if r.Alert == "LangGraphQueueWaitAboveTarget" {
+			assert.Equal(t, mixin.SeriesQueueWaitP95+" > 42", r.Expr)
+			assert.Contains(t, r.Summary, "42s")
+		}
+	}
 }

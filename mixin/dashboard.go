@@ -1,6 +1,6 @@
 // Package dashboards holds the Grafana dashboards as code (grafana-foundation-sdk). Panels read
 // only the recorded langgraph: series and draw the thresholds the alerts use.
-package dashboards
+package mixin
 
 import (
 	"encoding/json"
@@ -10,8 +10,6 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
-
-	m "github.com/langgraph-platform/infra/components/monitoring"
 )
 
 // DataplaneUID is the stable uid of the LangGraph dataplane dashboard.
@@ -47,46 +45,46 @@ func ptr[T any](v T) *T { return &v }
 
 // DataplanePanels are the seed's panels (request rate, response time percentiles, error rate,
 // pod CPU and memory, database pool, queue depth and wait) plus Redis, autoscaling and LLM cost.
-func DataplanePanels(t m.Thresholds) []Panel {
+func DataplanePanels(t Thresholds) []Panel {
 	return []Panel{
 		{Title: "Request rate", Unit: "reqps", Description: "Requests per second to the LangGraph API.",
-			Queries: []Query{{m.SeriesRequestRate, "requests/s"}}},
+			Queries: []Query{{SeriesRequestRate, "requests/s"}}},
 		{Title: "Error rate", Unit: "percentunit", Description: "Share of requests answered with 5xx.",
-			Queries: []Query{{m.SeriesErrorRatio, "5xx share"}}, Warning: ptr(t.TargetErrorRatio), Critical: ptr(t.ErrorRatio)},
+			Queries: []Query{{SeriesErrorRatio, "5xx share"}}, Warning: ptr(t.TargetErrorRatio), Critical: ptr(t.ErrorRatio)},
 		{Title: "Run success rate", Unit: "percentunit", Description: "Share of finished runs that succeeded (5m).",
-			Queries: []Query{{m.SeriesRunSuccessRatio, "success"}}, Critical: ptr(t.SuccessRatio), HigherIsBetter: true},
+			Queries: []Query{{SeriesRunSuccessRatio, "success"}}, Critical: ptr(t.SuccessRatio), HigherIsBetter: true},
 		{Title: "Error budget left (30 days)", Unit: "percentunit", Description: "Share of the 30-day error budgets not yet spent: run success and runs answered within the p95 target. Below 0: the SLO is missed this month.",
-			Queries: []Query{{m.SeriesRunErrorBudgetRemaining, "run success"}, {m.SeriesLatencyErrorBudgetRemaining, "latency"}},
+			Queries: []Query{{SeriesRunErrorBudgetRemaining, "run success"}, {SeriesLatencyErrorBudgetRemaining, "latency"}},
 			Warning: ptr(0.25), Critical: ptr(0.0), HigherIsBetter: true},
 		{Title: "Response time (runs)", Unit: "s", Description: "End-to-end time of /runs/wait and /runs/stream.",
-			Queries: []Query{{m.SeriesResponseP50, "p50"}, {m.SeriesResponseP95, "p95"}, {m.SeriesResponseP99, "p99"}, {m.SeriesResponseAvg, "average"}},
+			Queries: []Query{{SeriesResponseP50, "p50"}, {SeriesResponseP95, "p95"}, {SeriesResponseP99, "p99"}, {SeriesResponseAvg, "average"}},
 			Warning: ptr(t.TargetAvgResponseSeconds), Critical: ptr(t.AvgResponseSeconds)},
 		{Title: "Queue depth", Unit: "short", Description: "Runs waiting for a worker, and running.",
-			Queries: []Query{{m.SeriesPendingRuns, "pending"}, {m.SeriesRunningRuns, "running"}}, Critical: ptr(t.QueueDepth)},
+			Queries: []Query{{SeriesPendingRuns, "pending"}, {SeriesRunningRuns, "running"}}, Critical: ptr(t.QueueDepth)},
 		{Title: "Workers", Unit: "short", Description: "Run slots in use and free across the dataplane; pending runs with no free worker page (LangGraphNoAvailableWorkers).",
-			Queries: []Query{{m.SeriesWorkersActive, "active"}, {m.SeriesWorkersAvailable, "available"}}},
+			Queries: []Query{{SeriesWorkersActive, "active"}, {SeriesWorkersAvailable, "available"}}},
 		{Title: "Queue wait", Unit: "s", Description: "Time a run waits before its first attempt.",
-			Queries: []Query{{m.SeriesQueueWaitP95, "p95"}, {m.SeriesQueueWaitAvg, "average"}}, Critical: ptr(t.QueueWaitSeconds)},
+			Queries: []Query{{SeriesQueueWaitP95, "p95"}, {SeriesQueueWaitAvg, "average"}}, Critical: ptr(t.QueueWaitSeconds)},
 		{Title: "Pod CPU", Unit: "percentunit", Description: "CPU use per pod, as a share of its limit.",
-			Queries: []Query{{m.SeriesPodCPULimit, "{{pod}}"}}, Warning: ptr(t.CPURatio), Critical: ptr(t.PodResourceRatio)},
+			Queries: []Query{{SeriesPodCPULimit, "{{pod}}"}}, Warning: ptr(t.CPURatio), Critical: ptr(t.PodResourceRatio)},
 		{Title: "Pod memory", Unit: "percentunit", Description: "Working set per pod, as a share of its limit.",
-			Queries: []Query{{m.SeriesPodMemoryLimit, "{{pod}}"}}, Warning: ptr(t.MemoryRatio), Critical: ptr(t.PodResourceRatio)},
+			Queries: []Query{{SeriesPodMemoryLimit, "{{pod}}"}}, Warning: ptr(t.MemoryRatio), Critical: ptr(t.PodResourceRatio)},
 		{Title: "Database connection pool", Unit: "percentunit", Description: "Busiest pod's pool in use; server connections over max_connections.",
-			Queries:  []Query{{m.SeriesPGPoolRatio, "pool in use (busiest pod)"}, {m.SeriesPGConnectionRatio, "server connections / max_connections"}},
+			Queries:  []Query{{SeriesPGPoolRatio, "pool in use (busiest pod)"}, {SeriesPGConnectionRatio, "server connections / max_connections"}},
 			Critical: ptr(t.DBPoolRatio)},
 		{Title: "Redis memory and hit rate", Unit: "percentunit", Description: "Memory over maxmemory; keyspace hit ratio.",
-			Queries: []Query{{m.SeriesRedisMemoryRatio, "memory"}, {m.SeriesRedisHitRatio, "hit ratio"}}, Critical: ptr(t.CacheMemoryRatio)},
+			Queries: []Query{{SeriesRedisMemoryRatio, "memory"}, {SeriesRedisHitRatio, "hit ratio"}}, Critical: ptr(t.CacheMemoryRatio)},
 		{Title: "Redis evictions", Unit: "ops", Description: "Keys evicted per second (allkeys-lru).",
-			Queries: []Query{{m.SeriesRedisEvictionRate, "evictions/s"}}},
+			Queries: []Query{{SeriesRedisEvictionRate, "evictions/s"}}},
 		{Title: "HPA replicas", Unit: "short", Description: "Current, desired and maximum replicas of the dataplane.",
-			Queries: []Query{{m.SeriesHPACurrent, "current"}, {m.SeriesHPADesired, "desired"}, {m.SeriesHPAMax, "max"}}},
+			Queries: []Query{{SeriesHPACurrent, "current"}, {SeriesHPADesired, "desired"}, {SeriesHPAMax, "max"}}},
 		{Title: "LLM cost", Unit: "currencyUSD", Description: "LLM spend per hour (the application's llm_cost_total counter) beside the cost model's AWS estimate for the expected month (go run ./cmd/cost), per hour.",
-			Queries: []Query{{m.SeriesLLMCostPerHour, "LLM USD/hour"}, {m.SeriesInfraCostEstimate, "AWS estimate USD/hour"}}},
+			Queries: []Query{{SeriesLLMCostPerHour, "LLM USD/hour"}, {SeriesInfraCostEstimate, "AWS estimate USD/hour"}}},
 	}
 }
 
 // Dataplane builds the "LangGraph dataplane" dashboard.
-func Dataplane(t m.Thresholds) (dashboard.Dashboard, error) {
+func Dataplane(t Thresholds) (dashboard.Dashboard, error) {
 	b := dashboard.NewDashboardBuilder("LangGraph dataplane").
 		Uid(DataplaneUID).
 		Tags([]string{"langgraph", "dataplane"}).
@@ -128,7 +126,7 @@ func thresholds(p Panel) *dashboard.ThresholdsConfigBuilder {
 }
 
 // DataplaneJSON renders the dashboard as Grafana JSON.
-func DataplaneJSON(t m.Thresholds) ([]byte, error) {
+func DataplaneJSON(t Thresholds) ([]byte, error) {
 	d, err := Dataplane(t)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package dashboards_test
+package mixin_test
 
 import (
 	"encoding/json"
@@ -8,11 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/langgraph-platform/infra/components/monitoring"
-	"github.com/langgraph-platform/infra/dashboards"
+	"github.com/langgraph-platform/infra/mixin"
 )
 
-var thresholds = monitoring.Thresholds{
+var thresholds = mixin.Thresholds{
 	ErrorRatio: 0.05, AvgResponseSeconds: 300, PodResourceRatio: 0.9, DBPoolRatio: 0.8, QueueDepth: 100,
 	SuccessRatio: 0.95, TargetAvgResponseSeconds: 180, P95ResponseSeconds: 300, QueueWaitSeconds: 60,
 	TargetErrorRatio: 0.02, CPURatio: 0.8, MemoryRatio: 0.85, CacheMemoryRatio: 0.9,
@@ -38,7 +37,7 @@ type panel struct {
 }
 
 func load(t *testing.T) (map[string]any, []panel) {
-	raw, err := dashboards.DataplaneJSON(thresholds)
+	raw, err := mixin.DataplaneJSON(thresholds)
 	require.NoError(t, err)
 	var d map[string]any
 	require.NoError(t, json.Unmarshal(raw, &d))
@@ -51,7 +50,7 @@ func load(t *testing.T) (map[string]any, []panel) {
 
 func TestDashboardHasTheSeedsPanels(t *testing.T) {
 	d, panels := load(t)
-	assert.Equal(t, dashboards.DataplaneUID, d["uid"])
+	assert.Equal(t, mixin.DataplaneUID, d["uid"])
 	assert.Equal(t, "LangGraph dataplane", d["title"])
 	titles := map[string]bool{}
 	for _, p := range panels {
@@ -68,8 +67,8 @@ func TestDashboardHasTheSeedsPanels(t *testing.T) {
 func TestPanelsReadOnlyRecordedSeries(t *testing.T) {
 	_, panels := load(t)
 	recorded := map[string]bool{}
-	scope := monitoring.Scope{Namespace: "langgraph", Jobs: []string{"x"}}
-	for _, r := range append(monitoring.RecordingRules(scope, thresholds), monitoring.SLORecordingRules(scope, thresholds)...) {
+	scope := mixin.Scope{Namespace: "langgraph", Jobs: []string{"x"}}
+	for _, r := range append(mixin.RecordingRules(scope, thresholds), mixin.SLORecordingRules(scope, thresholds)...) {
 		recorded[r.Record] = true
 	}
 	p := parser.NewParser(parser.Options{})
@@ -119,7 +118,7 @@ func TestThresholdsEqualAlertThresholds(t *testing.T) {
 	assert.Equal(t, []float64{0.8}, steps["Database connection pool"])
 	assert.Equal(t, []float64{0.95}, steps["Run success rate"])
 	alerts := map[string]float64{}
-	for _, r := range monitoring.AlertingRules(thresholds) {
+	for _, r := range mixin.AlertingRules(thresholds) {
 		alerts[r.Alert] = r.Threshold
 	}
 	assert.Equal(t, alerts["LangGraphHighErrorRate"], steps["Error rate"][1])
@@ -128,9 +127,9 @@ func TestThresholdsEqualAlertThresholds(t *testing.T) {
 }
 
 func TestDashboardIsStable(t *testing.T) {
-	a, err := dashboards.DataplaneJSON(thresholds)
+	a, err := mixin.DataplaneJSON(thresholds)
 	require.NoError(t, err)
-	b, err := dashboards.DataplaneJSON(thresholds)
+	b, err := mixin.DataplaneJSON(thresholds)
 	require.NoError(t, err)
 	assert.Equal(t, a, b)
 }
