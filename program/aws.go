@@ -12,6 +12,7 @@ import (
 	"github.com/langgraph-platform/infra/components/cache"
 	"github.com/langgraph-platform/infra/components/database"
 	"github.com/langgraph-platform/infra/components/edge"
+	"github.com/langgraph-platform/infra/components/notifications"
 	"github.com/langgraph-platform/infra/components/recovery"
 	"github.com/langgraph-platform/infra/config"
 )
@@ -26,17 +27,31 @@ func recoveryReplica(cfg *config.Config, region *recovery.Region) *database.Reco
 }
 
 // RecoveryArgs maps the dr settings and the data tier's and edge's outputs onto the recovery set.
-func RecoveryArgs(cfg *config.Config, account awsbase.Account, region *recovery.Region, db *database.Database, front *edge.Edge) recovery.Args {
+func RecoveryArgs(cfg *config.Config, account awsbase.Account, region *recovery.Region, db *database.Database, front *edge.Edge, topicARN pulumi.StringInput) recovery.Args {
 	r := cfg.DR
 	return recovery.Args{
-		Name: "langgraph-" + cfg.Environment, Account: account,
+		Name: Prefix(cfg), Account: account,
 		Recovery: region.Provider, RecoveryName: region.Name, RecoveryKey: region.KeyARN,
 		DatabaseARN: db.ARN, RetentionDays: r.BackupRetentionDays,
 		BackupSchedule: r.BackupSchedule, DrillSchedule: r.DrillSchedule, DrillTimeZone: r.DrillTimeZone,
 		AccessLogBucket: front.AccessLogBucket, AccessLogBucketARN: front.AccessLogBucketARN,
 		AccessLogExpireDays: cfg.Ingress.AccessLogRetentionDays,
 		AccessLogTags:       edge.AuditTags(Tags(cfg)),
-		TopicARN:            db.EventTopicARN, Tags: Tags(cfg),
+		TopicARN:            topicARN, Tags: Tags(cfg),
+	}
+}
+
+// NotificationsArgs subscribe database.eventEmails to the stack's topic. The topic was the
+// database component's before the notifications component existed: the aliases keep a running
+// stack's topic and its confirmed subscriptions.
+func NotificationsArgs(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account) notifications.Args {
+	dbName := Prefix(cfg) + "-db"
+	return notifications.Args{
+		Account: account, Emails: cfg.Database.EventEmails, Tags: Tags(cfg),
+		Moved: &notifications.Moved{
+			ParentURN: pulumi.CreateURN(pulumi.String(dbName), pulumi.String(database.TypeToken), nil, pulumi.String(ctx.Project()), pulumi.String(ctx.Stack())),
+			Prefix:    dbName,
+		},
 	}
 }
 
@@ -45,11 +60,11 @@ func RecoveryArgs(cfg *config.Config, account awsbase.Account, region *recovery.
 const StackTag = "Stack"
 
 // BudgetArgs maps the cost configuration onto the budget and its anomaly alerts.
-func BudgetArgs(cfg *config.Config, db *database.Database) budget.Args {
+func BudgetArgs(cfg *config.Config, topicARN pulumi.StringInput) budget.Args {
 	b := cfg.Cost.Budget
 	args := budget.Args{
-		Name: "langgraph-" + cfg.Environment, AmountUSD: b.MonthlyUSD,
-		TagKey: StackTag, TagValue: Tags(cfg)[StackTag], TopicARN: db.EventTopicARN,
+		Name: Prefix(cfg), AmountUSD: b.MonthlyUSD,
+		TagKey: StackTag, TagValue: Tags(cfg)[StackTag], TopicARN: topicARN,
 		Emails: b.Emails, AnomalyUSD: b.AnomalyThresholdUSD, Tags: Tags(cfg),
 	}
 	if b.ActivateTags {
@@ -77,11 +92,11 @@ func AlarmThresholds(cfg *config.Config) alarms.Thresholds {
 }
 
 // AlarmsArgs maps the configuration and the AWS components' outputs onto the alarms.
-func AlarmsArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, front *edge.Edge, loadBalancer pulumi.StringInput, region string) alarms.Args {
+func AlarmsArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, front *edge.Edge, loadBalancer pulumi.StringInput, region string, topicARN pulumi.StringInput) alarms.Args {
 	d := cfg.Database
 	return alarms.Args{
-		Prefix:     "langgraph-" + cfg.Environment,
-		TopicARN:   db.EventTopicARN,
+		Prefix:     Prefix(cfg),
+		TopicARN:   topicARN,
 		Thresholds: AlarmThresholds(cfg),
 		Database: alarms.Database{
 			Identifier: db.Identifier, ReplicaIdentifiers: db.ReplicaIdentifiers, Replicas: d.ReadReplicas,
@@ -102,6 +117,7 @@ func EdgeArgs(cfg *config.Config, account awsbase.Account) edge.Args {
 		LogRetentionDays:       cfg.Ingress.WAFLogRetentionDays,
 		CredentialHeader:       cfg.Auth.Header,
 		ClientRateLimit:        cfg.Ingress.WAFClientRateLimit,
+		AccessLogPrefix:        cfg.Environment,
 		Tags:                   Tags(cfg),
 	}
 	if cfg.Auth.Enabled() {

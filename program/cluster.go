@@ -180,7 +180,7 @@ func createdCluster(ctx *pulumi.Context, cfg *config.Config, account awsbase.Acc
 	if err != nil {
 		return nil, &config.Error{Stack: cfg.Stack, Problems: []error{err}}
 	}
-	prefix := "langgraph-" + cfg.Environment
+	prefix := Prefix(cfg)
 	tags := Tags(cfg)
 	net, err := network.New(ctx, prefix+"-network", network.Args{
 		Account: account, ClusterName: cfg.Cluster.Name, CIDR: k.VPCCIDR, AZs: zones[:k.AvailabilityZones],

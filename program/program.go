@@ -23,6 +23,7 @@ import (
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/edge"
 	"github.com/langgraph-platform/infra/components/monitoring"
+	"github.com/langgraph-platform/infra/components/notifications"
 	"github.com/langgraph-platform/infra/components/recovery"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/cost"
@@ -83,29 +84,15 @@ func Tags(cfg *config.Config) map[string]string {
 	}
 }
 
-// Wire creates every component from a validated configuration and its capacity report.
+// Wire creates every component from a validated configuration and its capacity report: the
+// account and cluster, the AWS data tier, the Kubernetes side, then the guard-rails that watch
+// them (alarms, budget, recovery).
 func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estimate cost.Estimate) (map[string]pulumi.Output, error) {
-	prefix := "langgraph-" + cfg.Environment
-	tags := Tags(cfg)
-
-	identity, err := aws.GetCallerIdentity(ctx, nil)
+	account, zones, err := lookupAccount(ctx)
 	if err != nil {
 		return nil, err
 	}
-	partition, err := aws.GetPartition(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	region, err := aws.GetRegion(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
-	if err != nil {
-		return nil, err
-	}
-	account := awsbase.Account{ID: identity.AccountId, Partition: partition.Partition, Region: region.Name}
-	cluster, err := ResolveCluster(ctx, cfg, account, zones.Names)
+	cluster, err := ResolveCluster(ctx, cfg, account, zones)
 	if err != nil {
 		return nil, err
 	}
@@ -113,136 +100,174 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range warnings {
-		if err := ctx.Log.Warn(w, nil); err != nil {
-			return nil, err
+	if err := warn(ctx, warnings...); err != nil {
+		return nil, err
+	}
+	data, err := wireData(ctx, cfg, account, cluster)
+	if err != nil {
+		return nil, err
+	}
+	kube, err := wireKubernetes(ctx, cfg, account, cluster, data, estimate)
+	if err != nil {
+		return nil, err
+	}
+	guards, err := wireGuards(ctx, cfg, account, data, kube)
+	if err != nil {
+		return nil, err
+	}
+	return stackOutputs(cfg, report, estimate, cluster, data, kube, guards), nil
+}
+
+// warn prints each message as a warning on every preview and update.
+func warn(ctx *pulumi.Context, messages ...string) error {
+	for _, m := range messages {
+		if err := ctx.Log.Warn(m, nil); err != nil {
+			return err
 		}
 	}
-	vpc, subnets, clusterGroups := cluster.VPCID, cluster.DataSubnetIDs, cluster.SecurityGroupIDs
+	return nil
+}
 
-	// The recovery region first: the data tier's secrets replicate under its key.
-	var recoveryRegion *recovery.Region
+// lookupAccount is the account, partition and region the AWS provider deploys to, and the
+// region's available zones.
+func lookupAccount(ctx *pulumi.Context) (awsbase.Account, []string, error) {
+	identity, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return awsbase.Account{}, nil, err
+	}
+	partition, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return awsbase.Account{}, nil, err
+	}
+	region, err := aws.GetRegion(ctx, nil)
+	if err != nil {
+		return awsbase.Account{}, nil, err
+	}
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
+	if err != nil {
+		return awsbase.Account{}, nil, err
+	}
+	return awsbase.Account{ID: identity.AccountId, Partition: partition.Partition, Region: region.Name}, zones.Names, nil
+}
+
+// dataTier is what wireData creates.
+type dataTier struct {
+	recoveryRegion *recovery.Region // nil without dr
+	notes          *notifications.Notifications
+	db             *database.Database
+	redis          *cache.Cache
+}
+
+// wireData creates the recovery region's key (the data tier's secrets replicate under it), the
+// notification topic, the database and the cache.
+func wireData(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account, cluster *Cluster) (*dataTier, error) {
+	prefix := Prefix(cfg)
+	var t dataTier
 	var secretReplica *awsbase.SecretReplica
 	if cfg.DR.Enabled {
-		recoveryRegion, err = recovery.NewRegion(ctx, prefix+"-recovery-region", recovery.RegionArgs{Region: cfg.DR.Region, Account: account, Tags: tags})
+		region, err := recovery.NewRegion(ctx, prefix+"-recovery-region", recovery.RegionArgs{Region: cfg.DR.Region, Account: account, Tags: Tags(cfg)})
 		if err != nil {
 			return nil, err
 		}
-		secretReplica = &awsbase.SecretReplica{Region: cfg.DR.Region, KMSKeyID: recoveryRegion.KeyARN}
+		t.recoveryRegion = region
+		secretReplica = &awsbase.SecretReplica{Region: cfg.DR.Region, KMSKeyID: region.KeyARN}
 	}
-
-	d := cfg.Database
-	var restore *database.Restore
-	if d.Restore != nil {
-		restore = &database.Restore{
-			SourceInstanceIdentifier:  d.Restore.SourceInstanceIdentifier,
-			SourceAutomatedBackupsARN: d.Restore.SourceAutomatedBackupsARN,
-			RestoreTime:               d.Restore.RestoreTime,
-			UseLatestRestorableTime:   d.Restore.UseLatestRestorableTime,
-		}
-	}
-	db, err := database.New(ctx, prefix+"-db", database.Args{
-		Account:                          account,
-		VPCID:                            vpc,
-		SubnetIDs:                        subnets,
-		AllowedSecurityGroupIDs:          clusterGroups,
-		AvailabilityZones:                cluster.AZs,
-		EngineVersion:                    d.EngineVersion,
-		InstanceClass:                    d.InstanceClass,
-		AllocatedStorageGB:               d.AllocatedStorageGB,
-		MaxAllocatedStorageGB:            d.MaxAllocatedStorageGB,
-		MultiAZ:                          d.MultiAZ,
-		ReadReplicas:                     d.ReadReplicas,
-		DatabaseName:                     d.DatabaseName,
-		MasterUsername:                   d.MasterUsername,
-		BackupRetentionDays:              d.BackupRetentionDays,
-		BackupWindow:                     d.BackupWindow,
-		MaintenanceWindow:                d.MaintenanceWindow,
-		DeletionProtection:               d.DeletionProtection,
-		PerformanceInsightsRetentionDays: d.PerformanceInsightsRetentionDays,
-		MonitoringIntervalSeconds:        d.MonitoringIntervalSeconds,
-		LogMinDurationStatementMs:        d.LogMinDurationStatementMs,
-		MaxConnections:                   d.MaxConnections(),
-		EventEmails:                      d.EventEmails,
-		Restore:                          restore,
-		Protect:                          cfg.Production(),
-		Tags:                             tags,
-		SecretReplica:                    secretReplica,
-		RecoveryReplica:                  recoveryReplica(cfg, recoveryRegion),
-	})
-	if err != nil {
+	var err error
+	if t.notes, err = notifications.New(ctx, prefix+"-notifications", NotificationsArgs(ctx, cfg, account)); err != nil {
 		return nil, err
 	}
-
-	k := cfg.Cache
-	redis, err := cache.New(ctx, prefix+"-cache", cache.Args{
-		Account:                 account,
-		VPCID:                   vpc,
-		SubnetIDs:               subnets,
-		AllowedSecurityGroupIDs: clusterGroups,
-		AvailabilityZones:       cluster.AZs,
-		Engine:                  k.Engine,
-		EngineVersion:           k.EngineVersion,
-		Family:                  k.ParameterGroupFamily(),
-		NodeType:                k.NodeType,
-		Nodes:                   k.Nodes,
-		MaxmemoryPolicy:         k.MaxmemoryPolicy,
-		SnapshotRetentionDays:   k.SnapshotRetentionDays,
-		SnapshotWindow:          k.SnapshotWindow,
-		MaintenanceWindow:       k.MaintenanceWindow,
-		FinalSnapshot:           cfg.Production(),
-		LogRetentionDays:        k.LogRetentionDays,
-		Protect:                 cfg.Production(),
-		Tags:                    tags,
-		SecretReplica:           secretReplica,
-	})
-	if err != nil {
+	if t.db, err = database.New(ctx, prefix+"-db", DatabaseArgs(cfg, account, cluster, t.notes.TopicARN, secretReplica, t.recoveryRegion)); err != nil {
 		return nil, err
 	}
+	if t.redis, err = cache.New(ctx, prefix+"-cache", CacheArgs(cfg, account, cluster, secretReplica)); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
 
+// kubernetesSide is what wireKubernetes creates.
+type kubernetesSide struct {
+	addons *clusteraddons.ClusterAddons
+	front  *edge.Edge
+	mon    *monitoring.Monitoring
+	dp     *dataplane.Dataplane
+}
+
+// wireKubernetes creates the cluster add-ons, the edge (WAF and access logs), the monitoring
+// stack and the dataplane.
+func wireKubernetes(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account, cluster *Cluster, data *dataTier, estimate cost.Estimate) (*kubernetesSide, error) {
+	prefix := Prefix(cfg)
 	k8s, err := KubernetesProvider(ctx, cfg, cluster)
 	if err != nil {
 		return nil, err
 	}
-	addons, err := clusteraddons.New(ctx, prefix+"-addons", AddonsArgs(cfg, account, cluster), pulumi.Providers(k8s))
-	if err != nil {
+	var k kubernetesSide
+	if k.addons, err = clusteraddons.New(ctx, prefix+"-addons", AddonsArgs(cfg, account, cluster), pulumi.Providers(k8s)); err != nil {
 		return nil, err
 	}
 	if cfg.HPA.QueueScaling && !cfg.QueueMetricActive() {
 		// Not silent: the preview shows it. The HPA keeps the seed's CPU and memory metrics.
-		if err := ctx.Log.Warn("hpa.queueScaling is on but addons.prometheusAdapter.enabled is false: the dataplane HPA scales on CPU and memory only (no External queue metric)", nil); err != nil {
+		if err := warn(ctx, "hpa.queueScaling is on but addons.prometheusAdapter.enabled is false: the dataplane HPA scales on CPU and memory only (no External queue metric)"); err != nil {
 			return nil, err
 		}
 	}
 	if reason := cfg.Auth.AcceptUnauthenticated; reason != "" {
 		// Printed on every preview and update, so nobody forgets the API is open.
-		if err := ctx.Log.Warn(fmt.Sprintf("auth.mode is none on an internet-facing ingress: anyone who finds %s can start runs. Accepted because: %s", cfg.Ingress.Host, reason), nil); err != nil {
+		if err := warn(ctx, fmt.Sprintf("auth.mode is none on an internet-facing ingress: anyone who finds %s can start runs. Accepted because: %s", cfg.Ingress.Host, reason)); err != nil {
 			return nil, err
 		}
 	}
-	front, err := edge.New(ctx, prefix+"-edge", EdgeArgs(cfg, account))
-	if err != nil {
+	if k.front, err = edge.New(ctx, prefix+"-edge", EdgeArgs(cfg, account)); err != nil {
 		return nil, err
 	}
 	// Monitoring first: it applies the operator's CRDs, which the dataplane's ServiceMonitor needs.
-	monArgs, err := MonitoringArgs(cfg, cluster, db, redis, estimate)
+	monArgs, err := MonitoringArgs(cfg, cluster, data.db, data.redis, estimate)
 	if err != nil {
 		return nil, err
 	}
-	mon, err := monitoring.New(ctx, prefix+"-monitoring", monArgs, pulumi.Providers(k8s))
-	if err != nil {
+	if k.mon, err = monitoring.New(ctx, prefix+"-monitoring", monArgs, pulumi.Providers(k8s)); err != nil {
 		return nil, err
 	}
-	dpArgs := DataplaneArgs(cfg, cluster, db, redis, front)
-	dpArgs.After = []pulumi.Resource{addons.IngressReady}
-	dpArgs.ServiceMonitorCRD = mon.CRDs
-	dp, err := dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s))
-	if err != nil {
+	dpArgs := DataplaneArgs(cfg, cluster, data.db, data.redis, k.front)
+	dpArgs.After = []pulumi.Resource{k.addons.IngressReady}
+	dpArgs.ServiceMonitorCRD = k.mon.CRDs
+	if k.dp, err = dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s)); err != nil {
 		return nil, err
 	}
+	return &k, nil
+}
 
-	// The ALB is the controller's: found by the tag the Ingress puts on it, once it exists.
-	// By the name in the Ingress's status when it has one, else by the tag.
+// guardRails is what wireGuards creates.
+type guardRails struct {
+	alarms   *alarms.Alarms
+	budget   *budget.Budget
+	recovery *recovery.Recovery // nil without dr
+}
+
+// wireGuards creates the CloudWatch alarms (on the controller's ALB, once the Ingress has one),
+// the budget and, with dr, the recovery set.
+func wireGuards(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account, data *dataTier, kube *kubernetesSide) (*guardRails, error) {
+	prefix := Prefix(cfg)
+	topic := data.notes.TopicARN
+	var g guardRails
+	var err error
+	if g.alarms, err = alarms.New(ctx, prefix+"-alarms", AlarmsArgs(cfg, data.db, data.redis, kube.front, loadBalancerARNSuffix(ctx, kube.dp), account.Region, topic)); err != nil {
+		return nil, err
+	}
+	if g.budget, err = budget.New(ctx, prefix+"-budget", BudgetArgs(cfg, topic)); err != nil {
+		return nil, err
+	}
+	if data.recoveryRegion != nil {
+		if g.recovery, err = recovery.New(ctx, prefix+"-recovery", RecoveryArgs(cfg, account, data.recoveryRegion, data.db, kube.front, topic)); err != nil {
+			return nil, err
+		}
+	}
+	return &g, nil
+}
+
+// loadBalancerARNSuffix finds the controller's ALB: by the name in the Ingress's status when it
+// has one, else by the tag the Ingress puts on it.
+func loadBalancerARNSuffix(ctx *pulumi.Context, dp *dataplane.Dataplane) pulumi.StringOutput {
 	byName := dp.LoadBalancerName.ApplyT(func(n string) *string {
 		if n == "" {
 			return nil
@@ -255,31 +280,15 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		}
 		return v[1].(map[string]string)
 	}).(pulumi.StringMapOutput)
-	loadBalancer := lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Name: byName, Tags: byTag})
-	awsAlarms, err := alarms.New(ctx, prefix+"-alarms", AlarmsArgs(cfg, db, redis, front, loadBalancer.ArnSuffix(), region.Name))
-	if err != nil {
-		return nil, err
-	}
+	return lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Name: byName, Tags: byTag}).ArnSuffix()
+}
 
-	guard, err := budget.New(ctx, prefix+"-budget", BudgetArgs(cfg, db))
-	if err != nil {
-		return nil, err
-	}
-	drOutputs := map[string]pulumi.Output{}
-	if recoveryRegion != nil {
-		rec, err := recovery.New(ctx, prefix+"-recovery", RecoveryArgs(cfg, account, recoveryRegion, db, front))
-		if err != nil {
-			return nil, err
-		}
-		drOutputs["drReplicatedBackupsArn"] = rec.ReplicatedBackupsARN
-		drOutputs["drRecoveryVaultArn"] = rec.RecoveryVaultARN
-		drOutputs["drAccessLogReplicaBucket"] = rec.LogReplicaBucket
-		drOutputs["drReplicaAddress"] = db.RecoveryReplicaAddress
-	}
-
+// stackOutputs are the stack's outputs.
+func stackOutputs(cfg *config.Config, report capacity.Report, estimate cost.Estimate, cluster *Cluster, data *dataTier, kube *kubernetesSide, guards *guardRails) map[string]pulumi.Output {
+	db, redis := data.db, data.redis
 	outputs := map[string]pulumi.Output{
-		"alarmNames":                       awsAlarms.Names,
-		"budgetName":                       guard.BudgetName,
+		"alarmNames":                       guards.alarms.Names,
+		"budgetName":                       guards.budget.BudgetName,
 		"costMonthlyIdleUsd":               pulumi.Float64(math.Round(estimate.Idle)).ToFloat64Output(),
 		"costMonthlyExpectedUsd":           pulumi.Float64(math.Round(estimate.Expected)).ToFloat64Output(),
 		"capacityRunsInProgress":           pulumi.Float64(report.OfferedLoad).ToFloat64Output(),
@@ -289,31 +298,39 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		"capacityRampSeconds":              seconds(report.Ramp.SecondsToCapacity),
 		"capacityStepQueueWaitP95Seconds":  seconds(report.Ramp.WaitP95),
 		"capacityFastestRampSeconds":       seconds(report.FastestRampSeconds),
-		"dataplaneNamespace":               dp.Namespace,
-		"dataplaneHost":                    dp.Host,
-		"monitoringNamespace":              mon.Namespace,
-		"grafanaAdminPassword":             mon.GrafanaPassword,
-		"accessLogBucket":                  front.AccessLogBucket,
-		"webAclArn":                        front.WebACLARN,
+		"dataplaneNamespace":               kube.dp.Namespace,
+		"dataplaneHost":                    kube.dp.Host,
+		"monitoringNamespace":              kube.mon.Namespace,
+		"grafanaAdminPassword":             kube.mon.GrafanaPassword,
+		"accessLogBucket":                  kube.front.AccessLogBucket,
+		"webAclArn":                        kube.front.WebACLARN,
 		"databaseAddress":                  db.Address,
 		"databaseReaderAddresses":          db.ReaderAddresses,
 		"databasePort":                     db.Port,
 		"databaseSecretArn":                db.SecretARN,
 		"databaseSecurityGroupId":          db.SecurityGroupID,
 		"databaseMaxConnections":           db.MaxConnections,
-		"databaseEventTopicArn":            db.EventTopicARN,
-		"cachePrimaryEndpoint":             redis.PrimaryEndpoint,
-		"cacheReaderEndpoint":              redis.ReaderEndpoint,
-		"cachePort":                        redis.Port,
-		"cacheSecretArn":                   redis.SecretARN,
-		"cacheSecurityGroupId":             redis.SecurityGroupID,
-		"loadBalancerControllerRoleArn":    addons.ControllerRoleARN,
-		"hpaQueueMetric":                   addons.QueueMetric,
-		"containerLogGroups":               addons.LogGroups,
+		"notificationTopicArn":             data.notes.TopicARN,
+		// The same topic under its name from before the notifications component: kept for
+		// scripts that read it.
+		"databaseEventTopicArn":         data.notes.TopicARN,
+		"cachePrimaryEndpoint":          redis.PrimaryEndpoint,
+		"cacheReaderEndpoint":           redis.ReaderEndpoint,
+		"cachePort":                     redis.Port,
+		"cacheSecretArn":                redis.SecretARN,
+		"cacheSecurityGroupId":          redis.SecurityGroupID,
+		"loadBalancerControllerRoleArn": kube.addons.ControllerRoleARN,
+		"hpaQueueMetric":                kube.addons.QueueMetric,
+		"containerLogGroups":            kube.addons.LogGroups,
 	}
-	maps.Copy(outputs, drOutputs)
+	if rec := guards.recovery; rec != nil {
+		outputs["drReplicatedBackupsArn"] = rec.ReplicatedBackupsARN
+		outputs["drRecoveryVaultArn"] = rec.RecoveryVaultARN
+		outputs["drAccessLogReplicaBucket"] = rec.LogReplicaBucket
+		outputs["drReplicaAddress"] = db.RecoveryReplicaAddress
+	}
 	maps.Copy(outputs, cluster.Outputs)
-	return outputs, nil
+	return outputs
 }
 
 // seconds is a duration as a stack output: -1 for "never" (state is JSON, which has no infinity).

@@ -37,7 +37,7 @@ func TestAlarmsOutliveTheCluster(t *testing.T) {
 	require.NoError(t, err)
 	for stack, want := range map[string]int{"prod": 16, "staging": 14} {
 		res := stacktest.Run(t, stack, nil)
-		topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-db-events")
+		topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-notifications-topic")
 		alarms := alarmsBySuffix(t, res)
 		assert.Len(t, alarms, want, stack)
 		for suffix, a := range alarms {
@@ -51,9 +51,9 @@ func TestAlarmsOutliveTheCluster(t *testing.T) {
 		}
 		assert.Len(t, res.Outputs["alarmNames"].Value, want)
 		// CloudWatch may publish to the topic and use its key.
-		policy := stacktest.One(t, res, "aws:sns/topicPolicy:TopicPolicy", "-db-events").In("policy").(string)
+		policy := stacktest.One(t, res, "aws:sns/topicPolicy:TopicPolicy", "-notifications-topic").In("policy").(string)
 		assert.Contains(t, policy, `"Service":"cloudwatch.amazonaws.com"`)
-		key := stacktest.One(t, res, "aws:kms/key:Key", "-db-key").In("policy").(string)
+		key := stacktest.One(t, res, "aws:kms/key:Key", "-notifications-key").In("policy").(string)
 		assert.Contains(t, key, `"Service":"cloudwatch.amazonaws.com"`)
 	}
 }

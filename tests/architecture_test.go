@@ -52,14 +52,8 @@ func TestPackageDependenciesKeepTheArchitecture(t *testing.T) {
 	// Every component package, found on disk (a new one is covered without editing this test):
 	// components take plain typed inputs, never the configuration, the program or each other
 	// (awsbase, their shared AWS helpers, excepted).
-	components, err := os.ReadDir(repoPath(t, "components"))
-	require.NoError(t, err)
 	checked := 0
-	for _, c := range components {
-		if !c.IsDir() {
-			continue
-		}
-		dir := "components/" + c.Name()
+	for _, dir := range componentDirs(t) {
 		checked++
 		for imp := range imports(t, dir) {
 			assert.False(t, imp == "config" || imp == "program" || strings.HasPrefix(imp, "program/"),
@@ -96,4 +90,40 @@ func externalImports(t *testing.T, dir, prefix string) []string {
 		}
 	}
 	return out
+}
+
+// componentDirs are the component packages, found on disk.
+func componentDirs(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(repoPath(t, "components"))
+	require.NoError(t, err)
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, "components/"+e.Name())
+		}
+	}
+	return out
+}
+
+// goFiles are a package's non-test Go files, relative to the repository.
+func goFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(repoPath(t, dir))
+	require.NoError(t, err)
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".go") && !strings.HasSuffix(e.Name(), "_test.go") {
+			out = append(out, dir+"/"+e.Name())
+		}
+	}
+	return out
+}
+
+// readRepoFile is a repository file's text.
+func readRepoFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(repoPath(t, path))
+	require.NoError(t, err)
+	return string(b)
 }

@@ -118,7 +118,7 @@ func TestBudgetAndAnomalyAlerts(t *testing.T) {
 		assert.Equal(t, "USD", b.In("limitUnit"))
 		assert.Equal(t, "MONTHLY", b.In("timeUnit"))
 		assert.Equal(t, []any{map[string]any{"name": "TagKeyValue", "values": []any{"user:Stack$" + tag}}}, b.In("costFilters"))
-		topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-db-events")
+		topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-notifications-topic")
 		notes := b.In("notifications").([]any)
 		require.Len(t, notes, 2)
 		kinds := map[string]float64{}
@@ -149,7 +149,7 @@ func TestBudgetAndAnomalyAlerts(t *testing.T) {
 		// Every taggable resource carries the Stack tag the filters use.
 		assert.Equal(t, tag, stacktest.One(t, res, "aws:rds/instance:Instance", "-db-primary").In("tags.Stack"))
 		// The topic admits Budgets.
-		assert.Contains(t, stacktest.One(t, res, "aws:sns/topicPolicy:TopicPolicy", "-db-events").In("policy"), `"Service":"budgets.amazonaws.com"`)
+		assert.Contains(t, stacktest.One(t, res, "aws:sns/topicPolicy:TopicPolicy", "-notifications-topic").In("policy"), `"Service":"budgets.amazonaws.com"`)
 		assert.Greater(t, res.Outputs["costMonthlyIdleUsd"].Value.(float64), 0.0)
 	}
 	off := stacktest.Run(t, "prod", map[string]any{"cost.budget.activateTags": false})

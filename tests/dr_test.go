@@ -70,7 +70,7 @@ func TestProdReplicatesToTheRecoveryRegion(t *testing.T) {
 	assert.Equal(t, []any{primary.Out("arn")}, ds.In("protectedResourceArns"))
 
 	// Results: every drill's end with its times, every failed backup or copy, to the topic.
-	topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-db-events")
+	topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-notifications-topic")
 	for _, kind := range []string{"drill-result", "backup-failed", "copy-failed"} {
 		rule := stacktest.One(t, res, "aws:cloudwatch/eventRule:EventRule", "-recovery-"+kind)
 		assert.Contains(t, rule.In("eventPattern"), `"source":["aws.backup"]`)
@@ -80,7 +80,7 @@ func TestProdReplicatesToTheRecoveryRegion(t *testing.T) {
 	drillTarget := stacktest.One(t, res, "aws:cloudwatch/eventTarget:EventTarget", "-recovery-drill-result")
 	assert.Contains(t, drillTarget.In("inputTransformer.inputTemplate"), "<status>")
 	assert.Contains(t, drillTarget.In("inputTransformer.inputTemplate"), "<started>")
-	assert.Contains(t, stacktest.One(t, res, "aws:sns/topicPolicy:TopicPolicy", "-db-events").In("policy"), `"Service":"events.amazonaws.com"`)
+	assert.Contains(t, stacktest.One(t, res, "aws:sns/topicPolicy:TopicPolicy", "-notifications-topic").In("policy"), `"Service":"events.amazonaws.com"`)
 
 	// The access logs: replicated to a private, versioned, encrypted bucket there, deletions not.
 	replica := stacktest.One(t, res, "aws:s3/bucketV2:BucketV2", "-recovery-access-logs")

@@ -217,7 +217,7 @@ func mutations() map[string]mutation {
 		"deny_iam_admin#2": {typ: "aws:iam/role:Role", name: "-db-monitoring", path: []any{"managedPolicyArns"},
 			value: []any{"arn:aws:iam::aws:policy/PowerUserAccess"}, want: "managed policy arn:aws:iam::aws:policy/PowerUserAccess"},
 		"deny_kms_rotation":      {typ: "aws:kms/key:Key", name: "-db-key", path: []any{"enableKeyRotation"}, value: false, want: "enableKeyRotation is false"},
-		"deny_encryption_cmk":    {typ: "aws:sns/topic:Topic", name: "-db-events", path: []any{"kmsMasterKeyId"}, value: "alias/aws/sns", want: `kmsMasterKeyId is "alias/aws/sns"`},
+		"deny_encryption_cmk":    {typ: "aws:sns/topic:Topic", name: "-notifications-topic", path: []any{"kmsMasterKeyId"}, value: "alias/aws/sns", want: `kmsMasterKeyId is "alias/aws/sns"`},
 		"deny_cache_transitmode": {typ: cacheType, name: "-cache", path: []any{"transitEncryptionMode"}, value: "preferred", want: `transitEncryptionMode is "preferred"`},
 		"deny_rds_finalsnapshot": {typ: rdsType, name: "-db-primary", path: []any{"skipFinalSnapshot"}, value: true, want: "skipFinalSnapshot is true"},
 		"stack_deny_s3_publicaccess": {typ: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "-edge-access-logs",

@@ -5,7 +5,6 @@
 package awsbase
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -41,24 +40,24 @@ type KeyArgs struct {
 // The key policy delegates to IAM in the account (AWS's default) and lets the named services
 // encrypt and decrypt.
 func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.ResourceOption) (*kms.Key, error) {
-	statements := []map[string]any{{
-		"Sid":       "AccountAdministersThroughIAM",
-		"Effect":    "Allow",
-		"Principal": map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", args.Account.Partition, args.Account.ID)},
-		"Action":    "kms:*",
-		"Resource":  "*",
+	statements := []Statement{{
+		Sid:       "AccountAdministersThroughIAM",
+		Effect:    Allow,
+		Principal: map[string]string{"AWS": args.Account.ARN("iam", "", args.Account.ID, "root")},
+		Action:    []string{"kms:*"},
+		Resource:  []string{"*"},
 	}}
 	for _, p := range args.ServicePrincipals {
-		statements = append(statements, map[string]any{
-			"Sid":       "Service" + sanitize(p),
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": p},
-			"Action":    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
-			"Resource":  "*",
-			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
+		statements = append(statements, Statement{
+			Sid:       "Service" + sanitize(p),
+			Effect:    Allow,
+			Principal: Service(p),
+			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Resource:  []string{"*"},
+			Condition: OnBehalfOf(args.Account),
 		})
 	}
-	policy, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
+	policy, err := Policy(statements...).JSON()
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +65,7 @@ func NewKey(ctx *pulumi.Context, name string, args KeyArgs, opts ...pulumi.Resou
 		Description:          pulumi.String(args.Description),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(string(policy)),
+		Policy:               pulumi.String(policy),
 		Tags:                 pulumi.ToStringMap(args.Tags),
 	}, opts...)
 	if err != nil {

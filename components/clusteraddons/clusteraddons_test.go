@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/components/clusteraddons"
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/monitoring"
@@ -111,9 +112,9 @@ func release(t *testing.T, res *harness.Result, name string) *harness.Resource {
 	return nil
 }
 
-func document(t *testing.T, r *harness.Resource, path string) clusteraddons.PolicyDocument {
+func document(t *testing.T, r *harness.Resource, path string) awsbase.PolicyDocument {
 	t.Helper()
-	var doc clusteraddons.PolicyDocument
+	var doc awsbase.PolicyDocument
 	require.NoError(t, json.Unmarshal([]byte(r.In(path).(string)), &doc), "%s %s", r.Name, path)
 	return doc
 }
@@ -233,7 +234,7 @@ func TestLoadBalancerControllerPolicy(t *testing.T) {
 	res := stacktest.Run(t, "prod", nil)
 	doc := document(t, stacktest.One(t, res, policyType, "-addons-lbc"), "policy")
 	assert.Equal(t, "2012-10-17", doc.Version)
-	allowed := map[string][]clusteraddons.Statement{}
+	allowed := map[string][]awsbase.Statement{}
 	for _, s := range doc.Statement {
 		assert.Equal(t, "Allow", s.Effect)
 		assert.Empty(t, s.Principal)
@@ -276,7 +277,7 @@ func TestPodIdentityBinding(t *testing.T) {
 	trust := document(t, role, "assumeRolePolicy")
 	require.Len(t, trust.Statement, 1)
 	s := trust.Statement[0]
-	assert.Equal(t, map[string]string{"Service": "pods.eks.amazonaws.com"}, s.Principal)
+	assert.Equal(t, map[string]any{"Service": "pods.eks.amazonaws.com"}, s.Principal)
 	assert.ElementsMatch(t, []string{"sts:AssumeRole", "sts:TagSession"}, s.Action)
 	assert.Equal(t, harness.AccountID, s.Condition["StringEquals"]["aws:SourceAccount"])
 	assert.Equal(t, "arn:aws:eks:us-east-1:"+harness.AccountID+":cluster/langgraph-prod", s.Condition["ArnEquals"]["aws:SourceArn"])
@@ -302,7 +303,7 @@ func TestIRSABinding(t *testing.T) {
 	trust := document(t, role, "assumeRolePolicy")
 	require.Len(t, trust.Statement, 1)
 	s := trust.Statement[0]
-	assert.Equal(t, map[string]string{"Federated": "arn:aws:iam::" + harness.AccountID + ":oidc-provider/" + issuer}, s.Principal)
+	assert.Equal(t, map[string]any{"Federated": "arn:aws:iam::" + harness.AccountID + ":oidc-provider/" + issuer}, s.Principal)
 	assert.Equal(t, []string{"sts:AssumeRoleWithWebIdentity"}, s.Action)
 	assert.Equal(t, map[string]any{
 		issuer + ":sub": "system:serviceaccount:kube-system:aws-load-balancer-controller",

@@ -1,7 +1,6 @@
 package clusteraddons
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -133,11 +132,10 @@ func fluentBit(ctx *pulumi.Context, name string, args Args, f FluentBit, child p
 		for i, g := range groups {
 			streams[i] = strings.TrimSuffix(g, ":*") + ":log-stream:*"
 		}
-		b, err := json.Marshal(PolicyDocument{Version: "2012-10-17", Statement: []Statement{
-			{Sid: "WriteContainerLogs", Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
-				Resource: append(append([]string(nil), groups...), streams...)},
-		}})
-		return string(b), err
+		return awsbase.Policy(awsbase.Statement{
+			Sid: "WriteContainerLogs", Effect: awsbase.Allow, Action: []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
+			Resource: append(append([]string(nil), groups...), streams...),
+		}).JSON()
 	}).(pulumi.StringOutput)
 	role, binding, err := podRole(ctx, name+"-fluent-bit", args, f.Identity, f.OIDCIssuerURL, FluentBitServiceAccount,
 		"Fluent Bit of EKS cluster "+args.ClusterName, child)
@@ -175,9 +173,9 @@ func fluentBit(ctx *pulumi.Context, name string, args Args, f FluentBit, child p
 // annotates the ServiceAccount). The returned resources are what the pods must wait for.
 func podRole(ctx *pulumi.Context, name string, args Args, identity, issuer, serviceAccount, description string, child pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
 	acct := args.Account
-	trust := PodIdentityTrust(acct.Partition, acct.ID, acct.Region, args.ClusterName)
+	trust := awsbase.PodIdentityTrust(acct, args.ClusterName)
 	if identity == IdentityIRSA {
-		trust = IRSATrust(acct.Partition, acct.ID, issuer, Namespace, serviceAccount)
+		trust = awsbase.IRSATrust(acct, issuer, Namespace, serviceAccount)
 	}
 	trustJSON, err := trust.JSON()
 	if err != nil {

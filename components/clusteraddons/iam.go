@@ -1,32 +1,10 @@
 package clusteraddons
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
+
+	"github.com/langgraph-platform/infra/components/awsbase"
 )
-
-// PolicyDocument is an IAM policy document.
-type PolicyDocument struct {
-	Version   string      `json:"Version"`
-	Statement []Statement `json:"Statement"`
-}
-
-// Statement is one IAM policy statement.
-type Statement struct {
-	Sid       string                    `json:"Sid,omitempty"`
-	Effect    string                    `json:"Effect"`
-	Principal map[string]string         `json:"Principal,omitempty"`
-	Action    []string                  `json:"Action"`
-	Resource  []string                  `json:"Resource,omitempty"`
-	Condition map[string]map[string]any `json:"Condition,omitempty"`
-}
-
-// JSON renders the document.
-func (d PolicyDocument) JSON() (string, error) {
-	b, err := json.Marshal(d)
-	return string(b), err
-}
 
 // The tags the controller puts on what it creates; every mutating permission is limited to
 // resources carrying them, so the role cannot touch load balancers or security groups it does not own.
@@ -40,7 +18,7 @@ const (
 // Ingresses and Services (the project's published install policy, grouped by purpose): read the
 // network, ACM, WAF and Shield; create load balancers, target groups and security groups only
 // with the cluster tag; change or delete only what carries it.
-func LoadBalancerControllerPolicy(partition string) PolicyDocument {
+func LoadBalancerControllerPolicy(partition string) awsbase.PolicyDocument {
 	arn := func(resources ...string) []string {
 		out := make([]string, len(resources))
 		for i, r := range resources {
@@ -56,7 +34,7 @@ func LoadBalancerControllerPolicy(partition string) PolicyDocument {
 	// Changing tags is allowed on owned resources, but never removing or forging the cluster tag.
 	retag := map[string]map[string]any{"Null": {requestClusterTag: "true", resourceClusterTag: "false"}}
 	all := []string{"*"}
-	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{
+	return awsbase.PolicyDocument{Version: awsbase.PolicyVersion, Statement: []awsbase.Statement{
 		{Sid: "ServiceLinkedRole", Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole"}, Resource: all,
 			Condition: map[string]map[string]any{"StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}}},
 		{Sid: "Describe", Effect: "Allow", Resource: all, Action: []string{
@@ -121,32 +99,4 @@ func LoadBalancerControllerPolicy(partition string) PolicyDocument {
 			"elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
 		}},
 	}}
-}
-
-// PodIdentityTrust lets EKS Pod Identity hand the role to pods of one cluster in this account
-// (the association names the ServiceAccount); the source conditions stop other accounts' clusters.
-func PodIdentityTrust(partition, accountID, region, cluster string) PolicyDocument {
-	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
-		Sid: "EKSPodIdentity", Effect: "Allow",
-		Principal: map[string]string{"Service": "pods.eks.amazonaws.com"},
-		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": accountID},
-			"ArnEquals":    {"aws:SourceArn": fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", partition, region, accountID, cluster)},
-		},
-	}}}
-}
-
-// IRSATrust lets exactly one ServiceAccount assume the role through the cluster's OIDC provider.
-func IRSATrust(partition, accountID, issuerURL, namespace, serviceAccount string) PolicyDocument {
-	issuer := strings.TrimPrefix(issuerURL, "https://")
-	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
-		Sid: "IRSA", Effect: "Allow",
-		Principal: map[string]string{"Federated": fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", partition, accountID, issuer)},
-		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
-		Condition: map[string]map[string]any{"StringEquals": {
-			issuer + ":sub": "system:serviceaccount:" + namespace + ":" + serviceAccount,
-			issuer + ":aud": "sts.amazonaws.com",
-		}},
-	}}}
 }

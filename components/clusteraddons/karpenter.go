@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
 
@@ -81,11 +82,11 @@ func (k Karpenter) check() []string {
 // policy, grouped): launch and terminate instances it tags as the cluster's, manage the
 // instance profiles it creates for the node role, pass only that role, read prices, AMIs and
 // the interruption queue.
-func KarpenterControllerPolicy(partition, region, account, cluster, queueARN, nodeRoleARN string) PolicyDocument {
+func KarpenterControllerPolicy(partition, region, account, cluster, queueARN, nodeRoleARN string) awsbase.PolicyDocument {
 	owned := map[string]map[string]any{"StringEquals": {"aws:ResourceTag/kubernetes.io/cluster/" + cluster: "owned"}}
 	tagging := map[string]map[string]any{"StringEquals": {"aws:RequestTag/kubernetes.io/cluster/" + cluster: "owned"}}
 	ec2 := func(r string) string { return fmt.Sprintf("arn:%s:ec2:%s:*:%s", partition, region, r) }
-	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{
+	return awsbase.PolicyDocument{Version: awsbase.PolicyVersion, Statement: []awsbase.Statement{
 		{Sid: "LaunchIntoAnyNetwork", Effect: "Allow", Action: []string{"ec2:RunInstances", "ec2:CreateFleet"},
 			Resource: []string{ec2("image/*"), ec2("snapshot/*"), ec2("security-group/*"), ec2("subnet/*"), ec2("capacity-reservation/*")}},
 		{Sid: "LaunchOwnedInstances", Effect: "Allow", Action: []string{"ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"},
@@ -157,9 +158,11 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 		return err
 	}
 	queuePolicy := queue.Arn.ApplyT(func(arn string) (string, error) {
-		return PolicyDocument{Version: "2012-10-17", Statement: []Statement{
-			{Sid: "EventBridge", Effect: "Allow", Principal: map[string]string{"Service": "events.amazonaws.com"}, Action: []string{"sqs:SendMessage"}, Resource: []string{arn}},
-			{Sid: "DenyHTTP", Effect: "Deny", Principal: map[string]string{"AWS": "*"}, Action: []string{"sqs:*"}, Resource: []string{arn},
+		return awsbase.PolicyDocument{Version: awsbase.PolicyVersion, Statement: []awsbase.Statement{
+			// Only this stack's interruption rules may send (the confused-deputy conditions).
+			{Sid: "EventBridge", Effect: awsbase.Allow, Principal: awsbase.Service("events.amazonaws.com"), Action: []string{"sqs:SendMessage"}, Resource: []string{arn},
+				Condition: awsbase.OnBehalfOf(acct, acct.ARN("events", acct.Region, acct.ID, "rule/"+name+"-karpenter-*"))},
+			{Sid: "DenyHTTP", Effect: awsbase.Deny, Principal: map[string]string{"AWS": awsbase.AnyPrincipal}, Action: []string{"sqs:*"}, Resource: []string{arn},
 				Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}}},
 		}}.JSON()
 	}).(pulumi.StringOutput)
@@ -185,10 +188,7 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 	nodeRoleName, nodeRoleARN := k.NodeRoleName, pulumi.StringOutput{}
 	var nodeAccess []pulumi.Resource
 	if nodeRoleName == nil {
-		nodeTrust, err := PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
-			Effect: "Allow", Principal: map[string]string{"Service": "ec2.amazonaws.com"}, Action: []string{"sts:AssumeRole"},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": acct.ID}},
-		}}}.JSON()
+		nodeTrust, err := awsbase.ServiceTrust("ec2.amazonaws.com", acct, "").JSON()
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -80,8 +79,9 @@ type Args struct {
 	MonitoringIntervalSeconds        int // default 60
 	LogMinDurationStatementMs        int
 	MaxConnections                   int // explicit max_connections (the config derives it)
-	EventEmails                      []string
 	Restore                          *Restore
+	// TopicARN is the stack's notification topic (package notifications): RDS events go there.
+	TopicARN pulumi.StringInput
 
 	// Protect marks the instances, key and secret protect (production).
 	Protect bool
@@ -102,6 +102,9 @@ func (a *Args) Validate() error {
 	}
 	if a.VPCID == nil || a.SubnetIDs == nil || a.AllowedSecurityGroupIDs == nil {
 		bad("VPCID/SubnetIDs/AllowedSecurityGroupIDs", "nil", "all three are required")
+	}
+	if a.TopicARN == nil {
+		bad("TopicARN", "nil", "the notification topic RDS events go to is required")
 	}
 	if len(a.AvailabilityZones) == 0 {
 		bad("AvailabilityZones", a.AvailabilityZones, "at least one zone is required")
@@ -163,7 +166,6 @@ type Database struct {
 	SecretARN       pulumi.StringOutput      `pulumi:"secretArn"`
 	SecurityGroupID pulumi.StringOutput      `pulumi:"securityGroupId"`
 	MaxConnections  pulumi.IntOutput         `pulumi:"maxConnections"`
-	EventTopicARN   pulumi.StringOutput      `pulumi:"eventTopicArn"`
 	Identifier      pulumi.StringOutput      `pulumi:"identifier"`
 	// ARN is the primary instance's ARN (backup replication and AWS Backup select it by it).
 	ARN pulumi.StringOutput `pulumi:"arn"`
@@ -171,23 +173,6 @@ type Database struct {
 	RecoveryReplicaAddress pulumi.StringOutput `pulumi:"recoveryReplicaAddress"`
 	// ReplicaIdentifiers are the read replicas' instance identifiers, in order.
 	ReplicaIdentifiers pulumi.StringArrayOutput `pulumi:"replicaIdentifiers"`
-}
-
-// TopicPublishers are the AWS services that publish to the event topic: RDS events, the
-// CloudWatch alarms (package alarms) and the budget's alerts (package budget).
-var TopicPublishers = []struct{ Sid, Principal string }{
-	{"RDSEventsPublish", "events.rds.amazonaws.com"},
-	{"CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com"},
-	{"BudgetsPublish", "budgets.amazonaws.com"},
-	{"EventBridgePublish", "events.amazonaws.com"}, // AWS Backup's drill and failure events (package recovery)
-}
-
-func topicPrincipals() []string {
-	var out []string
-	for _, p := range TopicPublishers {
-		out = append(out, p.Principal)
-	}
-	return out
 }
 
 // New provisions the database.
@@ -203,12 +188,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	data := []pulumi.ResourceOption{child, pulumi.Protect(args.Protect)}
 
 	key, err := awsbase.NewKey(ctx, name+"-key", awsbase.KeyArgs{
-		Description: "RDS PostgreSQL storage, Performance Insights, credentials and event topic",
+		Description: "RDS PostgreSQL storage, Performance Insights and credentials",
 		Alias:       name,
 		Account:     args.Account,
-		// RDS events, CloudWatch alarms and AWS Budgets publish to the topic this key encrypts.
-		ServicePrincipals: topicPrincipals(),
-		Tags:              args.Tags,
+		Tags:        args.Tags,
 	}, data...)
 	if err != nil {
 		return nil, err
@@ -252,9 +235,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
+	// Enhanced monitoring acts for this account's instances only (the confused-deputy
+	// conditions); any region, as the recovery region's replica reports with the same role.
+	monitoringTrust, err := awsbase.ServiceTrust("monitoring.rds.amazonaws.com", args.Account,
+		args.Account.ARN("rds", "*", args.Account.ID, "db:*")).JSON()
+	if err != nil {
+		return nil, err
+	}
 	monitoringRole, err := iam.NewRole(ctx, name+"-monitoring", &iam.RoleArgs{
 		Description:      pulumi.String("RDS enhanced monitoring"),
-		AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"monitoring.rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+		AssumeRolePolicy: pulumi.String(monitoringTrust),
 		Tags:             pulumi.ToStringMap(args.Tags),
 	}, child)
 	if err != nil {
@@ -350,41 +340,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		readerAddresses = append(readerAddresses, replica.Address)
 	}
 
-	topic, err := sns.NewTopic(ctx, name+"-events", &sns.TopicArgs{
-		KmsMasterKeyId: key.Arn,
-		Tags:           pulumi.ToStringMap(args.Tags),
-	}, child)
-	if err != nil {
-		return nil, err
-	}
-	_, err = sns.NewTopicPolicy(ctx, name+"-events", &sns.TopicPolicyArgs{
-		Arn: topic.Arn,
-		Policy: topic.Arn.ApplyT(func(arn string) (string, error) {
-			var statements []any
-			for _, p := range TopicPublishers {
-				statements = append(statements, map[string]any{
-					"Sid": p.Sid, "Effect": "Allow",
-					"Principal": map[string]any{"Service": p.Principal},
-					"Action":    "sns:Publish", "Resource": arn,
-					"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
-				})
-			}
-			b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
-			return string(b), err
-		}).(pulumi.StringOutput),
-	}, child)
-	if err != nil {
-		return nil, err
-	}
-	for i, email := range args.EventEmails {
-		if _, err := sns.NewTopicSubscription(ctx, fmt.Sprintf("%s-events-email-%d", name, i+1), &sns.TopicSubscriptionArgs{
-			Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(email),
-		}, child); err != nil {
-			return nil, err
-		}
-	}
 	_, err = rds.NewEventSubscription(ctx, name+"-events", &rds.EventSubscriptionArgs{
-		SnsTopic:        topic.Arn,
+		SnsTopic:        args.TopicARN,
 		SourceType:      pulumi.String("db-instance"),
 		SourceIds:       append(pulumi.StringArray{primary.Identifier}, replicaIDs...),
 		EventCategories: pulumi.ToStringArray(EventCategories),
@@ -440,7 +397,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	db.SecretARN = secret.Arn
 	db.SecurityGroupID = sg.ID().ToStringOutput()
 	db.MaxConnections = pulumi.Int(args.MaxConnections).ToIntOutput()
-	db.EventTopicARN = topic.Arn
 	db.Identifier = primary.Identifier
 	db.ARN = primary.Arn
 	db.ReplicaIdentifiers = replicaIDs.ToStringArrayOutput()
@@ -448,7 +404,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		"address": db.Address, "port": db.Port, "readerAddresses": db.ReaderAddresses,
 		"uri": db.URI, "readerUri": db.ReaderURI, "secretArn": db.SecretARN,
 		"securityGroupId": db.SecurityGroupID, "maxConnections": db.MaxConnections,
-		"eventTopicArn": db.EventTopicARN, "identifier": db.Identifier, "replicaIdentifiers": db.ReplicaIdentifiers, "arn": db.ARN,
+		"identifier": db.Identifier, "replicaIdentifiers": db.ReplicaIdentifiers, "arn": db.ARN,
 		"recoveryReplicaAddress": db.RecoveryReplicaAddress,
 	})
 }

@@ -194,24 +194,32 @@ func TestCredentialsInSecretsManager(t *testing.T) {
 	assert.Equal(t, res.Outputs["databaseSecretArn"].Value, secret.Out("arn"))
 }
 
-func TestEventsNotifyOperators(t *testing.T) {
+func TestEventsGoToTheStackTopic(t *testing.T) {
 	res := stacktest.Run(t, "prod", nil)
 	sub := stacktest.One(t, res, "aws:rds/eventSubscription:EventSubscription", "-db-events")
-	topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-db-events")
+	topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-notifications-topic")
 	assert.Equal(t, topic.Out("arn"), sub.In("snsTopic"))
 	assert.Equal(t, "db-instance", sub.In("sourceType"))
 	assert.ElementsMatch(t, []any{"backup", "failover", "failure", "low storage", "maintenance", "recovery"}, sub.In("eventCategories"))
 	ids := sub.In("sourceIds").([]any)
 	assert.Len(t, ids, 3, "primary and both replicas")
-	email := stacktest.One(t, res, "aws:sns/topicSubscription:TopicSubscription", "-db-events-email-1")
-	assert.Equal(t, "email", email.In("protocol"))
-	assert.Equal(t, "platform-oncall@example.com", email.In("endpoint"))
-	policy := stacktest.One(t, res, "aws:sns/topicPolicy:TopicPolicy", "-db-events")
-	assert.Contains(t, policy.In("policy"), "events.rds.amazonaws.com")
-	assert.Contains(t, policy.In("policy"), harness.AccountID)
+	// The database's key encrypts its own data only: the topic has a key of its own.
 	key := stacktest.One(t, res, "aws:kms/key:Key", "-db-key")
-	assert.Equal(t, key.Out("arn"), topic.In("kmsMasterKeyId"))
-	assert.Contains(t, key.In("policy"), "events.rds.amazonaws.com", "RDS must be able to publish to the encrypted topic")
+	assert.NotContains(t, key.In("policy"), "events.rds.amazonaws.com")
+	assert.Equal(t, stacktest.One(t, res, "aws:kms/key:Key", "-notifications-key").Out("arn"), topic.In("kmsMasterKeyId"))
+}
+
+// Enhanced monitoring's role trusts RDS acting for this account's instances only.
+func TestMonitoringRoleTrustCarriesConfusedDeputyConditions(t *testing.T) {
+	res := stacktest.Run(t, "prod", nil)
+	var trust map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stacktest.One(t, res, "aws:iam/role:Role", "-db-monitoring").In("assumeRolePolicy").(string)), &trust))
+	st := trust["Statement"].([]any)[0].(map[string]any)
+	assert.Equal(t, map[string]any{"Service": "monitoring.rds.amazonaws.com"}, st["Principal"])
+	assert.Equal(t, map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": harness.AccountID},
+		"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:rds:*:" + harness.AccountID + ":db:*"},
+	}, st["Condition"])
 }
 
 func TestPointInTimeRestore(t *testing.T) {
@@ -260,6 +268,7 @@ func TestComponentStandsAlone(t *testing.T) {
 			DatabaseName: "app", MasterUsername: "app_admin", BackupRetentionDays: 1, BackupWindow: "01:00-02:00",
 			MaintenanceWindow: "mon:03:00-mon:04:00", MaxConnections: 400, ReadReplicas: 1,
 			PerformanceInsightsRetentionDays: 7, MonitoringIntervalSeconds: 60,
+			TopicARN: pulumi.String("arn:aws:sns:eu-west-1:210987654321:ops"),
 		})
 		if err != nil {
 			return nil, err
@@ -285,6 +294,7 @@ func TestArgsValidate(t *testing.T) {
 		AvailabilityZones: []string{"a"}, EngineVersion: "17.6", InstanceClass: "db.t4g.medium", DatabaseName: "d",
 		MasterUsername: "u", AllocatedStorageGB: 20, MaxAllocatedStorageGB: 40, BackupRetentionDays: 1,
 		PerformanceInsightsRetentionDays: 7, MonitoringIntervalSeconds: 60, MaxConnections: 100,
+		TopicARN: pulumi.String("arn:aws:sns:eu-west-1:210987654321:ops"),
 	}
 	require.NoError(t, good.Validate())
 	bad := good
@@ -292,10 +302,12 @@ func TestArgsValidate(t *testing.T) {
 	bad.MonitoringIntervalSeconds = 0
 	bad.Account.Partition = ""
 	bad.Restore = &database.Restore{SourceInstanceIdentifier: "x"}
+	bad.TopicARN = nil
 	err := bad.Validate()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "database.Args.BackupRetentionDays=0")
 	assert.Contains(t, err.Error(), "database.Args.PerformanceInsightsRetentionDays/MonitoringIntervalSeconds=7/0: are required")
 	assert.Contains(t, err.Error(), "database.Args.Account=")
 	assert.Contains(t, err.Error(), "database.Args.Restore=")
+	assert.Contains(t, err.Error(), "database.Args.TopicARN=nil")
 }

@@ -8,9 +8,9 @@
 package edge
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -46,7 +46,10 @@ type Args struct {
 	// AccessLogRetentionDays is how long access logs are kept; LogRetentionDays, WAF's logs.
 	AccessLogRetentionDays int
 	LogRetentionDays       int
-	Tags                   map[string]string
+	// AccessLogPrefix is the key prefix the load balancer writes its logs under (the Ingress's
+	// access_logs.s3.prefix): the bucket lets ELB write <prefix>/AWSLogs/<account>/ only.
+	AccessLogPrefix string
+	Tags            map[string]string
 }
 
 // Validate reports what config cannot see: the inputs the WAF rules need at all.
@@ -54,6 +57,9 @@ func (a *Args) Validate() error {
 	var errs []error
 	if a.CredentialHeader == "" {
 		errs = append(errs, fmt.Errorf("edge.Args.CredentialHeader is required: the per-client rate limit keys on it and the logs redact it"))
+	}
+	if p := a.AccessLogPrefix; p == "" || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "AWSLogs") {
+		errs = append(errs, fmt.Errorf("edge.Args.AccessLogPrefix=%q: a non-empty key prefix without a leading or trailing slash and without AWSLogs (ELB refuses it)", p))
 	}
 	if a.Account.Region == "" || a.Account.ID == "" {
 		errs = append(errs, fmt.Errorf("edge.Args.Account: ID and Region are required for the WAF log key"))
@@ -71,6 +77,8 @@ type Edge struct {
 	LogGroupName       pulumi.StringOutput `pulumi:"logGroupName"`
 	// WebACLName is the web ACL's name: CloudWatch's WebACL dimension.
 	WebACLName pulumi.StringOutput `pulumi:"webAclName"`
+	// AccessLogPrefix is where the load balancer must write (Args.AccessLogPrefix).
+	AccessLogPrefix string
 }
 
 // New provisions the edge resources.
@@ -100,7 +108,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if _, err := s3.NewBucketPolicy(ctx, name+"-access-logs", &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
-		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) { return accessLogPolicy(arn, elbAccount.Arn) }).(pulumi.StringOutput),
+		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) {
+			return accessLogPolicy(arn, args.AccessLogPrefix, args.Account, elbAccount.Arn)
+		}).(pulumi.StringOutput),
 	}, child); err != nil {
 		return nil, err
 	}
@@ -110,6 +120,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	e.AccessLogPrefix = args.AccessLogPrefix
 	e.AccessLogBucket = bucket.Bucket
 	e.AccessLogBucketARN = bucket.Arn
 	e.WebACLARN = acl.webACL.Arn
@@ -119,28 +130,27 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 }
 
 // accessLogPolicy lets Elastic Load Balancing write logs (the regional ELB account for older
-// regions, the log delivery service for newer ones) and refuses every request not made over TLS.
-func accessLogPolicy(bucketArn, elbAccountArn string) (string, error) {
-	b, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{
-			map[string]any{
-				"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-				"Resource":  []string{bucketArn, bucketArn + "/*"},
-				"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-			},
-			map[string]any{
-				"Sid": "ELBAccountWritesLogs", "Effect": "Allow", "Principal": map[string]any{"AWS": elbAccountArn},
-				"Action": "s3:PutObject", "Resource": bucketArn + "/*",
-			},
-			map[string]any{
-				"Sid": "ELBLogDeliveryWritesLogs", "Effect": "Allow",
-				"Principal": map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
-				"Action":    "s3:PutObject", "Resource": bucketArn + "/*",
-			},
+// regions, the log delivery service for newer ones) under the prefix and this account's AWSLogs
+// folder only, and refuses every request not made over TLS. ELB's log delivery sends no
+// aws:SourceAccount; the account in the key path is its confused-deputy guard (the ELB guide's
+// bucket policy).
+func accessLogPolicy(bucketArn, prefix string, account awsbase.Account, elbAccountArn string) (string, error) {
+	logs := []string{bucketArn + "/" + prefix + "/AWSLogs/" + account.ID + "/*"}
+	return awsbase.Policy(
+		awsbase.Statement{
+			Sid: "DenyInsecureTransport", Effect: awsbase.Deny, Principal: awsbase.AnyPrincipal, Action: []string{"s3:*"},
+			Resource:  []string{bucketArn, bucketArn + "/*"},
+			Condition: awsbase.Conditions{"Bool": {"aws:SecureTransport": "false"}},
 		},
-	})
-	return string(b), err
+		awsbase.Statement{
+			Sid: "ELBAccountWritesLogs", Effect: awsbase.Allow, Principal: map[string]string{"AWS": elbAccountArn},
+			Action: []string{"s3:PutObject"}, Resource: logs,
+		},
+		awsbase.Statement{
+			Sid: "ELBLogDeliveryWritesLogs", Effect: awsbase.Allow, Principal: awsbase.Service("logdelivery.elasticloadbalancing.amazonaws.com"),
+			Action: []string{"s3:PutObject"}, Resource: logs,
+		},
+	).JSON()
 }
 
 // AuditTags are tags plus the audit data class the access logs carry (and their replicas).

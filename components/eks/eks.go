@@ -79,12 +79,9 @@ func (a Args) check() error {
 	return nil
 }
 
-func trust(service string, account string) string {
-	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{
-		"Effect": "Allow", "Principal": map[string]any{"Service": service}, "Action": []string{"sts:AssumeRole", "sts:TagSession"},
-		"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account}},
-	}}})
-	return string(b)
+// trust is the trust policy of a role an AWS service assumes for this account.
+func trust(service string, account awsbase.Account) (string, error) {
+	return awsbase.ServiceTrust(service, account, "", "sts:AssumeRole", "sts:TagSession").JSON()
 }
 
 func managedPolicy(a awsbase.Account, name string) string {
@@ -118,8 +115,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
+	clusterTrust, err := trust("eks.amazonaws.com", args.Account)
+	if err != nil {
+		return nil, err
+	}
 	role, err := iam.NewRole(ctx, name+"-cluster-role", &iam.RoleArgs{
-		Description: pulumi.String("EKS control plane of " + args.Name), AssumeRolePolicy: pulumi.String(trust("eks.amazonaws.com", args.Account.ID)), Tags: tags,
+		Description: pulumi.String("EKS control plane of " + args.Name), AssumeRolePolicy: pulumi.String(clusterTrust), Tags: tags,
 	}, child)
 	if err != nil {
 		return nil, err
@@ -172,9 +173,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}
 	}
 
+	nodeTrust, err := trust("ec2.amazonaws.com", args.Account)
+	if err != nil {
+		return nil, err
+	}
 	nodeRole, err := iam.NewRole(ctx, name+"-node-role", &iam.RoleArgs{
 		Description:      pulumi.String("Nodes of EKS cluster " + args.Name + " (system node group and Karpenter's)"),
-		AssumeRolePolicy: pulumi.String(trust("ec2.amazonaws.com", args.Account.ID)), Tags: tags,
+		AssumeRolePolicy: pulumi.String(nodeTrust), Tags: tags,
 	}, child)
 	if err != nil {
 		return nil, err
@@ -264,18 +269,12 @@ const (
 )
 
 func ebsCSIDriver(ctx *pulumi.Context, name string, args Args, cluster *eks.Cluster, version string, after []pulumi.Resource, child pulumi.ResourceOption) (*eks.Addon, error) {
-	trust, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{
-		"Effect": "Allow", "Principal": map[string]any{"Service": "pods.eks.amazonaws.com"}, "Action": []string{"sts:AssumeRole", "sts:TagSession"},
-		"Condition": map[string]any{
-			"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID},
-			"ArnEquals":    map[string]any{"aws:SourceArn": fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", args.Account.Partition, args.Account.Region, args.Account.ID, args.Name)},
-		},
-	}}})
+	trust, err := awsbase.PodIdentityTrust(args.Account, args.Name).JSON()
 	if err != nil {
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, name+"-ebs-csi", &iam.RoleArgs{
-		Description: pulumi.String("EBS CSI driver of EKS cluster " + args.Name + " (Pod Identity)"), AssumeRolePolicy: pulumi.String(string(trust)), Tags: pulumi.ToStringMap(args.Tags),
+		Description: pulumi.String("EBS CSI driver of EKS cluster " + args.Name + " (Pod Identity)"), AssumeRolePolicy: pulumi.String(trust), Tags: pulumi.ToStringMap(args.Tags),
 	}, child)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@
 package network
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 
@@ -266,25 +265,23 @@ func newFlowLogs(ctx *pulumi.Context, name string, args Args, vpc *ec2.Vpc, chil
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	trust, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{
-		"Effect": "Allow", "Principal": map[string]any{"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole",
-		"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Account.ID}},
-	}}})
+	// Flow logs deliver for this account's VPC flow logs only (the confused-deputy conditions).
+	trust, err := awsbase.ServiceTrust("vpc-flow-logs.amazonaws.com", args.Account,
+		args.Account.ARN("ec2", args.Account.Region, args.Account.ID, "vpc-flow-log/*")).JSON()
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
 	role, err := iam.NewRole(ctx, name+"-flow-logs-role", &iam.RoleArgs{
-		Description: pulumi.String("Delivers the VPC flow logs of " + name), AssumeRolePolicy: pulumi.String(string(trust)), Tags: merge(args.Tags, nil),
+		Description: pulumi.String("Delivers the VPC flow logs of " + name), AssumeRolePolicy: pulumi.String(trust), Tags: merge(args.Tags, nil),
 	}, child)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
 	policy := group.Arn.ApplyT(func(arn string) (string, error) {
-		b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{{
-			"Effect": "Allow", "Action": []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-			"Resource": []string{arn, arn + ":*"},
-		}}})
-		return string(b), err
+		return awsbase.Policy(awsbase.Statement{
+			Effect: awsbase.Allow, Action: []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			Resource: []string{arn, arn + ":*"},
+		}).JSON()
 	}).(pulumi.StringOutput)
 	if _, err := iam.NewRolePolicy(ctx, name+"-flow-logs-policy", &iam.RolePolicyArgs{Role: role.ID(), Policy: policy}, child); err != nil {
 		return pulumi.StringOutput{}, err

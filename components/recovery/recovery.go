@@ -78,14 +78,9 @@ type Recovery struct {
 	LogReplicaBucket     pulumi.StringOutput `pulumi:"logReplicaBucket"`
 }
 
-func policyJSON(statements ...map[string]any) (string, error) {
-	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
-	return string(b), err
-}
-
-// serviceRole is an IAM role an AWS service assumes.
-func serviceRole(ctx *pulumi.Context, name, service, description string, tags map[string]string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
-	trust, err := policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": service}, "Action": "sts:AssumeRole"})
+// serviceRole is an IAM role an AWS service assumes for this account.
+func serviceRole(ctx *pulumi.Context, name, service, description string, account awsbase.Account, tags map[string]string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	trust, err := awsbase.ServiceTrust(service, account, "").JSON()
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +127,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	role, err := serviceRole(ctx, name+"-backup", "backup.amazonaws.com", "AWS Backup: back up and restore-test "+args.Name, args.Tags, here)
+	role, err := serviceRole(ctx, name+"-backup", "backup.amazonaws.com", "AWS Backup: back up and restore-test "+args.Name, args.Account, args.Tags, here)
 	if err != nil {
 		return nil, err
 	}
@@ -259,17 +254,17 @@ func replicateBucket(ctx *pulumi.Context, name string, args Args, here pulumi.Re
 	if err != nil {
 		return nil, err
 	}
-	role, err := serviceRole(ctx, name+"-replication", "s3.amazonaws.com", "S3 replication of "+args.Name+"'s access logs to "+args.RecoveryName, args.Tags, here)
+	role, err := serviceRole(ctx, name+"-replication", "s3.amazonaws.com", "S3 replication of "+args.Name+"'s access logs to "+args.RecoveryName, args.Account, args.Tags, here)
 	if err != nil {
 		return nil, err
 	}
 	policy := pulumi.All(args.AccessLogBucketARN, replica.Arn).ApplyT(func(v []any) (string, error) {
 		source, dest := v[0].(string), v[1].(string)
-		return policyJSON(
-			map[string]any{"Sid": "ReadSource", "Effect": "Allow", "Action": []string{"s3:GetReplicationConfiguration", "s3:ListBucket"}, "Resource": []string{source}},
-			map[string]any{"Sid": "ReadVersions", "Effect": "Allow", "Action": []string{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"}, "Resource": []string{source + "/*"}},
-			map[string]any{"Sid": "WriteReplica", "Effect": "Allow", "Action": []string{"s3:ReplicateObject", "s3:ReplicateTags"}, "Resource": []string{dest + "/*"}},
-		)
+		return awsbase.Policy(
+			awsbase.Statement{Sid: "ReadSource", Effect: awsbase.Allow, Action: []string{"s3:GetReplicationConfiguration", "s3:ListBucket"}, Resource: []string{source}},
+			awsbase.Statement{Sid: "ReadVersions", Effect: awsbase.Allow, Action: []string{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"}, Resource: []string{source + "/*"}},
+			awsbase.Statement{Sid: "WriteReplica", Effect: awsbase.Allow, Action: []string{"s3:ReplicateObject", "s3:ReplicateTags"}, Resource: []string{dest + "/*"}},
+		).JSON()
 	}).(pulumi.StringOutput)
 	managed, err := iam.NewPolicy(ctx, name+"-replication", &iam.PolicyArgs{
 		Description: pulumi.String("Replicate " + args.Name + "'s access logs"), Policy: policy, Tags: pulumi.ToStringMap(args.Tags),

@@ -22,7 +22,7 @@ func wafRules(c *config.Config) int {
 }
 
 func kmsKeys(c *config.Config) int {
-	n := 3 // database, cache, WAF log group
+	n := 4 // database, cache, WAF log group, notification topic
 	if c.DR.Enabled {
 		n += 2 // the recovery region's key, the backup vault's
 	}
