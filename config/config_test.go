@@ -141,15 +141,15 @@ func TestPulumiYAMLDefaultsEqualCodeDefaults(t *testing.T) {
 	}
 }
 
-func TestReadmeConfigTableMatches(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+func TestConfigurationPageTableMatches(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join(repoRoot(t), config.ReferencePage))
 	require.NoError(t, err)
-	text := string(readme)
+	text := string(page)
 	start := strings.Index(text, "<!-- config-reference:start -->")
 	end := strings.Index(text, "<!-- config-reference:end -->")
-	require.True(t, start >= 0 && end > start, "README.md lacks the config reference markers")
+	require.True(t, start >= 0 && end > start, "%s lacks the config reference markers", config.ReferencePage)
 	table := strings.TrimSpace(text[start+len("<!-- config-reference:start -->") : end])
-	assert.Equal(t, strings.TrimSpace(config.ReferenceMarkdown()), table, "README config table is stale: run go run ./cmd/configdoc -write")
+	assert.Equal(t, strings.TrimSpace(config.ReferenceMarkdown()), table, "the config table of %s is stale: run go run ./cmd/configdoc -write", config.ReferencePage)
 	// Every setting the config package holds is in the table.
 	for _, f := range config.Reference() {
 		assert.Contains(t, table, "`"+f.Path+"`")

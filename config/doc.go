@@ -87,7 +87,10 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-// ReferenceMarkdown renders Reference as the README's config table.
+// ReferencePage is the documentation page that holds the generated configuration table.
+const ReferencePage = "docs/configuration.md"
+
+// ReferenceMarkdown renders Reference as the configuration page's table (ReferencePage).
 func ReferenceMarkdown() string {
 	var b strings.Builder
 	b.WriteString("| key | type | default | description |\n| --- | --- | --- | --- |\n")

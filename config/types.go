@@ -428,7 +428,7 @@ type Cost struct {
 	Budget               Budget     `json:"budget"`
 }
 
-// DR is disaster recovery to a second region (seed section 6: recovery targets, backups,
+// DR is disaster recovery to a second region (seed section 7: recovery targets, backups,
 // quarterly DR tests).
 type DR struct {
 	Enabled             bool      `json:"enabled" doc:"Replicate the database's automated backups, the secrets and the access-log bucket to dr.region, copy AWS Backup recovery points there, and restore-test the backups on dr.drillSchedule."`

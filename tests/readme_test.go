@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ func TestReadmeLayoutListsEveryPackage(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
 	require.NoError(t, err)
 	text := string(readme)
-	start, end := strings.Index(text, "## Layout"), strings.Index(text, "## Deploying with the Pulumi CLI")
+	start, end := strings.Index(text, "## Layout"), strings.Index(text, "## Tests")
 	require.True(t, start >= 0 && end > start, "README.md has a Layout section")
 	layout := text[start:end]
 	packages := map[string]bool{}
@@ -49,4 +50,23 @@ func TestReadmeLayoutListsEveryPackage(t *testing.T) {
 			assert.NotContains(t, strings.ToLower(string(b)), stale, f)
 		}
 	}
+}
+
+// The README is the entry point: it links every page under docs/ (runbooks and decisions through
+// their folders) and the policy pack's README, and every file it names in a link exists.
+func TestReadmeLinksEveryPage(t *testing.T) {
+	readme := readRepoFile(t, "README.md")
+	pages, err := filepath.Glob(repoPath(t, "docs", "*.md"))
+	require.NoError(t, err)
+	require.NotEmpty(t, pages)
+	for _, p := range append(pages, repoPath(t, "policies", "README.md")) {
+		rel, _ := filepath.Rel(repoPath(t), p)
+		assert.Contains(t, readme, "("+filepath.ToSlash(rel), "README.md does not link %s", rel)
+	}
+	assert.Contains(t, readme, "(docs/runbooks)")
+	for _, m := range regexp.MustCompile(`\]\(([^)#]+)(?:#[^)]*)?\)`).FindAllStringSubmatch(readme, -1) {
+		_, err := os.Stat(repoPath(t, m[1]))
+		assert.NoError(t, err, "README.md links %s", m[1])
+	}
+	assert.Less(t, strings.Count(readme, "\n"), 260, "the README is an entry point; details go to docs/")
 }

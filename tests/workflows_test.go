@@ -211,7 +211,7 @@ func TestWorkflowsInstallThePinnedAnalyzer(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, n, "the preview and both deploys apply the pack")
-	readme, err := os.ReadFile(repoPath(t, "README.md"))
+	readme, err := os.ReadFile(repoPath(t, "policies", "README.md"))
 	require.NoError(t, err)
-	assert.True(t, strings.Contains(string(readme), install), "the README says which analyzer the pack needs: %s", install)
+	assert.True(t, strings.Contains(string(readme), install), "policies/README.md says which analyzer the pack needs: %s", install)
 }

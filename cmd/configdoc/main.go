@@ -1,4 +1,5 @@
-// Command configdoc regenerates Pulumi.yaml and the README's config reference from config/, and
+// Command configdoc regenerates Pulumi.yaml and the configuration reference (docs/configuration.md)
+// from config/, and
 // the policy pack's copy of the catalog's facts (policies/catalog.rego).
 //
 //	go run ./cmd/configdoc -write
@@ -17,14 +18,14 @@ import (
 // RegoFactsFile is where the policy pack's copy of the catalog's facts is written.
 const RegoFactsFile = "policies/catalog.rego"
 
-// README markers around the generated table.
+// Markers around the generated table in config.ReferencePage.
 const (
 	startMarker = "<!-- config-reference:start -->"
 	endMarker   = "<!-- config-reference:end -->"
 )
 
 func main() {
-	write := flag.Bool("write", false, "rewrite Pulumi.yaml and README.md in place")
+	write := flag.Bool("write", false, "rewrite Pulumi.yaml, "+config.ReferencePage+" and "+RegoFactsFile+" in place")
 	flag.Parse()
 	project, err := config.ProjectFile()
 	if err != nil {
@@ -44,7 +45,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile(config.ReferencePage)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -52,11 +53,11 @@ func main() {
 	text := string(readme)
 	start, end := strings.Index(text, startMarker), strings.Index(text, endMarker)
 	if start < 0 || end < start {
-		fmt.Fprintf(os.Stderr, "README.md lacks the %s ... %s markers\n", startMarker, endMarker)
+		fmt.Fprintf(os.Stderr, "%s lacks the %s ... %s markers\n", config.ReferencePage, startMarker, endMarker)
 		os.Exit(1)
 	}
 	text = text[:start+len(startMarker)] + "\n" + config.ReferenceMarkdown() + text[end:]
-	if err := os.WriteFile("README.md", []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(config.ReferencePage, []byte(text), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
