@@ -68,8 +68,8 @@ var Keys = []Key{
 		Description: "Secret. Dead man's switch (required): an https heartbeat URL (PagerDuty, healthchecks-style) Alertmanager calls every minute with the always-firing Watchdog; the service pages when the calls stop."},
 }
 
-// LookupKey returns the key named name.
-func LookupKey(name string) (Key, bool) {
+// lookupKey returns the key named name.
+func lookupKey(name string) (Key, bool) {
 	for _, k := range Keys {
 		if k.Name == name {
 			return k, true

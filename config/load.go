@@ -34,7 +34,7 @@ type Raw struct {
 func RawFromContext(ctx *pulumi.Context) (Raw, error) {
 	keys, err := contextConfigKeys(ctx)
 	if err != nil {
-		env, envErr := RawFromEnvironment()
+		env, envErr := rawFromEnvironment()
 		if envErr != nil {
 			return env, envErr
 		}
@@ -85,9 +85,9 @@ func contextConfigKeys(ctx *pulumi.Context) ([]string, error) {
 	return keys, nil
 }
 
-// RawFromEnvironment reads the configuration the way pulumi.Run does (PULUMI_CONFIG and
+// rawFromEnvironment reads the configuration the way pulumi.Run does (PULUMI_CONFIG and
 // PULUMI_CONFIG_SECRET_KEYS).
-func RawFromEnvironment() (Raw, error) {
+func rawFromEnvironment() (Raw, error) {
 	var raw Raw
 	if s := os.Getenv(pulumi.EnvConfig); s != "" {
 		if err := json.Unmarshal([]byte(s), &raw.Values); err != nil {
@@ -151,7 +151,7 @@ func LoadWith(project, stack string, raw Raw, opts LoadOptions) (*Config, error)
 			}
 			continue
 		}
-		key, known := LookupKey(name)
+		key, known := lookupKey(name)
 		if !known {
 			errs = append(errs, unknownKeyError(name, name, names))
 			continue

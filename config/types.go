@@ -13,6 +13,13 @@
 // Defaults are the seed document's production numbers (see Defaults); a smaller environment opts
 // down explicitly in its stack file. Loading never panics: Load returns errors that name the key,
 // the value and what is allowed.
+//
+// Files: types*.go declare the settings (with the doc tags Pulumi.yaml and
+// docs/configuration.md are generated from), defaults.go their defaults, validate*.go the checks
+// (validate.go the entry point and the sections without a file of their own, validate_<concern>.go
+// one concern each), derived.go the values computed from settings (catalog lookups, percentages
+// as fractions, the subnet layout), load.go and decode.go the reading, keys.go and doc.go the key
+// registry and the generated reference, secret.go the secret type.
 package config
 
 import (

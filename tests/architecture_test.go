@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,4 +127,16 @@ func readRepoFile(t *testing.T, path string) string {
 	b, err := os.ReadFile(repoPath(t, path))
 	require.NoError(t, err)
 	return string(b)
+}
+
+// config/ keeps one file convention (its package comment says which file holds what): a new file
+// either fits it or the convention changes with it.
+func TestConfigFilesFollowTheConvention(t *testing.T) {
+	convention := regexp.MustCompile(`^config/(types(_[a-z]+)?|defaults|validate(_[a-z]+)?|derived|load|decode|keys|doc|secret)\.go$`)
+	files := goFiles(t, "config")
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		assert.Regexp(t, convention, f, "config/ files: types*, defaults, validate*, derived, load, decode, keys, doc, secret")
+	}
+	assert.Contains(t, readRepoFile(t, "config/types.go"), "// Files: types*.go declare the settings")
 }

@@ -155,17 +155,6 @@ func checkObjectsExist(t *testing.T, k *kube, res *harness.Result) {
 	}
 }
 
-// changes are the steps of a preview other than "same", by operation.
-func changes(summary map[apitype.OpType]int) map[apitype.OpType]int {
-	out := map[apitype.OpType]int{}
-	for op, n := range summary {
-		if op != apitype.OpSame && n > 0 {
-			out[op] = n
-		}
-	}
-	return out
-}
-
 // previewSteps previews and returns each step that changes something: "<op> <type> <name>".
 func previewSteps(t *testing.T, ctx context.Context, d *deployment) []string {
 	t.Helper()

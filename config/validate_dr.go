@@ -18,8 +18,8 @@ var (
 	awsCronField = regexp.MustCompile(`^[0-9A-Za-z*?,/\-#L]+$`)
 )
 
-// ScheduleExpressionProblem says what is wrong with an AWS schedule expression ("" when valid).
-func ScheduleExpressionProblem(expr string) string {
+// scheduleExpressionProblem says what is wrong with an AWS schedule expression ("" when valid).
+func scheduleExpressionProblem(expr string) string {
 	if m := awsRate.FindStringSubmatch(expr); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		switch plural := strings.HasSuffix(m[2], "s"); {
@@ -78,7 +78,7 @@ func validateDR(c *checker, cfg *Config) {
 	}
 	c.between("dr.backupRetentionDays", d.BackupRetentionDays, 1, 35)
 	for key, expr := range map[string]string{"dr.backupSchedule": d.BackupSchedule, "dr.drillSchedule": d.DrillSchedule} {
-		if p := ScheduleExpressionProblem(expr); p != "" {
+		if p := scheduleExpressionProblem(expr); p != "" {
 			c.failf(key, expr, "%s", p)
 		}
 	}

@@ -54,11 +54,3 @@ func validateCost(c *checker, cfg *Config) {
 	}
 	c.positive("cost.budget.anomalyThresholdUsd", b.AnomalyThresholdUSD)
 }
-
-// LLMPrice is the model's price per 1,000 tokens: the configured one, else the seed's.
-func (m LLMModel) LLMPrice() float64 {
-	if m.PricePer1KTokens > 0 {
-		return m.PricePer1KTokens
-	}
-	return catalog.LLMPricePer1KTokens[m.Model]
-}
