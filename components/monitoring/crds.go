@@ -68,6 +68,10 @@ func forceOwnership(doc, file string) (string, error) {
 type OperatorCRDSet struct {
 	pulumi.ResourceState
 	Version string
+	// Applied is the resource that applies the CRDs: depend on it, not on the set. A dependency
+	// on a component is expanded to the children the SDK has seen register by then, which under
+	// load could leave the CRDs out (seen: a rendering without the exporters' dependency on them).
+	Applied pulumi.Resource
 }
 
 // NewOperatorCRDs applies (server-side, as the Kubernetes provider does by default) the CRDs of
@@ -82,10 +86,12 @@ func NewOperatorCRDs(ctx *pulumi.Context, name, version string, opts ...pulumi.R
 	if err := ctx.RegisterComponentResource(CRDsTypeToken, name, set, opts...); err != nil {
 		return nil, err
 	}
-	if _, err := yamlv2.NewConfigGroup(ctx, name, &yamlv2.ConfigGroupArgs{
+	group, err := yamlv2.NewConfigGroup(ctx, name, &yamlv2.ConfigGroupArgs{
 		Yaml: pulumi.String(manifests),
-	}, pulumi.Parent(set)); err != nil {
+	}, pulumi.Parent(set))
+	if err != nil {
 		return nil, err
 	}
+	set.Applied = group
 	return set, ctx.RegisterResourceOutputs(set, pulumi.Map{"version": pulumi.String(version)})
 }

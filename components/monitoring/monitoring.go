@@ -203,10 +203,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	m.CRDs = crds
+	m.CRDs = crds.Applied
 	inNS := []pulumi.ResourceOption{child, pulumi.DependsOn([]pulumi.Resource{ns})}
 
-	deps := []pulumi.Resource{ns, nodeNS, crds}
+	deps := []pulumi.Resource{ns, nodeNS, crds.Applied}
 	if err := networkPolicies(ctx, name, args, func(n string) *metav1.ObjectMetaArgs { return meta(n) }, inNS); err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			extra: pulumi.Map{"redisAddress": pulumi.Sprintf("rediss://%s", args.RedisAddress)}},
 	}
 	for _, e := range exporters {
-		if err := e.deploy(ctx, name, args.Namespace, args.Charts[e.chart], meta(e.secret), inNS, stack, crds); err != nil {
+		if err := e.deploy(ctx, name, args.Namespace, args.Charts[e.chart], meta(e.secret), inNS, stack, crds.Applied); err != nil {
 			return nil, err
 		}
 	}
@@ -305,7 +305,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Kind:        pulumi.String("PrometheusRule"),
 		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(RulesName), Namespace: pulumi.String(args.Namespace), Labels: with(SelectorLabels())},
 		OtherFields: map[string]any{"spec": spec},
-	}, append(inNS, pulumi.DependsOn([]pulumi.Resource{stack, crds}))...); err != nil {
+	}, append(inNS, pulumi.DependsOn([]pulumi.Resource{stack, crds.Applied}))...); err != nil {
 		return nil, err
 	}
 
