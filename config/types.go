@@ -246,7 +246,7 @@ type Database struct {
 	MonitoringIntervalSeconds        int      `json:"monitoringIntervalSeconds" doc:"Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60."`
 	LogMinDurationStatementMs        int      `json:"logMinDurationStatementMs" doc:"Slow query log threshold in ms; -1 disables."`
 	MaxConnectionsOverride           int      `json:"maxConnections" doc:"max_connections; 0 derives AWS's formula from the instance class memory."`
-	EventEmails                      []string `json:"eventEmails" doc:"E-mail addresses subscribed to RDS events (backup, failover, failure, low storage, maintenance)."`
+	EventEmails                      []string `json:"eventEmails" doc:"E-mail addresses subscribed to the stack's notification topic: RDS events (backup, failover, failure, low storage, maintenance, recovery), the CloudWatch alarms, the budget's alerts and AWS Backup's drill results (each address confirms once)."`
 	Restore                          *Restore `json:"restore" doc:"Point-in-time restore of the primary; unset for a new database."`
 }
 
