@@ -9,7 +9,9 @@ const DefaultProjectTag = "langgraph-platform"
 // production-grade data settings; smaller environments opt down in their stack file.
 // Pulumi.yaml declares the same values, and a test keeps the two equal.
 func Defaults() Config {
-	appResources := Resources{CPURequest: "1", MemoryRequest: "2Gi", CPULimit: "2", MemoryLimit: "4Gi"}
+	// Ephemeral storage: the 1Gi /tmp emptyDir plus the container's rotated logs.
+	appResources := Resources{CPURequest: "1", MemoryRequest: "2Gi", CPULimit: "2", MemoryLimit: "4Gi",
+		EphemeralStorageRequest: "1Gi", EphemeralStorageLimit: "2Gi"}
 	return Config{
 		Tags: Tags{Project: DefaultProjectTag},
 		Cluster: Cluster{
@@ -186,5 +188,6 @@ func Defaults() Config {
 			CPUPercent:         80,
 			MemoryPercent:      85,
 		},
+		ChartResources: defaultChartResources(),
 	}
 }

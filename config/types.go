@@ -3,6 +3,7 @@
 // Settings are grouped by concern into top-level Pulumi config keys (environment, tags, cluster
 // (mode existing, reference or create),
 // dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, charts,
+// chartResources,
 // cost, dr); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
 // sets one field and every other field keeps the default declared here. Secrets are separate top-level keys
 // that must be set with `pulumi config set --secret` (kubeconfig, langsmithApiKey,
@@ -51,6 +52,8 @@ type Config struct {
 	Capacity    Capacity   `json:"capacity"`
 	Addons      Addons     `json:"addons"`
 	Charts      Charts     `json:"charts"`
+	// ChartResources size every container the charts run (types_charts.go).
+	ChartResources ChartResources `json:"chartResources"`
 	Cost        Cost       `json:"cost"`
 	DR          DR         `json:"dr"`
 
@@ -119,6 +122,10 @@ type Resources struct {
 	MemoryRequest string `json:"memoryRequest" doc:"Memory request."`
 	CPULimit      string `json:"cpuLimit" doc:"CPU limit; empty: none (CPU is throttled, not killed)."`
 	MemoryLimit   string `json:"memoryLimit" doc:"Memory limit."`
+	// Ephemeral storage counts the container's logs, writable layer and disk-backed emptyDirs:
+	// without a limit one pod can fill its node's disk and have the kubelet evict every pod on it.
+	EphemeralStorageRequest string `json:"ephemeralStorageRequest" doc:"ephemeral-storage request (logs, writable layer, disk-backed emptyDirs)."`
+	EphemeralStorageLimit   string `json:"ephemeralStorageLimit" doc:"ephemeral-storage limit: the kubelet evicts the pod, not its neighbours, when it writes more."`
 }
 
 // Dataplane configures the langgraph-dataplane workload.

@@ -179,6 +179,7 @@ func Validate(cfg *Config) []error {
 	validateSchedules(c, cfg)
 	validateAddons(c, cfg.Addons)
 	validateCharts(c, cfg.Charts)
+	validateChartResources(c, cfg.ChartResources)
 	validateIngress(c, cfg)
 	validateAuth(c, cfg)
 	validateDatabase(c, cfg.Database)
@@ -261,6 +262,12 @@ func (c *checker) oneOfNot(key, v string, forbidden []string) {
 }
 
 func validateResources(c *checker, key string, r Resources) {
+	validateResourcesFor(c, key, r, false)
+}
+
+// validateResourcesFor checks one container's resources; cpuMemoryOnly containers take no
+// ephemeral storage (their chart would drop it).
+func validateResourcesFor(c *checker, key string, r Resources, cpuMemoryOnly bool) {
 	cpuReq := c.quantity(key+".cpuRequest", r.CPURequest, true, cpuUnits)
 	memReq := c.quantity(key+".memoryRequest", r.MemoryRequest, true, memoryUnits)
 	memLim := c.quantity(key+".memoryLimit", r.MemoryLimit, true, memoryUnits)
@@ -270,6 +277,19 @@ func validateResources(c *checker, key string, r Resources) {
 	}
 	if cpuReq > 0 && cpuLim > 0 && cpuLim < cpuReq {
 		c.failf(key+".cpuLimit", r.CPULimit, "must be >= %s.cpuRequest=%q", key, r.CPURequest)
+	}
+	if cpuMemoryOnly {
+		for _, f := range [][2]string{{"ephemeralStorageRequest", r.EphemeralStorageRequest}, {"ephemeralStorageLimit", r.EphemeralStorageLimit}} {
+			if f[1] != "" {
+				c.failf(key+"."+f[0], f[1], "must be empty: the chart passes only CPU and memory on for this container")
+			}
+		}
+		return
+	}
+	ephReq := c.quantity(key+".ephemeralStorageRequest", r.EphemeralStorageRequest, true, memoryUnits)
+	ephLim := c.quantity(key+".ephemeralStorageLimit", r.EphemeralStorageLimit, true, memoryUnits)
+	if ephReq > 0 && ephLim > 0 && ephLim < ephReq {
+		c.failf(key+".ephemeralStorageLimit", r.EphemeralStorageLimit, "must be >= %s.ephemeralStorageRequest=%q", key, r.EphemeralStorageRequest)
 	}
 }
 
