@@ -54,8 +54,8 @@ type Config struct {
 	Charts      Charts     `json:"charts"`
 	// ChartResources size every container the charts run (types_charts.go).
 	ChartResources ChartResources `json:"chartResources"`
-	Cost        Cost       `json:"cost"`
-	DR          DR         `json:"dr"`
+	Cost           Cost           `json:"cost"`
+	DR             DR             `json:"dr"`
 
 	Secrets Secrets `json:"-"`
 }
