@@ -1,7 +1,10 @@
 package catalog
 
 import (
+	"maps"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -176,6 +179,20 @@ func RegoFacts() string {
 	b.WriteString("current_tls_policies := {\n")
 	for _, p := range CurrentTLSPolicies() {
 		b.WriteString("\t\"" + p + "\",\n")
+	}
+	b.WriteString("}\n")
+	b.WriteString("\n# Where each chart takes its containers' resources (ChartContainers): values paths by chart.\n")
+	b.WriteString("chart_resource_paths := {\n")
+	paths := map[string][]string{}
+	for _, c := range ChartContainers {
+		quoted := make([]string, 0, 4)
+		for _, k := range strings.Split(c.ValuesPath, ".") {
+			quoted = append(quoted, strconv.Quote(k))
+		}
+		paths[c.Chart] = append(paths[c.Chart], "["+strings.Join(quoted, ", ")+"]")
+	}
+	for _, chart := range slices.Sorted(maps.Keys(paths)) {
+		b.WriteString("\t" + strconv.Quote(chart) + ": [" + strings.Join(paths[chart], ", ") + "],\n")
 	}
 	b.WriteString("}\n")
 	return b.String()

@@ -33,3 +33,15 @@ current_tls_policies := {
 	"ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 	"ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
 }
+
+# Where each chart takes its containers' resources (ChartContainers): values paths by chart.
+chart_resource_paths := {
+	"aws-for-fluent-bit": [["resources"]],
+	"aws-load-balancer-controller": [["resources"]],
+	"karpenter": [["controller", "resources"]],
+	"kube-prometheus-stack": [["prometheus", "prometheusSpec", "resources"], ["alertmanager", "alertmanagerSpec", "resources"], ["prometheusOperator", "prometheusConfigReloader", "resources"], ["prometheusOperator", "resources"], ["prometheusOperator", "admissionWebhooks", "patch", "resources"], ["grafana", "resources"], ["grafana", "sidecar", "resources"], ["kube-state-metrics", "resources"], ["prometheus-node-exporter", "resources"]],
+	"metrics-server": [["resources"]],
+	"prometheus-adapter": [["resources"]],
+	"prometheus-postgres-exporter": [["resources"]],
+	"prometheus-redis-exporter": [["resources"]],
+}

@@ -101,16 +101,46 @@ deny_k8s_hostpath contains msg if {
 }
 
 # METADATA
-# title: "Requests and a memory limit"
-# description: "The scheduler needs CPU and memory requests to place pods and the HPA needs them to compute utilization; a memory limit stops one pod from starving its node."
+# title: "Requests and limits for memory and ephemeral storage"
+# description: "The scheduler needs CPU and memory requests to place pods and the HPA needs them to compute utilization; a container without a memory request is BestEffort, the first evicted under node pressure. Memory and ephemeral-storage limits stop one pod from starving its node of memory or filling its disk, which evicts every pod on it."
 # custom:
-#   message: "Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container."
+#   message: "Set resources.requests.cpu, requests.memory, requests.ephemeral-storage, limits.memory and limits.ephemeral-storage on every container."
 deny_k8s_resources contains msg if {
 	some c in containers
-	some path in [["requests", "cpu"], ["requests", "memory"], ["limits", "memory"]]
+	some path in [["requests", "cpu"], ["requests", "memory"], ["requests", "ephemeral-storage"], ["limits", "memory"], ["limits", "ephemeral-storage"]]
 	object.get(c, array.concat(["resources"], path), null) == null
 	msg := sprintf("%s: container %q has no resources.%s.%s; allowed: a quantity", [res, c.name, path[0], path[1]])
 }
+
+# METADATA
+# title: "Chart workloads with memory requests and limits"
+# description: "Every container a chart runs is sized through the chart's own values key (chart_resource_paths, from the catalog): a chart left at its default resources {} runs BestEffort pods, so the monitoring is evicted first under node pressure, exactly when it is needed."
+# custom:
+#   message: "Set requests.memory and limits.memory at every values key chart_resource_paths names for the chart (config chartResources)."
+deny_helm_resources contains msg if {
+	input.__type == "kubernetes:helm.sh/v3:Release"
+	parts := split(object.get(input, "chart", ""), "/")
+	chart := parts[count(parts) - 1]
+	some path in chart_resource_paths[chart]
+	some field in [["requests", "memory"], ["limits", "memory"]]
+	object.get(object.get(input, "values", {}), array.concat(path, field), null) == null
+	msg := sprintf("%s: chart %q values.%s has no %s.%s; allowed: a quantity", [res, chart, concat(".", path), field[0], field[1]])
+}
+
+# METADATA
+# title: "Liveness is not readiness"
+# description: "A liveness probe that asks what the readiness probe asks restarts a pod that is only busy: under load a slow health endpoint takes the pod out of the Service (right) and then kills it with its runs (wrong), and the restarts spread the load onto fewer pods. Liveness should ask only whether the process is alive."
+# custom:
+#   message: "Give the livenessProbe a different check than the readinessProbe (for example tcpSocket on the port, or a /livez path) with a larger failure budget."
+deny_k8s_probesdistinct contains msg if {
+	some c in containers
+	c.livenessProbe
+	c.readinessProbe
+	probe_handler(c.livenessProbe) == probe_handler(c.readinessProbe)
+	msg := sprintf("%s: container %q livenessProbe checks %v, the same as its readinessProbe; allowed: a different check", [res, c.name, probe_handler(c.livenessProbe)])
+}
+
+probe_handler(p) := {k: p[k] | some k in ["httpGet", "tcpSocket", "exec", "grpc"]; p[k]}
 
 # METADATA
 # title: "Images pinned by tag or digest"

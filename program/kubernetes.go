@@ -19,6 +19,7 @@ import (
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/cost"
+	"github.com/langgraph-platform/infra/internal/helmvalues"
 	"github.com/langgraph-platform/infra/mixin"
 	"github.com/langgraph-platform/infra/program/sizing"
 )
@@ -26,7 +27,8 @@ import (
 // AddonsArgs maps the configuration onto the cluster add-ons; a switched-off add-on is nil.
 func AddonsArgs(cfg *config.Config, account awsbase.Account, cluster *Cluster) clusteraddons.Args {
 	a := cfg.Addons
-	args := clusteraddons.Args{ClusterName: cluster.Name, Cluster: cluster.NameInput, VPCID: cluster.VPCID, Account: account, Tags: Tags(cfg), Charts: cfg.Charts.Sources()}
+	args := clusteraddons.Args{ClusterName: cluster.Name, Cluster: cluster.NameInput, VPCID: cluster.VPCID, Account: account, Tags: Tags(cfg), Charts: cfg.Charts.Sources(),
+		Resources: ChartResources(cfg)}
 	if a.MetricsServer.Enabled {
 		args.MetricsServer = &clusteraddons.MetricsServer{ChartVersion: a.MetricsServer.ChartVersion, Replicas: a.MetricsServer.Replicas}
 	}
@@ -98,7 +100,8 @@ func KubernetesProvider(ctx *pulumi.Context, cfg *config.Config, cluster *Cluste
 func DataplaneArgs(cfg *config.Config, cluster *Cluster, db *database.Database, redis *cache.Cache, front *edge.Edge) dataplane.Args {
 	d, h := cfg.Dataplane, cfg.HPA
 	res := func(r config.Resources) dataplane.Resources {
-		return dataplane.Resources{CPURequest: r.CPURequest, MemoryRequest: r.MemoryRequest, CPULimit: r.CPULimit, MemoryLimit: r.MemoryLimit}
+		return dataplane.Resources{CPURequest: r.CPURequest, MemoryRequest: r.MemoryRequest, CPULimit: r.CPULimit, MemoryLimit: r.MemoryLimit,
+			EphemeralStorageRequest: r.EphemeralStorageRequest, EphemeralStorageLimit: r.EphemeralStorageLimit}
 	}
 	rule := func(r config.ScalingRule) dataplane.ScalingRule {
 		return dataplane.ScalingRule{Pods: r.Pods, PeriodSeconds: r.PeriodSeconds, StabilizationWindowSeconds: r.StabilizationWindowSeconds}
@@ -201,6 +204,7 @@ func MonitoringArgs(cfg *config.Config, cluster *Cluster, db *database.Database,
 		Namespace:                    m.Namespace,
 		CRDVersion:                   crdVersion,
 		Charts:                       cfg.Charts.Sources(),
+		Resources:                    ChartResources(cfg),
 		NodeExporterNamespace:        m.NodeExporterNamespace,
 		Network:                      network,
 		Instance:                     Prefix(cfg),
@@ -270,4 +274,30 @@ func MonitoringThresholds(cfg *config.Config, estimate cost.Estimate) mixin.Thre
 // MonitoringMixin is the mixin's config: what the rules watch and the numbers they compare with.
 func MonitoringMixin(cfg *config.Config, estimate cost.Estimate) mixin.Config {
 	return mixin.Config{Scope: MonitoringScope(cfg), Thresholds: MonitoringThresholds(cfg, estimate)}
+}
+
+// ChartResources are the chart containers' requests and limits as the charts take them.
+func ChartResources(cfg *config.Config) helmvalues.Sized {
+	out := helmvalues.Sized{}
+	for name, r := range cfg.ChartResources.ByName() {
+		out[name] = ContainerResources(r)
+	}
+	return out
+}
+
+// ContainerResources are a container's requests and limits in Kubernetes's shape: CPU is
+// limited only where a limit is set.
+func ContainerResources(r config.Resources) helmvalues.Resources {
+	req := map[string]string{"cpu": r.CPURequest, "memory": r.MemoryRequest}
+	lim := map[string]string{"memory": r.MemoryLimit}
+	if r.CPULimit != "" {
+		lim["cpu"] = r.CPULimit
+	}
+	if r.EphemeralStorageRequest != "" {
+		req["ephemeral-storage"] = r.EphemeralStorageRequest
+	}
+	if r.EphemeralStorageLimit != "" {
+		lim["ephemeral-storage"] = r.EphemeralStorageLimit
+	}
+	return helmvalues.Resources{Requests: req, Limits: lim}
 }

@@ -134,7 +134,17 @@ func mutations() map[string]mutation {
 		"deny_k8s_hostnamespaces":      {typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "hostNetwork"}, value: true, want: "hostNetwork"},
 		"deny_k8s_hostpath": {typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "volumes", 0, "hostPath"},
 			value: map[string]any{"path": "/var/run"}, want: "/var/run"},
-		"deny_k8s_resources":   {typ: deployment, name: "-dataplane-deployment", path: at(container, "resources", "limits", "memory"), delete: true, want: "limits.memory"},
+		"deny_k8s_resources#1": {typ: deployment, name: "-dataplane-deployment", path: at(container, "resources", "limits", "memory"), delete: true, want: "limits.memory"},
+		"deny_k8s_resources#2": {typ: deployment, name: "-dataplane-deployment", path: at(container, "resources", "requests", "memory"), delete: true, want: "requests.memory"},
+		"deny_k8s_resources#3": {typ: deployment, name: "-dataplane-deployment", path: at(container, "resources", "limits", "ephemeral-storage"), delete: true, want: "limits.ephemeral-storage"},
+		"deny_helm_resources#1": {typ: "kubernetes:helm.sh/v3:Release", name: "-monitoring-stack", path: []any{"values", "prometheus-node-exporter", "resources", "requests", "memory"},
+			delete: true, want: `values.prometheus-node-exporter.resources has no requests.memory`},
+		"deny_helm_resources#2": {typ: "kubernetes:helm.sh/v3:Release", name: "-addons-metrics-server", path: []any{"values", "resources"}, value: map[string]any{},
+			want: `chart "metrics-server" values.resources has no requests.memory`},
+		"deny_k8s_probesdistinct": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
+			c := doc["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+			c["livenessProbe"] = c["readinessProbe"]
+		}, want: `livenessProbe checks {"httpGet": {"path": "/ok", "port": "api"}}`},
 		"deny_k8s_imagepinned": {typ: deployment, name: "-dataplane-deployment", path: at(container, "image"), value: "langgraph-agents:latest", want: "langgraph-agents:latest"},
 		"deny_helm_pinned#1":   {typ: "kubernetes:helm.sh/v3:Release", name: "-addons-metrics-server", path: []any{"version"}, value: "^3.13", want: `version "^3.13" is not exact`},
 		"deny_helm_pinned#2": {typ: "kubernetes:helm.sh/v3:Release", name: "-addons-metrics-server", path: []any{"repositoryOpts", "repo"},

@@ -103,6 +103,9 @@ type Args struct {
 	// Charts are where Helm fetches each chart, by chart name (config.Charts.Sources): the
 	// upstream repository or a mirror.
 	Charts map[string]catalog.ChartSource
+
+	// Resources size the containers of the add-ons installed, by catalog name.
+	Resources helmvalues.Sized
 }
 
 // Validate reports what the component needs that package config cannot see: missing inputs and
@@ -174,7 +177,28 @@ func (a *Args) Validate() error {
 		}
 		identity("Karpenter", k.Identity, k.OIDCIssuerURL)
 	}
+	errs = append(errs, a.Resources.Check("clusteraddons", a.containers()...))
 	return errors.Join(errs...)
+}
+
+// containers are the catalog names of the containers the installed add-ons run.
+func (a *Args) containers() []string {
+	var out []string
+	for _, c := range []struct {
+		on   bool
+		name string
+	}{
+		{a.MetricsServer != nil, catalog.ContainerMetricsServer},
+		{a.LoadBalancerController != nil, catalog.ContainerLoadBalancerController},
+		{a.PrometheusAdapter != nil, catalog.ContainerPrometheusAdapter},
+		{a.FluentBit != nil, catalog.ContainerFluentBit},
+		{a.Karpenter != nil, catalog.ContainerKarpenter},
+	} {
+		if c.on {
+			out = append(out, c.name)
+		}
+	}
+	return out
 }
 
 // ClusterAddons is the deployed set.
@@ -205,7 +229,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	child := pulumi.Parent(c)
 
 	if m := args.MetricsServer; m != nil {
-		values, err := helmvalues.Map(MetricsServerValues(m.Replicas))
+		values, err := helmvalues.Map(MetricsServerValues(m.Replicas, args.Resources[catalog.ContainerMetricsServer]))
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +258,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	c.QueueMetric = pulumi.String("").ToStringOutput()
 	if p := args.PrometheusAdapter; p != nil {
-		values, err := helmvalues.Map(PrometheusAdapterValues(*p))
+		values, err := helmvalues.Map(PrometheusAdapterValues(*p, args.Resources[catalog.ContainerPrometheusAdapter]))
 		if err != nil {
 			return nil, err
 		}
@@ -288,7 +312,7 @@ func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadB
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}
-	values, err := helmvalues.Map(LoadBalancerControllerValues(l, args.ClusterName, acct.Region))
+	values, err := helmvalues.Map(LoadBalancerControllerValues(l, args.ClusterName, acct.Region, args.Resources[catalog.ContainerLoadBalancerController]))
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}

@@ -70,9 +70,11 @@ type enabledOnly struct {
 }
 
 // fluentBitSecurity: Fluent Bit reads the node's root-owned log files, so it runs as root, but
-// with no capability and no privilege escalation.
+// with no capability, no privilege escalation and a read-only root (its offsets database is on
+// the node's /var/log, which the chart mounts).
 type fluentBitSecurity struct {
 	AllowPrivilegeEscalation bool `json:"allowPrivilegeEscalation"`
+	ReadOnlyRootFilesystem   bool `json:"readOnlyRootFilesystem"`
 	Capabilities             struct {
 		Drop []string `json:"drop"`
 	} `json:"capabilities"`
@@ -81,7 +83,7 @@ type fluentBitSecurity struct {
 // FluentBitValues renders the chart's values: tail only the listed namespaces' container logs
 // (so no line lands in a group that does not exist), write each to its namespace's group, create
 // no group (the program owns them, with KMS and retention).
-func FluentBitValues(f FluentBit, region string) fluentBitValues {
+func FluentBitValues(f FluentBit, region string, res helmvalues.Resources) fluentBitValues {
 	var v fluentBitValues
 	v.ServiceAccount.Create, v.ServiceAccount.Name = true, FluentBitServiceAccount
 	v.Input.Enabled = true
@@ -101,7 +103,8 @@ func FluentBitValues(f FluentBit, region string) fluentBitValues {
 	v.PriorityClassName = "system-node-critical"
 	// Every node's logs, tainted nodes included.
 	v.Tolerations = []map[string]any{{"operator": "Exists"}}
-	v.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "50m", "memory": "64Mi"}, Limits: map[string]string{"memory": "256Mi"}}
+	v.ContainerSecurityContext.ReadOnlyRootFilesystem = true
+	v.Resources = res
 	return v
 }
 
@@ -153,7 +156,7 @@ func fluentBit(ctx *pulumi.Context, name string, args Args, f FluentBit, child p
 	if err != nil {
 		return pulumi.StringArrayOutput{}, err
 	}
-	values, err := helmvalues.Map(FluentBitValues(f, acct.Region))
+	values, err := helmvalues.Map(FluentBitValues(f, acct.Region, args.Resources[catalog.ContainerFluentBit]))
 	if err != nil {
 		return pulumi.StringArrayOutput{}, err
 	}

@@ -137,14 +137,12 @@ func KarpenterQueueName(cluster string) string {
 
 // KarpenterValues name the cluster and interruption queue, and the ServiceAccount the role is
 // bound to (New adds the IRSA annotation).
-func KarpenterValues(k Karpenter, cluster string) any {
+func KarpenterValues(k Karpenter, cluster string, res helmvalues.Resources) any {
 	return karpenterValues{
 		Replicas:       k.Replicas,
 		Settings:       karpenterSettings{ClusterName: cluster, InterruptionQueue: KarpenterQueueName(cluster)},
 		ServiceAccount: serviceAccountValues{Create: true, Name: KarpenterServiceAccount, Annotations: map[string]string{}},
-		Controller: karpenterController{Resources: helmvalues.Resources{
-			Requests: map[string]string{"cpu": "250m", "memory": "512Mi"}, Limits: map[string]string{"memory": "1Gi"},
-		}},
+		Controller:     karpenterController{Resources: res},
 	}
 }
 
@@ -236,7 +234,7 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 	if err != nil {
 		return err
 	}
-	values, err := helmvalues.Map(KarpenterValues(k, args.ClusterName))
+	values, err := helmvalues.Map(KarpenterValues(k, args.ClusterName, args.Resources[catalog.ContainerKarpenter]))
 	if err != nil {
 		return err
 	}

@@ -66,12 +66,12 @@ type podValues struct {
 
 // hardenedPods run restricted as uid, critical to the cluster (they serve the HPA's metrics),
 // spread over zones, with a disruption budget when there is more than one.
-func hardenedPods(release string, replicas, uid int, requests, limits map[string]string) podValues {
+func hardenedPods(release string, replicas, uid int, res helmvalues.Resources) podValues {
 	return podValues{
 		Replicas:                  replicas,
 		PriorityClassName:         "system-cluster-critical",
 		SecurityContext:           restricted(uid),
-		Resources:                 helmvalues.Resources{Requests: requests, Limits: limits},
+		Resources:                 res,
 		PodDisruptionBudget:       pdb{Enabled: replicas > 1, MaxUnavailable: 1},
 		TopologySpreadConstraints: zoneSpread(release),
 	}
@@ -88,9 +88,8 @@ type metricsServerValues struct {
 
 // MetricsServerValues are hardened: non-root with a read-only root file system, requests sized
 // for a few hundred nodes, a disruption budget when there is more than one replica.
-func MetricsServerValues(replicas int) any {
-	v := metricsServerValues{podValues: hardenedPods(MetricsServerRelease, replicas, 1000,
-		map[string]string{"cpu": "100m", "memory": "200Mi"}, map[string]string{"memory": "400Mi"})}
+func MetricsServerValues(replicas int, res helmvalues.Resources) any {
+	v := metricsServerValues{podValues: hardenedPods(MetricsServerRelease, replicas, 1000, res)}
 	v.APIService.Create = true
 	return v
 }
@@ -127,7 +126,7 @@ type loadBalancerControllerValues struct {
 // IngressClass the dataplane's Ingress uses. With IRSA, New adds the role annotation. The Service mutator webhook stays off: it would make
 // the controller intercept every Service of type LoadBalancer in the cluster, and this project
 // creates none.
-func LoadBalancerControllerValues(a LoadBalancerController, clusterName, region string) any {
+func LoadBalancerControllerValues(a LoadBalancerController, clusterName, region string, res helmvalues.Resources) any {
 	v := loadBalancerControllerValues{
 		ClusterName:  clusterName,
 		Region:       region,
@@ -136,7 +135,7 @@ func LoadBalancerControllerValues(a LoadBalancerController, clusterName, region 
 			Annotations: map[string]string{}},
 		PriorityClassName:           "system-cluster-critical",
 		SecurityContext:             restricted(65534),
-		Resources:                   helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "512Mi"}},
+		Resources:                   res,
 		TopologySpreadConstraints:   zoneSpread(LoadBalancerControllerRelease),
 		CreateIngressClassResource:  true,
 		IngressClass:                IngressClass,
@@ -176,6 +175,14 @@ func QueueRule(series, metric string) ExternalRule {
 	return r
 }
 
+// pathProbe replaces only the path of a chart's HTTP probe (Helm merges the rest from the
+// chart's defaults: port, scheme and timing).
+type pathProbe struct {
+	HTTPGet struct {
+		Path string `json:"path"`
+	} `json:"httpGet"`
+}
+
 type adapterValues struct {
 	Prometheus struct {
 		URL  string `json:"url"`
@@ -183,7 +190,11 @@ type adapterValues struct {
 		Path string `json:"path"`
 	} `json:"prometheus"`
 	podValues
-	Rules struct {
+	// The adapter is a Kubernetes API server: /livez answers while it serves, /readyz also
+	// when it is ready to (the chart's default uses /healthz for both).
+	LivenessProbe  pathProbe `json:"livenessProbe"`
+	ReadinessProbe pathProbe `json:"readinessProbe"`
+	Rules          struct {
 		// Default off: the chart's default rules publish every pod metric as a custom metric,
 		// which nothing here reads. Resource rules stay off: metrics-server serves metrics.k8s.io
 		// and two servers for one APIService fight.
@@ -195,9 +206,10 @@ type adapterValues struct {
 
 // PrometheusAdapterValues point the adapter at the monitoring stack's Prometheus and serve only
 // the External queue metric.
-func PrometheusAdapterValues(a PrometheusAdapter) any {
-	v := adapterValues{podValues: hardenedPods(PrometheusAdapterRelease, a.Replicas, 10001,
-		map[string]string{"cpu": "100m", "memory": "128Mi"}, map[string]string{"memory": "512Mi"})}
+func PrometheusAdapterValues(a PrometheusAdapter, res helmvalues.Resources) any {
+	v := adapterValues{podValues: hardenedPods(PrometheusAdapterRelease, a.Replicas, 10001, res)}
+	v.LivenessProbe.HTTPGet.Path = "/livez"
+	v.ReadinessProbe.HTTPGet.Path = "/readyz"
 	v.Prometheus.URL = a.PrometheusURL
 	v.Prometheus.Port = a.PrometheusPort
 	v.Rules.Custom = []any{}

@@ -8,9 +8,23 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Resources are a container's requests and limits.
+// Resources are a container's requests and limits. Memory and ephemeral storage are always
+// bounded; CPU is limited only when CPULimit is set.
 type Resources struct {
 	CPURequest, MemoryRequest, CPULimit, MemoryLimit string
+	EphemeralStorageRequest, EphemeralStorageLimit   string
+}
+
+// missing names the requests and limits r lacks.
+func (r Resources) missing() []string {
+	var out []string
+	for _, f := range [][2]string{{"CPURequest", r.CPURequest}, {"MemoryRequest", r.MemoryRequest}, {"MemoryLimit", r.MemoryLimit},
+		{"EphemeralStorageRequest", r.EphemeralStorageRequest}, {"EphemeralStorageLimit", r.EphemeralStorageLimit}} {
+		if f[1] == "" {
+			out = append(out, f[0])
+		}
+	}
+	return out
 }
 
 // ScalingRule is one direction of HPA behavior: a Pods policy and, when Percent > 0, a Percent
@@ -141,6 +155,14 @@ func (a *Args) Validate() error {
 	}
 	if as := a.Autoscaling; as.MinReplicas < 1 || as.MaxReplicas < as.MinReplicas {
 		bad("Autoscaling", fmt.Sprintf("%d..%d", as.MinReplicas, as.MaxReplicas), "needs 1 <= MinReplicas <= MaxReplicas")
+	}
+	if m := a.Resources.missing(); len(m) > 0 {
+		bad("Resources", strings.Join(m, ","), "are required: an unbounded pod can exhaust its node's memory or disk")
+	}
+	if q := a.Queue; q != nil {
+		if m := q.Resources.missing(); len(m) > 0 {
+			bad("Queue.Resources", strings.Join(m, ","), "are required: an unbounded pod can exhaust its node's memory or disk")
+		}
 	}
 	// The workers' shutdown grace (BG_JOB_SHUTDOWN_GRACE_PERIOD_SECS) is what the pod has left
 	// after the preStop pause.

@@ -43,8 +43,10 @@ const (
 	MetricsPath = catalog.LangGraphMetricsPath
 	// MetricsNotPublicAction is the ALB action that answers /metrics from outside with 404.
 	MetricsNotPublicAction = "metrics-not-public"
-	RunAsUser              = 1000
-	PodSecurityLevel       = "restricted"
+	// RunAsUser is above 10000, the range no node's own accounts use, so a container escape
+	// lands as nobody the node knows (the image runs as any user: it writes only to /tmp).
+	RunAsUser        = 10001
+	PodSecurityLevel = "restricted"
 	// PodSecurityVersion pins the Pod Security Standards profile version, so a cluster upgrade
 	// cannot tighten or loosen it unannounced.
 	PodSecurityVersion = "v1.32"

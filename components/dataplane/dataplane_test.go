@@ -161,12 +161,21 @@ func TestContainerPortsProbesResourcesAndSpread(t *testing.T) {
 	assert.Equal(t, []any{
 		map[string]any{"name": "api", "containerPort": 8000.0, "protocol": "TCP"},
 	}, d.In(c+"ports"))
-	for _, probe := range []string{"startupProbe", "readinessProbe", "livenessProbe"} {
+	for _, probe := range []string{"startupProbe", "readinessProbe"} {
 		assert.Equal(t, "/ok", d.In(c+probe+".httpGet.path"), probe)
 		assert.Equal(t, "api", d.In(c+probe+".httpGet.port"), probe)
 	}
-	assert.Equal(t, map[string]any{"cpu": "1", "memory": "2Gi"}, d.In(c+"resources.requests"))
-	assert.Equal(t, map[string]any{"cpu": "2", "memory": "4Gi"}, d.In(c+"resources.limits"))
+	// Liveness is not readiness: a slow /ok takes a busy pod out of the Service, it never gets
+	// the pod killed; only a process that stops accepting connections for two minutes does.
+	assert.False(t, d.Has(c+"livenessProbe.httpGet"))
+	assert.Equal(t, "api", d.In(c+"livenessProbe.tcpSocket.port"))
+	assert.Equal(t, 20.0, d.In(c+"livenessProbe.periodSeconds"))
+	assert.Equal(t, 6.0, d.In(c+"livenessProbe.failureThreshold"))
+	assert.Greater(t, d.In(c+"livenessProbe.periodSeconds").(float64)*d.In(c+"livenessProbe.failureThreshold").(float64),
+		d.In(c+"readinessProbe.periodSeconds").(float64)*d.In(c+"readinessProbe.failureThreshold").(float64),
+		"a pod leaves the Service long before it is restarted")
+	assert.Equal(t, map[string]any{"cpu": "1", "memory": "2Gi", "ephemeral-storage": "1Gi"}, d.In(c+"resources.requests"))
+	assert.Equal(t, map[string]any{"cpu": "2", "memory": "4Gi", "ephemeral-storage": "2Gi"}, d.In(c+"resources.limits"))
 	assert.Equal(t, 0.0, d.In("spec.strategy.rollingUpdate.maxUnavailable"))
 	assert.Equal(t, 330.0, d.In("spec.template.spec.terminationGracePeriodSeconds"))
 	assert.Equal(t, 15.0, d.In(c+"lifecycle.preStop.sleep.seconds"))

@@ -70,13 +70,31 @@ func probe(period, failures int) *corev1.ProbeArgs {
 	}
 }
 
+// Liveness is deliberately not the readiness probe: a server busy with runs can answer /ok
+// slowly, which should take it out of the Service (readiness) but never get it killed with its
+// runs. Liveness asks only whether the process still accepts connections on the API port, and
+// allows LivenessFailures misses LivenessPeriodSeconds apart (two minutes) before a restart.
+const (
+	LivenessPeriodSeconds = 20
+	LivenessFailures      = 6
+)
+
+func livenessProbe() *corev1.ProbeArgs {
+	return &corev1.ProbeArgs{
+		TcpSocket:        corev1.TCPSocketActionArgs{Port: pulumi.String(APIPortName)},
+		PeriodSeconds:    pulumi.Int(LivenessPeriodSeconds),
+		TimeoutSeconds:   pulumi.Int(5),
+		FailureThreshold: pulumi.Int(LivenessFailures),
+	}
+}
+
 // podTemplate is a tier's pod: restricted, spread across zones and nodes, one container.
 func podTemplate(args Args, t tierSpec, refs podRefs) *corev1.PodTemplateSpecArgs {
 	res, sa := t.resources, refs.sa
 	selector := SelectorLabels(args.Instance, t.component)
 	podLabels := Labels(args.Instance, args.Version, t.component)
 	env := containerEnv(args, t, refs)
-	limits := pulumi.StringMap{"memory": pulumi.String(res.MemoryLimit)}
+	limits := pulumi.StringMap{"memory": pulumi.String(res.MemoryLimit), "ephemeral-storage": pulumi.String(res.EphemeralStorageLimit)}
 	if res.CPULimit != "" {
 		limits["cpu"] = pulumi.String(res.CPULimit)
 	}
@@ -125,13 +143,14 @@ func podTemplate(args Args, t tierSpec, refs podRefs) *corev1.PodTemplateSpecArg
 				},
 				Env: env,
 				Resources: &corev1.ResourceRequirementsArgs{
-					Requests: pulumi.StringMap{"cpu": pulumi.String(res.CPURequest), "memory": pulumi.String(res.MemoryRequest)},
-					Limits:   limits,
+					Requests: pulumi.StringMap{"cpu": pulumi.String(res.CPURequest), "memory": pulumi.String(res.MemoryRequest),
+						"ephemeral-storage": pulumi.String(res.EphemeralStorageRequest)},
+					Limits: limits,
 				},
 				// Startup allows 5 minutes for migrations and graph loading before liveness counts.
 				StartupProbe:    probe(5, 60),
 				ReadinessProbe:  probe(10, 3),
-				LivenessProbe:   probe(20, 3),
+				LivenessProbe:   livenessProbe(),
 				SecurityContext: restrictedContainer(RunAsUser),
 				VolumeMounts:    corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
 				// Keep serving while the load balancer deregisters the pod.

@@ -108,9 +108,11 @@ func schedules(ctx *pulumi.Context, name string, args Args, meta func(string, st
 								Command: pulumi.ToStringArray([]string{"kubectl", "patch", "horizontalpodautoscaler", Name,
 									"--namespace", args.Namespace, "--type", "merge", "--patch", MinReplicasPatch(s.MinReplicas)}),
 								Env: corev1.EnvVarArray{envVar("HOME", "/tmp")}, // kubectl's cache
+								// One kubectl call: bounded in every resource, CPU included (a job
+								// that spins holds no run and should not take a node's CPU).
 								Resources: &corev1.ResourceRequirementsArgs{
-									Requests: pulumi.StringMap{"cpu": pulumi.String("50m"), "memory": pulumi.String("64Mi")},
-									Limits:   pulumi.StringMap{"memory": pulumi.String("128Mi")},
+									Requests: pulumi.StringMap{"cpu": pulumi.String("50m"), "memory": pulumi.String("64Mi"), "ephemeral-storage": pulumi.String("16Mi")},
+									Limits:   pulumi.StringMap{"cpu": pulumi.String("200m"), "memory": pulumi.String("128Mi"), "ephemeral-storage": pulumi.String("128Mi")},
 								},
 								SecurityContext: restrictedContainer(ScalerUID),
 								VolumeMounts:    corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},

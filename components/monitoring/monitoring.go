@@ -44,6 +44,9 @@ const (
 	RedisAuthSecret   = "redis-exporter-auth"
 	RulesName         = "langgraph-rules"
 	DashboardLabel    = "grafana_dashboard"
+	// GrafanaLivenessPath answers while Grafana's process serves; the chart's readiness probe
+	// keeps /api/health, which also checks Grafana's database.
+	GrafanaLivenessPath = "/healthz"
 	// receiversDir is where the operator mounts alertmanagerSpec.secrets.
 	receiversDir = "/etc/alertmanager/secrets/" + ReceiversSecret + "/"
 )
@@ -102,6 +105,9 @@ type Args struct {
 	// Mixin is the rules, dashboards and Alertmanager routing this component deploys.
 	Mixin mixin.Config
 
+	// Resources size every container the three charts run, by catalog name (Containers).
+	Resources helmvalues.Sized
+
 	// DatabaseURI is the exporter's connection (secret); sslmode=require.
 	DatabaseURI pulumi.StringInput
 	// RedisAddress is host:port of the cache; RedisAuthToken its AUTH token (secret).
@@ -113,6 +119,17 @@ type Args struct {
 	PagerDutyRoutingKey pulumi.StringInput
 	// HeartbeatURL receives the always-firing Watchdog every minute (a dead man's switch).
 	HeartbeatURL pulumi.StringInput
+}
+
+// Containers are the catalog names of the containers this component's charts run.
+func Containers() []string {
+	var out []string
+	for _, c := range catalog.ChartContainers {
+		if c.Chart == StackChart || c.Chart == PostgresChart || c.Chart == RedisChart {
+			out = append(out, c.Name)
+		}
+	}
+	return out
 }
 
 // Validate reports every Args problem.
@@ -144,6 +161,7 @@ func (a *Args) Validate() error {
 	if a.DatabaseURI == nil || a.RedisAddress == nil || a.RedisAuthToken == nil {
 		bad("DatabaseURI/RedisAddress/RedisAuthToken", "nil", "the exporters need them")
 	}
+	errs = append(errs, a.Resources.Check("monitoring", Containers()...))
 	return errors.Join(errs...)
 }
 
@@ -285,9 +303,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	exporters := []exporterRelease{
 		{release: PostgresExporter, chart: PostgresChart, version: args.PostgresExporterChartVersion,
-			secret: PostgresDSNSecret, data: pulumi.StringMap{"DATA_SOURCE_NAME": args.DatabaseURI}, values: PostgresExporterValues()},
+			secret: PostgresDSNSecret, data: pulumi.StringMap{"DATA_SOURCE_NAME": args.DatabaseURI}, values: PostgresExporterValues(args.Resources[catalog.ContainerPostgresExporter])},
 		{release: RedisExporter, chart: RedisChart, version: args.RedisExporterChartVersion,
-			secret: RedisAuthSecret, data: pulumi.StringMap{"password": args.RedisAuthToken}, values: RedisExporterValues(),
+			secret: RedisAuthSecret, data: pulumi.StringMap{"password": args.RedisAuthToken}, values: RedisExporterValues(args.Resources[catalog.ContainerRedisExporter]),
 			extra: pulumi.Map{"redisAddress": pulumi.Sprintf("rediss://%s", args.RedisAddress)}},
 	}
 	for _, e := range exporters {

@@ -3,6 +3,7 @@ package monitoring
 import (
 	"fmt"
 
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
 	"github.com/langgraph-platform/infra/mixin"
 )
@@ -85,8 +86,46 @@ type grafanaValues struct {
 			SearchNamespace string `json:"searchNamespace"`
 		} `json:"datasources"`
 		SecurityContext containerSecurityContext `json:"securityContext"`
+		Resources       helmvalues.Resources     `json:"resources"`
 	} `json:"sidecar"`
 	Resources helmvalues.Resources `json:"resources"`
+	// LivenessProbe replaces only the path of the chart's probe: /healthz answers while the
+	// process serves, /api/health (readiness) also checks the database, so a slow database takes
+	// a pod out of the Service instead of restarting it.
+	LivenessProbe struct {
+		HTTPGet struct {
+			Path string `json:"path"`
+		} `json:"httpGet"`
+	} `json:"livenessProbe"`
+	// ExtraEmptyDirMounts give the read-only root a writable /tmp.
+	ExtraEmptyDirMounts []emptyDirMount `json:"extraEmptyDirMounts"`
+	PodDisruptionBudget *maxUnavailable `json:"podDisruptionBudget,omitempty"`
+}
+
+type emptyDirMount struct {
+	Name      string `json:"name"`
+	MountPath string `json:"mountPath"`
+}
+
+type maxUnavailable struct {
+	MaxUnavailable int `json:"maxUnavailable"`
+}
+
+// livenessBudget is the failure budget of a chart's liveness probe whose handler the chart fixes
+// (the same as its readiness probe's): twice the readiness probe's period and failures, so a pod
+// slow under load leaves the Service long before the kubelet restarts it.
+type livenessBudget struct {
+	PeriodSeconds    int `json:"periodSeconds"`
+	TimeoutSeconds   int `json:"timeoutSeconds"`
+	FailureThreshold int `json:"failureThreshold"`
+}
+
+var generousLiveness = livenessBudget{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 6}
+
+// operatorProbe is the operator chart's probe settings (its template reads every field).
+type operatorProbe struct {
+	Enabled bool `json:"enabled"`
+	livenessBudget
 }
 
 // StackValues are kube-prometheus-stack's values.
@@ -125,15 +164,28 @@ type enabledCreate struct {
 type operatorValues struct {
 	SecurityContext          podSecurityContext       `json:"securityContext"`
 	ContainerSecurityContext containerSecurityContext `json:"containerSecurityContext"`
+	Resources                helmvalues.Resources     `json:"resources"`
+	LivenessProbe            operatorProbe            `json:"livenessProbe"`
+	PrometheusConfigReloader struct {
+		Resources helmvalues.Resources `json:"resources"`
+	} `json:"prometheusConfigReloader"`
+	AdmissionWebhooks struct {
+		Patch struct {
+			Resources helmvalues.Resources `json:"resources"`
+		} `json:"patch"`
+	} `json:"admissionWebhooks"`
 }
 
 type kubeStateMetricsValues struct {
 	SecurityContext          podSecurityContext       `json:"securityContext"`
 	ContainerSecurityContext containerSecurityContext `json:"containerSecurityContext"`
+	Resources                helmvalues.Resources     `json:"resources"`
 }
 
 type nodeExporterValues struct {
-	NamespaceOverride string `json:"namespaceOverride"`
+	NamespaceOverride string               `json:"namespaceOverride"`
+	Resources         helmvalues.Resources `json:"resources"`
+	LivenessProbe     livenessBudget       `json:"livenessProbe"`
 }
 
 // StackValues renders kube-prometheus-stack's values from Args.
@@ -146,7 +198,7 @@ func StackValues(a Args) any {
 	// Keep 10 % of the volume free for compaction: retention by size stops before the disk fills.
 	p.RetentionSize = fmt.Sprintf("%dGB", a.PrometheusStorageGB*9/10)
 	p.StorageSpec.VolumeClaimTemplate = claim(a.StorageClass, a.PrometheusStorageGB)
-	p.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "1", "memory": "4Gi"}, Limits: map[string]string{"memory": "8Gi"}}
+	p.Resources = a.Resources[catalog.ContainerPrometheus]
 	// Select this project's objects by the release label, in every namespace.
 	p.RuleSelector = labelSelector{MatchLabels: SelectorLabels()}
 	p.ServiceMonitorSelector = labelSelector{MatchLabels: SelectorLabels()}
@@ -156,14 +208,21 @@ func StackValues(a Args) any {
 	v.CRDs.Enabled = false
 	v.PrometheusOperator.SecurityContext = restrictedPod(65534, 65534)
 	v.PrometheusOperator.ContainerSecurityContext = restrictedContainer(true)
+	v.PrometheusOperator.Resources = a.Resources[catalog.ContainerOperator]
+	v.PrometheusOperator.LivenessProbe = operatorProbe{Enabled: true, livenessBudget: generousLiveness}
+	v.PrometheusOperator.PrometheusConfigReloader.Resources = a.Resources[catalog.ContainerConfigReloader]
+	v.PrometheusOperator.AdmissionWebhooks.Patch.Resources = a.Resources[catalog.ContainerAdmissionJobs]
 	v.KubeStateMetrics.SecurityContext = restrictedPod(65534, 65534)
 	v.KubeStateMetrics.ContainerSecurityContext = restrictedContainer(true)
+	v.KubeStateMetrics.Resources = a.Resources[catalog.ContainerKubeStateMetrics]
 	v.NodeExporter.NamespaceOverride = a.NodeExporterNamespace
+	v.NodeExporter.Resources = a.Resources[catalog.ContainerNodeExporter]
+	v.NodeExporter.LivenessProbe = generousLiveness
 
 	am := &v.Alertmanager.AlertmanagerSpec
 	am.Replicas = a.AlertmanagerReplicas
 	am.Secrets = []string{ReceiversSecret}
-	am.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "256Mi"}}
+	am.Resources = a.Resources[catalog.ContainerAlertmanager]
 	am.Storage.VolumeClaimTemplate = claim(a.StorageClass, 10)
 	am.PodAntiAffinity = "soft"
 	am.SecurityContext = restrictedPod(1000, 2000)
@@ -187,13 +246,22 @@ func StackValues(a Args) any {
 	// Only this namespace, where the dashboards are: the sidecar's Role reads nothing else.
 	g.Sidecar.Dashboards.SearchNamespace = a.Namespace
 	g.Sidecar.Datasources.SearchNamespace = a.Namespace // the chart's datasource ConfigMap is here too
-	g.Sidecar.SecurityContext = restrictedContainer(false)
+	// The sidecars write the dashboards to their shared emptyDir, never to their root.
+	g.Sidecar.SecurityContext = restrictedContainer(true)
+	g.Sidecar.Resources = a.Resources[catalog.ContainerGrafanaSidecar]
 	g.RBAC.Create = false
 	g.ServiceAccount.Create, g.ServiceAccount.Name = true, GrafanaServiceAccount
 	g.InitChownData.Enabled = false // a root init container; the volume's fsGroup does its job
 	g.SecurityContext = restrictedPod(472, 472)
-	g.ContainerSecurityContext = restrictedContainer(false)
-	g.Resources = helmvalues.Resources{Requests: map[string]string{"cpu": "100m", "memory": "256Mi"}, Limits: map[string]string{"memory": "512Mi"}}
+	// Grafana writes its database and plugins to the chart's storage volume and scratch files to
+	// /tmp: with an emptyDir there the root stays read-only.
+	g.ContainerSecurityContext = restrictedContainer(true)
+	g.ExtraEmptyDirMounts = []emptyDirMount{{Name: "tmp", MountPath: "/tmp"}}
+	g.Resources = a.Resources[catalog.ContainerGrafana]
+	g.LivenessProbe.HTTPGet.Path = GrafanaLivenessPath
+	if a.GrafanaReplicas > 1 { // a budget of one pod would block every node drain
+		g.PodDisruptionBudget = &maxUnavailable{MaxUnavailable: 1}
+	}
 	return v
 }
 
@@ -209,11 +277,11 @@ type exporterBase struct {
 	Resources        helmvalues.Resources `json:"resources"`
 }
 
-func exporter(name string) exporterBase {
+func exporter(name string, res helmvalues.Resources) exporterBase {
 	return exporterBase{
 		FullnameOverride: name,
 		ServiceMonitor:   serviceMonitorValues{Enabled: true, Labels: SelectorLabels(), Interval: "30s"},
-		Resources:        helmvalues.Resources{Requests: map[string]string{"cpu": "50m", "memory": "64Mi"}, Limits: map[string]string{"memory": "128Mi"}},
+		Resources:        res,
 	}
 }
 
@@ -227,12 +295,16 @@ type postgresExporterValues struct {
 	Config struct {
 		DatasourceSecret secretRef `json:"datasourceSecret"`
 	} `json:"config"`
+	// The chart's liveness and readiness probes share a handler (its /); the budget differs.
+	LivenessProbe livenessBudget `json:"livenessProbe"`
 }
 
-// PostgresExporterValues read the connection (sslmode=require) from the DSN Secret.
-func PostgresExporterValues() any {
-	v := postgresExporterValues{exporterBase: exporter(PostgresExporter)}
+// PostgresExporterValues read the connection (sslmode=require) from the DSN Secret. The chart's
+// own security contexts are already restricted with a read-only root.
+func PostgresExporterValues(res helmvalues.Resources) any {
+	v := postgresExporterValues{exporterBase: exporter(PostgresExporter, res)}
 	v.Config.DatasourceSecret = secretRef{PostgresDSNSecret, "DATA_SOURCE_NAME"}
+	v.LivenessProbe = generousLiveness
 	return v
 }
 
@@ -242,12 +314,21 @@ type redisExporterValues struct {
 		Enabled bool      `json:"enabled"`
 		Secret  secretRef `json:"secret"`
 	} `json:"auth"`
+	// The chart sets no security context of its own (both are {}).
+	PodSecurityContext podSecurityContext       `json:"podSecurityContext"`
+	SecurityContext    containerSecurityContext `json:"securityContext"`
 }
 
+// RedisExporterUID is the user the redis_exporter image runs as (its Dockerfile's USER).
+const RedisExporterUID = 59000
+
 // RedisExporterValues authenticate with the AUTH token from its Secret; the address (rediss://)
-// is set by New from the cache's endpoint.
-func RedisExporterValues() any {
-	v := redisExporterValues{exporterBase: exporter(RedisExporter)}
+// is set by New from the cache's endpoint. The pod runs restricted with a read-only root: the
+// exporter writes nothing.
+func RedisExporterValues(res helmvalues.Resources) any {
+	v := redisExporterValues{exporterBase: exporter(RedisExporter, res)}
+	v.PodSecurityContext = restrictedPod(RedisExporterUID, RedisExporterUID)
+	v.SecurityContext = restrictedContainer(true)
 	v.Auth.Enabled = true
 	v.Auth.Secret = secretRef{RedisAuthSecret, "password"}
 	return v

@@ -4,6 +4,7 @@ package helmvalues
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -36,4 +37,24 @@ func Map(v any) (pulumi.Map, error) {
 type Resources struct {
 	Requests map[string]string `json:"requests,omitempty"`
 	Limits   map[string]string `json:"limits,omitempty"`
+}
+
+// Sized are chart containers' resources by their catalog name (catalog.ChartContainers).
+type Sized map[string]Resources
+
+// Check reports, for the component named, every container of names that has no memory request
+// or limit: a container without them is BestEffort or unbounded, the first evicted or the one
+// that takes its node down.
+func (s Sized) Check(component string, names ...string) error {
+	var errs []error
+	for _, n := range names {
+		r, ok := s[n]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("%s.Args.Resources[%q]: missing; every chart container needs its requests and limits", component, n))
+		case r.Requests["memory"] == "" || r.Limits["memory"] == "":
+			errs = append(errs, fmt.Errorf("%s.Args.Resources[%q]=%v: a memory request and a memory limit are required", component, n, r))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -19,8 +19,11 @@ good_container := {
 		"runAsNonRoot": true, "allowPrivilegeEscalation": false,
 		"capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"},
 	},
-	"resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"memory": "2Gi"}},
-	"readinessProbe": {"httpGet": {"path": "/ok"}}, "livenessProbe": {"httpGet": {"path": "/ok"}},
+	"resources": {
+		"requests": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"},
+		"limits": {"memory": "2Gi", "ephemeral-storage": "2Gi"},
+	},
+	"readinessProbe": {"httpGet": {"path": "/ok", "port": "api"}}, "livenessProbe": {"tcpSocket": {"port": "api"}},
 	"env": [{"name": "N_JOBS_PER_WORKER", "value": "10"}],
 }
 
@@ -33,8 +36,32 @@ test_compliant_deployment_is_silent if {
 	count(langgraph.deny_k8s_resources) == 0 with input as d
 	count(langgraph.deny_k8s_imagepinned) == 0 with input as d
 	count(langgraph.deny_k8s_probes) == 0 with input as d
+	count(langgraph.deny_k8s_probesdistinct) == 0 with input as d
 	count(langgraph.deny_k8s_labels) == 0 with input as d
 	count(langgraph.deny_secrets_literalenv) == 0 with input as d
+}
+
+# The handler decides, not the timing: the same check with a larger budget is still the same check.
+test_liveness_is_not_readiness if {
+	no_liveness := object.remove(good_container, ["livenessProbe"])
+	same := object.union(no_liveness, {"livenessProbe": {"httpGet": {"path": "/ok", "port": "api"}, "failureThreshold": 6}})
+	count(langgraph.deny_k8s_probesdistinct) == 1 with input as deployment(same, {})
+	other_path := object.union(no_liveness, {"livenessProbe": {"httpGet": {"path": "/livez", "port": "api"}}})
+	count(langgraph.deny_k8s_probesdistinct) == 0 with input as deployment(other_path, {})
+	count(langgraph.deny_k8s_probesdistinct) == 0 with input as deployment(no_liveness, {})
+}
+
+# Every chart container's values key needs a memory request and limit; a chart from an OCI mirror
+# is known by its last path segment, and charts the catalog does not list are not judged.
+chart_release(chart, values) := {"__type": "kubernetes:helm.sh/v3:Release", "__name": "r", "chart": chart, "values": values}
+
+test_helm_resources if {
+	sized := {"resources": {"requests": {"memory": "1Gi"}, "limits": {"memory": "2Gi"}}}
+	count(langgraph.deny_helm_resources) == 0 with input as chart_release("metrics-server", sized)
+	count(langgraph.deny_helm_resources) == 2 with input as chart_release("metrics-server", {})
+	count(langgraph.deny_helm_resources) == 1 with input as chart_release("oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror/metrics-server", {"resources": {"requests": {"memory": "1Gi"}}})
+	count(langgraph.deny_helm_resources) == 1 with input as chart_release("karpenter", {"controller": {"resources": {"limits": {"memory": "1Gi"}}}})
+	count(langgraph.deny_helm_resources) == 0 with input as chart_release("some-other-chart", {})
 }
 
 test_pod_level_security_context_counts if {
