@@ -47,7 +47,7 @@ const (
 var ChartContainers = []ChartContainer{
 	{Name: ContainerPrometheus, Chart: ChartKubePrometheusStack, ValuesPath: "prometheus.prometheusSpec.resources",
 		CPURequest: "1", MemoryRequest: "4Gi", MemoryLimit: "8Gi", EphemeralRequest: "256Mi", EphemeralLimit: "1Gi",
-		Sizing: "about 1.5 million active series at 50 pods and their nodes (2 KiB each, doubled for compaction); the TSDB is on its volume, not ephemeral storage"},
+		Sizing: "a few hundred thousand active series (50 dataplane pods, their nodes, kube-state-metrics) in the head block, with room for compaction and dashboard queries; the TSDB is on its volume, not ephemeral storage"},
 	{Name: ContainerAlertmanager, Chart: ChartKubePrometheusStack, ValuesPath: "alertmanager.alertmanagerSpec.resources",
 		CPURequest: "100m", MemoryRequest: "128Mi", MemoryLimit: "256Mi", EphemeralRequest: "64Mi", EphemeralLimit: "256Mi",
 		Sizing: "tens of alerts and silences; its data is on its volume"},
@@ -80,7 +80,7 @@ var ChartContainers = []ChartContainer{
 		Sizing: "one replication group every 30 s"},
 	{Name: ContainerMetricsServer, Chart: ChartMetricsServer, ValuesPath: "resources",
 		CPURequest: "100m", MemoryRequest: "200Mi", MemoryLimit: "400Mi", EphemeralRequest: "16Mi", EphemeralLimit: "64Mi",
-		Sizing: "metrics-server's guidance: 100m and 200Mi serve up to 100 nodes"},
+		Sizing: "the chart's own requests (100m, 200Mi); metrics-server needs about 1m CPU and 2 MiB per node"},
 	{Name: ContainerLoadBalancerController, Chart: ChartAWSLoadBalancerController, ValuesPath: "resources",
 		CPURequest: "100m", MemoryRequest: "128Mi", MemoryLimit: "512Mi", EphemeralRequest: "16Mi", EphemeralLimit: "64Mi",
 		Sizing: "one Ingress and its targets; the limit covers the informer caches of a busy cluster"},
@@ -92,7 +92,7 @@ var ChartContainers = []ChartContainer{
 		Sizing: "one per node; the limit holds its in-memory buffer when CloudWatch throttles (its offsets are on the node's /var/log)"},
 	{Name: ContainerKarpenter, Chart: ChartKarpenter, ValuesPath: "controller.resources",
 		CPURequest: "250m", MemoryRequest: "512Mi", MemoryLimit: "1Gi", EphemeralRequest: "16Mi", EphemeralLimit: "64Mi",
-		Sizing: "Karpenter's documented minimum (1 CPU, 1Gi for large clusters) scaled to tens of nodes"},
+		Sizing: "one NodePool and tens of nodes; the controller's memory grows with the pods and nodes it watches"},
 }
 
 // ChartContainersReadAt are the pinned chart versions ChartContainers were checked against: a

@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -95,4 +97,24 @@ func TestChartWorkloadsMeetTheDataplanesStandard(t *testing.T) {
 	// Fluent Bit: root (it reads the node's logs) but with a read-only root filesystem.
 	fluent := releases[catalog.ChartAWSForFluentBit]
 	assert.Equal(t, true, fluent.In("values.containerSecurityContext.readOnlyRootFilesystem"))
+}
+
+// docs/workloads.md lists every chart container with its values key and default sizes.
+func TestWorkloadsPageListsEveryChartContainer(t *testing.T) {
+	b, err := os.ReadFile(repoPath(t, "docs", "workloads.md"))
+	require.NoError(t, err)
+	page := string(b)
+	for _, c := range catalog.ChartContainers {
+		eph := "—"
+		if !c.CPUMemoryOnly {
+			eph = c.EphemeralRequest + " / " + c.EphemeralLimit
+		}
+		row := fmt.Sprintf("| `%s` | %s %s | `%s` | %s | %s / %s | %s |", c.Name, c.Chart, catalog.ChartVersions[c.Chart][0], c.ValuesPath,
+			c.CPURequest, c.MemoryRequest, c.MemoryLimit, eph)
+		assert.Contains(t, page, row, "docs/workloads.md: the row of %s", c.Name)
+	}
+	accepted := loadAcceptedFindings(t)
+	for _, a := range accepted {
+		assert.Contains(t, page, "`"+a.Check+"`", "docs/workloads.md explains the accepted %s", a.Check)
+	}
 }

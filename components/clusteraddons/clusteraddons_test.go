@@ -15,6 +15,7 @@ import (
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/helmvalues"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/mixin"
 )
@@ -421,7 +422,12 @@ func TestArgsValidate(t *testing.T) {
 		"no version": {clusteraddons.Args{MetricsServer: &clusteraddons.MetricsServer{Replicas: 1}},
 			`MetricsServer.ChartVersion="": is required (an exact chart version)`},
 		"no replicas": {clusteraddons.Args{MetricsServer: &clusteraddons.MetricsServer{ChartVersion: "3.13.0"}}, `MetricsServer.Replicas="0": must be >= 1`},
-		"no cluster":  {clusteraddons.Args{LoadBalancerController: &good}, "needs the cluster name, VPC, account"},
+		"no resources": {clusteraddons.Args{MetricsServer: &clusteraddons.MetricsServer{ChartVersion: "3.13.0", Replicas: 1}},
+			`clusteraddons.Args.Resources["metricsServer"]: missing`},
+		"no memory limit": {clusteraddons.Args{Karpenter: &clusteraddons.Karpenter{ChartVersion: "1.12.1", Replicas: 1},
+			Resources: helmvalues.Sized{"karpenter": {Requests: map[string]string{"memory": "1Gi"}}}},
+			`clusteraddons.Args.Resources["karpenter"]=`},
+		"no cluster": {clusteraddons.Args{LoadBalancerController: &good}, "needs the cluster name, VPC, account"},
 		"identity": {clusteraddons.Args{LoadBalancerController: &clusteraddons.LoadBalancerController{ChartVersion: "3.4.2", Replicas: 2, Identity: "kiam"}},
 			`LoadBalancerController.Identity="kiam": must be podIdentity or irsa`},
 		"irsa issuer": {clusteraddons.Args{LoadBalancerController: &clusteraddons.LoadBalancerController{ChartVersion: "3.4.2", Replicas: 2, Identity: "irsa"}},

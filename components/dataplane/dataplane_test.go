@@ -434,9 +434,13 @@ func TestQueueTier(t *testing.T) {
 
 func TestArgsValidate(t *testing.T) {
 	err := (&dataplane.Args{Image: "repo", TerminationGracePeriodSeconds: 15, PreStopSeconds: 15,
+		Resources:   dataplane.Resources{CPURequest: "1", MemoryRequest: "2Gi", MemoryLimit: "4Gi"},
+		Queue:       &dataplane.Queue{Resources: dataplane.Resources{CPURequest: "1", MemoryLimit: "4Gi", EphemeralStorageRequest: "1Gi", EphemeralStorageLimit: "2Gi"}},
 		Autoscaling: dataplane.Autoscaling{QueueMetric: &dataplane.QueueMetric{Name: "langgraph_runs_pending"}}}).Validate()
 	require.Error(t, err)
-	for _, want := range []string{"dataplane.Args.Image=repo", "dataplane.Args.TerminationGracePeriodSeconds=15", "dataplane.Args.Connections", "dataplane.Args.Autoscaling",
+	for _, want := range []string{
+		"dataplane.Args.Resources=EphemeralStorageRequest,EphemeralStorageLimit: are required",
+		"dataplane.Args.Queue.Resources=MemoryRequest: are required","dataplane.Args.Image=repo", "dataplane.Args.TerminationGracePeriodSeconds=15", "dataplane.Args.Connections", "dataplane.Args.Autoscaling",
 		"dataplane.Args.Auth.Type=: must be langsmith, custom or noop",
 		`dataplane.Args.Autoscaling.QueueMetric="langgraph_runs_pending"/0: needs a metric name and PendingRunsPerPod >= 1`,
 		"ClassName, Host, CertificateARN, AccessLogBucket and WebACLARN are required"} {

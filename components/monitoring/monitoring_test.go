@@ -8,9 +8,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/helmvalues"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/mixin"
 )
@@ -234,4 +236,23 @@ func TestWatchdogFeedsTheHeartbeat(t *testing.T) {
 	secret := stacktest.One(t, res, "kubernetes:core/v1:Secret", "-monitoring-alertmanager-receivers")
 	assert.Equal(t, harness.DefaultSecrets()["heartbeatUrl"], secret.In("stringData.heartbeat-url"))
 	assert.True(t, secret.SecretIn("stringData"))
+}
+
+// Every container of the three charts needs its requests and limits: a missing one is named.
+func TestArgsNeedEveryContainersResources(t *testing.T) {
+	assert.Len(t, monitoring.Containers(), 11, "kube-prometheus-stack's nine containers and the two exporters")
+	err := (&monitoring.Args{}).Validate()
+	require.Error(t, err)
+	for _, name := range monitoring.Containers() {
+		assert.Contains(t, err.Error(), `monitoring.Args.Resources["`+name+`"]: missing`)
+	}
+	sized := helmvalues.Sized{}
+	for _, name := range monitoring.Containers() {
+		sized[name] = helmvalues.Resources{Requests: map[string]string{"memory": "64Mi"}, Limits: map[string]string{"memory": "128Mi"}}
+	}
+	sized[catalog.ContainerGrafana] = helmvalues.Resources{Requests: map[string]string{"cpu": "1"}}
+	err = (&monitoring.Args{Resources: sized}).Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `monitoring.Args.Resources["grafana"]=`)
+	assert.NotContains(t, err.Error(), `Resources["prometheus"]`)
 }
