@@ -440,7 +440,7 @@ func TestArgsValidate(t *testing.T) {
 	require.Error(t, err)
 	for _, want := range []string{
 		"dataplane.Args.Resources=EphemeralStorageRequest,EphemeralStorageLimit: are required",
-		"dataplane.Args.Queue.Resources=MemoryRequest: are required","dataplane.Args.Image=repo", "dataplane.Args.TerminationGracePeriodSeconds=15", "dataplane.Args.Connections", "dataplane.Args.Autoscaling",
+		"dataplane.Args.Queue.Resources=MemoryRequest: are required", "dataplane.Args.Image=repo", "dataplane.Args.TerminationGracePeriodSeconds=15", "dataplane.Args.Connections", "dataplane.Args.Autoscaling",
 		"dataplane.Args.Auth.Type=: must be langsmith, custom or noop",
 		`dataplane.Args.Autoscaling.QueueMetric="langgraph_runs_pending"/0: needs a metric name and PendingRunsPerPod >= 1`,
 		"ClassName, Host, CertificateARN, AccessLogBucket and WebACLARN are required"} {
