@@ -293,7 +293,7 @@ func stackOutputs(cfg *config.Config, report capacity.Report, estimate cost.Esti
 		"costMonthlyExpectedUsd":           pulumi.Float64(math.Round(estimate.Expected)).ToFloat64Output(),
 		"capacityRunsInProgress":           pulumi.Float64(report.OfferedLoad).ToFloat64Output(),
 		"capacityRunSlotsAtMax":            pulumi.Int(report.SlotsAtMax).ToIntOutput(),
-		"capacityP95QueueWaitSeconds":      pulumi.Float64(report.P95Wait).ToFloat64Output(),
+		"capacityP95QueueWaitSeconds":      seconds(report.P95Wait),
 		"capacityDatabaseConnectionsAtMax": pulumi.Int(report.DBConnections).ToIntOutput(),
 		"capacityRampSeconds":              seconds(report.Ramp.SecondsToCapacity),
 		"capacityStepQueueWaitP95Seconds":  seconds(report.Ramp.WaitP95),

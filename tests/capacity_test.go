@@ -1,11 +1,13 @@
 package tests
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/langgraph-platform/infra/internal/render"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 )
 
@@ -32,4 +34,18 @@ func TestStacksExportTheRampHeadline(t *testing.T) {
 	assert.Greater(t, slower["capacityFastestRampSeconds"].Value.(float64), 705.0, "the Cluster Autoscaler's slower nodes slow the ramp")
 	warm := stacktest.Run(t, "prod", map[string]any{"cluster.nodeAutoscaler": "none"}).Outputs
 	assert.Equal(t, 600.0, warm["capacityFastestRampSeconds"].Value, "with room for every pod already there, only the pods' start-up counts")
+}
+
+// A stack that accepts the risk of an overloaded queue still deploys: state is JSON, which has no
+// infinity, so a wait that never ends is exported as -1 and every output renders.
+func TestAnAcceptedOverloadExportsFiniteNumbers(t *testing.T) {
+	res := stacktest.Run(t, "prod", map[string]any{"hpa.maxReplicas": 12, "capacity.acceptRisk": "load test environment"})
+	assert.Equal(t, -1.0, res.Outputs["capacityP95QueueWaitSeconds"].Value, "the queue never drains")
+	for name, o := range res.Outputs {
+		if v, ok := o.Value.(float64); ok {
+			assert.False(t, math.IsInf(v, 0) || math.IsNaN(v), "%s is %v", name, v)
+		}
+	}
+	_, err := render.Renderer{}.Files(res, nil)
+	assert.NoError(t, err, "synth renders it")
 }
