@@ -234,58 +234,71 @@ func (v Violation) String() string {
 }
 
 // Evaluate runs every enabled rule: resource rules on each document, stack rules on all of them.
+// The enabled rules of each kind are one prepared query (rule i's messages bound to r<i>) and each
+// document is converted to Rego once, so a rendering costs one evaluation per document, not one
+// per rule and document. Where that query fails or is undefined for a document, its rules are
+// evaluated one by one, so an error names its rule exactly as the analyzer's would.
 func (p *Pack) Evaluate(ctx context.Context, docs []map[string]any, cfg Config) ([]Violation, error) {
 	store := cfg.store()
-	var out []Violation
+	var resourceRules, stackRules []Rule
 	for _, r := range p.Rules {
-		level := cfg.level(r)
-		if level == Disabled {
+		if cfg.level(r) == Disabled {
 			continue
-		}
-		query, err := rego.New(
-			rego.Query(fmt.Sprintf("data.%s.%s", p.Package, r.Name)),
-			rego.Compiler(p.compiler),
-			rego.Store(store),
-			rego.SetRegoVersion(ast.RegoV0),
-		).PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("preparing %s: %w", r.Name, err)
-		}
-		eval := func(input any, urn string) error {
-			rs, err := query.Eval(ctx, rego.EvalInput(input))
-			if err != nil {
-				return fmt.Errorf("evaluating %s on %s: %w", r.Name, urn, err)
-			}
-			for _, result := range rs {
-				for _, expr := range result.Expressions {
-					msgs, _ := expr.Value.([]any)
-					for _, m := range msgs {
-						text, ok := m.(string)
-						if !ok {
-							text = fmt.Sprint(m)
-						}
-						out = append(out, Violation{Rule: r.Name, Level: level, URN: urn, Message: text})
-					}
-				}
-			}
-			return nil
 		}
 		if r.Stack {
-			resources := make([]any, len(docs))
-			for i, d := range docs {
-				resources[i] = d
-			}
-			if err := eval(map[string]any{"resources": resources}, ""); err != nil {
-				return nil, err
-			}
-			continue
+			stackRules = append(stackRules, r)
+		} else {
+			resourceRules = append(resourceRules, r)
 		}
-		for _, d := range docs {
-			urn, _ := d["__urn"].(string)
-			if err := eval(d, urn); err != nil {
-				return nil, err
+	}
+	var out []Violation
+	evaluate := func(rules []Rule, inputs []any, urns []string) error {
+		if len(rules) == 0 {
+			return nil
+		}
+		batch, err := p.prepare(ctx, store, rules)
+		if err != nil {
+			return err
+		}
+		for k, input := range inputs {
+			parsed, err := ast.InterfaceToValue(input)
+			if err != nil {
+				return fmt.Errorf("the analyzer input of %s: %w", urns[k], err)
+			}
+			rs, err := batch.Eval(ctx, rego.EvalParsedInput(parsed))
+			if err == nil && len(rs) == 1 {
+				for i, r := range rules {
+					out = appendMessages(out, r, cfg.level(r), urns[k], rs[0].Bindings[fmt.Sprintf("r%d", i)])
+				}
+				continue
+			}
+			for _, r := range rules { // find the rule that fails, or is undefined, on its own
+				one, err := p.prepare(ctx, store, []Rule{r})
+				if err != nil {
+					return err
+				}
+				rs, err := one.Eval(ctx, rego.EvalParsedInput(parsed))
+				if err != nil {
+					return fmt.Errorf("evaluating %s on %s: %w", r.Name, urns[k], err)
+				}
+				if len(rs) == 1 {
+					out = appendMessages(out, r, cfg.level(r), urns[k], rs[0].Bindings["r0"])
+				}
 			}
 		}
+		return nil
+	}
+	inputs, urns := make([]any, len(docs)), make([]string, len(docs))
+	resources := make([]any, len(docs))
+	for i, d := range docs {
+		inputs[i], resources[i] = d, d
+		urns[i], _ = d["__urn"].(string)
+	}
+	if err := evaluate(resourceRules, inputs, urns); err != nil {
+		return nil, err
+	}
+	if err := evaluate(stackRules, []any{map[string]any{"resources": resources}}, []string{""}); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Rule != out[j].Rule {
@@ -297,6 +310,37 @@ func (p *Pack) Evaluate(ctx context.Context, docs []map[string]any, cfg Config) 
 		return out[i].Message < out[j].Message
 	})
 	return out, nil
+}
+
+// prepare is one query binding each rule's value to r<i>.
+func (p *Pack) prepare(ctx context.Context, store storage.Store, rules []Rule) (rego.PreparedEvalQuery, error) {
+	parts := make([]string, len(rules))
+	for i, r := range rules {
+		parts[i] = fmt.Sprintf("r%d = data.%s.%s", i, p.Package, r.Name)
+	}
+	q, err := rego.New(
+		rego.Query(strings.Join(parts, "; ")),
+		rego.Compiler(p.compiler),
+		rego.Store(store),
+		rego.SetRegoVersion(ast.RegoV0),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return q, fmt.Errorf("preparing %d rules: %w", len(rules), err)
+	}
+	return q, nil
+}
+
+// appendMessages adds a rule's messages (a set: a list here) as violations.
+func appendMessages(out []Violation, r Rule, level Level, urn string, value any) []Violation {
+	msgs, _ := value.([]any)
+	for _, m := range msgs {
+		text, ok := m.(string)
+		if !ok {
+			text = fmt.Sprint(m)
+		}
+		out = append(out, Violation{Rule: r.Name, Level: level, URN: urn, Message: text})
+	}
+	return out
 }
 
 // MandatoryViolations returns the mandatory violations.
