@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -158,13 +159,7 @@ func TestKubeScore(t *testing.T) {
 		"hpa.schedules":       []any{map[string]any{"cron": "0 8 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 20}},
 	}
 	total := 0
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range renderings {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(renderings)) {
 		stack, _, _ := strings.Cut(name, "+")
 		findings := kubeScore(t, bin, stacktest.Run(t, stack, renderings[name]))
 		total += len(findings)

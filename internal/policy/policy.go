@@ -289,15 +289,14 @@ func (p *Pack) Evaluate(ctx context.Context, docs []map[string]any, cfg Config) 
 		return nil
 	}
 	inputs, urns := make([]any, len(docs)), make([]string, len(docs))
-	resources := make([]any, len(docs))
 	for i, d := range docs {
-		inputs[i], resources[i] = d, d
+		inputs[i] = d
 		urns[i], _ = d["__urn"].(string)
 	}
 	if err := evaluate(resourceRules, inputs, urns); err != nil {
 		return nil, err
 	}
-	if err := evaluate(stackRules, []any{map[string]any{"resources": resources}}, []string{""}); err != nil {
+	if err := evaluate(stackRules, []any{map[string]any{"resources": inputs}}, []string{""}); err != nil {
 		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
