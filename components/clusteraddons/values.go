@@ -100,25 +100,21 @@ type serviceAccountValues struct {
 	Annotations map[string]string `json:"annotations"`
 }
 
-type lbcPDB struct {
-	MaxUnavailable int `json:"maxUnavailable"`
-}
-
 // loadBalancerControllerValues are aws-load-balancer-controller's chart values.
 type loadBalancerControllerValues struct {
-	ClusterName                 string               `json:"clusterName"`
-	Region                      string               `json:"region"`
-	ReplicaCount                int                  `json:"replicaCount"`
-	ServiceAccount              serviceAccountValues `json:"serviceAccount"`
-	PriorityClassName           string               `json:"priorityClassName"`
-	SecurityContext             containerSecurity    `json:"securityContext"`
-	Resources                   helmvalues.Resources `json:"resources"`
-	PodDisruptionBudget         *lbcPDB              `json:"podDisruptionBudget,omitempty"`
-	TopologySpreadConstraints   []spreadConstraint   `json:"topologySpreadConstraints"`
-	CreateIngressClassResource  bool                 `json:"createIngressClassResource"`
-	IngressClass                string               `json:"ingressClass"`
-	DefaultTargetType           string               `json:"defaultTargetType"`
-	EnableServiceMutatorWebhook bool                 `json:"enableServiceMutatorWebhook"`
+	ClusterName                 string                     `json:"clusterName"`
+	Region                      string                     `json:"region"`
+	ReplicaCount                int                        `json:"replicaCount"`
+	ServiceAccount              serviceAccountValues       `json:"serviceAccount"`
+	PriorityClassName           string                     `json:"priorityClassName"`
+	SecurityContext             containerSecurity          `json:"securityContext"`
+	Resources                   helmvalues.Resources       `json:"resources"`
+	PodDisruptionBudget         *helmvalues.MaxUnavailable `json:"podDisruptionBudget,omitempty"`
+	TopologySpreadConstraints   []spreadConstraint         `json:"topologySpreadConstraints"`
+	CreateIngressClassResource  bool                       `json:"createIngressClassResource"`
+	IngressClass                string                     `json:"ingressClass"`
+	DefaultTargetType           string                     `json:"defaultTargetType"`
+	EnableServiceMutatorWebhook bool                       `json:"enableServiceMutatorWebhook"`
 }
 
 // LoadBalancerControllerValues name the cluster and region (New adds the VPC, an input; so the
@@ -143,7 +139,7 @@ func LoadBalancerControllerValues(a LoadBalancerController, clusterName, region 
 		EnableServiceMutatorWebhook: false,
 	}
 	if a.Replicas > 1 { // the chart renders the budget only with more than one replica
-		v.PodDisruptionBudget = &lbcPDB{MaxUnavailable: 1}
+		v.PodDisruptionBudget = &helmvalues.MaxUnavailable{MaxUnavailable: 1}
 	}
 	return v
 }
@@ -175,14 +171,6 @@ func QueueRule(series, metric string) ExternalRule {
 	return r
 }
 
-// pathProbe replaces only the path of a chart's HTTP probe (Helm merges the rest from the
-// chart's defaults: port, scheme and timing).
-type pathProbe struct {
-	HTTPGet struct {
-		Path string `json:"path"`
-	} `json:"httpGet"`
-}
-
 type adapterValues struct {
 	Prometheus struct {
 		URL  string `json:"url"`
@@ -192,8 +180,8 @@ type adapterValues struct {
 	podValues
 	// The adapter is a Kubernetes API server: /livez answers while it serves, /readyz also
 	// when it is ready to (the chart's default uses /healthz for both).
-	LivenessProbe  pathProbe `json:"livenessProbe"`
-	ReadinessProbe pathProbe `json:"readinessProbe"`
+	LivenessProbe  helmvalues.PathProbe `json:"livenessProbe"`
+	ReadinessProbe helmvalues.PathProbe `json:"readinessProbe"`
 	Rules          struct {
 		// Default off: the chart's default rules publish every pod metric as a custom metric,
 		// which nothing here reads. Resource rules stay off: metrics-server serves metrics.k8s.io
@@ -208,8 +196,7 @@ type adapterValues struct {
 // the External queue metric.
 func PrometheusAdapterValues(a PrometheusAdapter, res helmvalues.Resources) any {
 	v := adapterValues{podValues: hardenedPods(PrometheusAdapterRelease, a.Replicas, 10001, res)}
-	v.LivenessProbe.HTTPGet.Path = "/livez"
-	v.ReadinessProbe.HTTPGet.Path = "/readyz"
+	v.LivenessProbe, v.ReadinessProbe = helmvalues.ProbeAt("/livez"), helmvalues.ProbeAt("/readyz")
 	v.Prometheus.URL = a.PrometheusURL
 	v.Prometheus.Port = a.PrometheusPort
 	v.Rules.Custom = []any{}

@@ -92,23 +92,15 @@ type grafanaValues struct {
 	// LivenessProbe replaces only the path of the chart's probe: /healthz answers while the
 	// process serves, /api/health (readiness) also checks the database, so a slow database takes
 	// a pod out of the Service instead of restarting it.
-	LivenessProbe struct {
-		HTTPGet struct {
-			Path string `json:"path"`
-		} `json:"httpGet"`
-	} `json:"livenessProbe"`
+	LivenessProbe helmvalues.PathProbe `json:"livenessProbe"`
 	// ExtraEmptyDirMounts give the read-only root a writable /tmp.
-	ExtraEmptyDirMounts []emptyDirMount `json:"extraEmptyDirMounts"`
-	PodDisruptionBudget *maxUnavailable `json:"podDisruptionBudget,omitempty"`
+	ExtraEmptyDirMounts []emptyDirMount            `json:"extraEmptyDirMounts"`
+	PodDisruptionBudget *helmvalues.MaxUnavailable `json:"podDisruptionBudget,omitempty"`
 }
 
 type emptyDirMount struct {
 	Name      string `json:"name"`
 	MountPath string `json:"mountPath"`
-}
-
-type maxUnavailable struct {
-	MaxUnavailable int `json:"maxUnavailable"`
 }
 
 // livenessBudget is the failure budget of a chart's liveness probe whose handler the chart fixes
@@ -258,9 +250,9 @@ func StackValues(a Args) any {
 	g.ContainerSecurityContext = restrictedContainer(true)
 	g.ExtraEmptyDirMounts = []emptyDirMount{{Name: "tmp", MountPath: "/tmp"}}
 	g.Resources = a.Resources[catalog.ContainerGrafana]
-	g.LivenessProbe.HTTPGet.Path = GrafanaLivenessPath
+	g.LivenessProbe = helmvalues.ProbeAt(GrafanaLivenessPath)
 	if a.GrafanaReplicas > 1 { // a budget of one pod would block every node drain
-		g.PodDisruptionBudget = &maxUnavailable{MaxUnavailable: 1}
+		g.PodDisruptionBudget = &helmvalues.MaxUnavailable{MaxUnavailable: 1}
 	}
 	return v
 }

@@ -39,6 +39,26 @@ type Resources struct {
 	Limits   map[string]string `json:"limits,omitempty"`
 }
 
+// PathProbe replaces only the path of a chart's HTTP probe: Helm merges the rest (port, scheme,
+// timing) from the chart's defaults.
+type PathProbe struct {
+	HTTPGet struct {
+		Path string `json:"path"`
+	} `json:"httpGet"`
+}
+
+// ProbeAt is a PathProbe on path.
+func ProbeAt(path string) PathProbe {
+	var p PathProbe
+	p.HTTPGet.Path = path
+	return p
+}
+
+// MaxUnavailable is a chart's podDisruptionBudget as most charts take it.
+type MaxUnavailable struct {
+	MaxUnavailable int `json:"maxUnavailable"`
+}
+
 // Sized are chart containers' resources by their catalog name (catalog.ChartContainers).
 type Sized map[string]Resources
 
