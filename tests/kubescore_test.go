@@ -77,7 +77,7 @@ func kubeScore(t *testing.T, bin string, res *harness.Result) []kubeScoreFinding
 	t.Helper()
 	var docs []string
 	for _, r := range res.Sorted() {
-		if !r.Custom || r.Read || !strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "kubernetes:helm") {
+		if !r.Custom || r.Read || !render.KubernetesObject(r) {
 			continue
 		}
 		b, err := yaml.Marshal(render.Renderer{}.PlainMap(r.Inputs))

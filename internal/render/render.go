@@ -212,6 +212,12 @@ var unsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 func slug(s string) string { return strings.Trim(unsafe.ReplaceAllString(s, "_"), "_") }
 
+// KubernetesObject reports whether r is an object the program sends to the API server as is
+// (a Helm release is rendered by Helm at deploy time instead).
+func KubernetesObject(r *harness.Resource) bool {
+	return strings.HasPrefix(r.Type, "kubernetes:") && !strings.HasPrefix(r.Type, "kubernetes:helm")
+}
+
 // Files renders a run as file contents keyed by relative path.
 func (rd Renderer) Files(res *harness.Result, extra map[string][]byte) (map[string][]byte, error) {
 	files := map[string][]byte{}
@@ -220,7 +226,7 @@ func (rd Renderer) Files(res *harness.Result, extra map[string][]byte) (map[stri
 			continue
 		}
 		body := rd.PlainMap(r.Inputs)
-		if strings.HasPrefix(r.Type, "kubernetes:") && !strings.HasPrefix(r.Type, "kubernetes:helm") {
+		if KubernetesObject(r) {
 			b, err := marshalYAML(body)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", r.URN, err)
