@@ -60,6 +60,12 @@ type Inputs struct {
 	// starts. 0 PodsPerNode: nodes are always there (the model before node provisioning).
 	NodeProvisioningSeconds float64
 	PodsPerNode             int
+	// HeadroomPods are placeholders of a run-executing pod's size (capacity.headroomPods): the
+	// ramp starts with nodes for MinReplicas + HeadroomPods, a pod that takes a placeholder's room
+	// starts after PreemptionSeconds instead of a node's provisioning, and each evicted
+	// placeholder asks for a node at once, so the room is there again for the pods after it.
+	HeadroomPods      int
+	PreemptionSeconds float64
 	// MetricDelaySeconds is how old the metrics are that the HPA acts on.
 	MetricDelaySeconds float64
 }
@@ -232,5 +238,9 @@ func startup(in Inputs) string {
 	if in.PodsPerNode <= 0 {
 		return fmt.Sprintf("a pod serves %.0f s after the HPA adds it (nodes assumed present)", in.PodStartupSeconds)
 	}
-	return fmt.Sprintf("a pod serves %.0f s after the HPA adds it, %.0f s more when it waits for a new node (%d pods per node)", in.PodStartupSeconds, in.NodeProvisioningSeconds, in.PodsPerNode)
+	s := fmt.Sprintf("a pod serves %.0f s after the HPA adds it, %.0f s more when it waits for a new node (%d pods per node)", in.PodStartupSeconds, in.NodeProvisioningSeconds, in.PodsPerNode)
+	if in.HeadroomPods > 0 {
+		s += fmt.Sprintf("; %d headroom pods' room is ready (%.0f s to preempt a placeholder)", in.HeadroomPods, in.PreemptionSeconds)
+	}
+	return s
 }

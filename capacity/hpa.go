@@ -307,19 +307,24 @@ func replicasAt(history []recommendation, t float64, initial int) int {
 
 func clamp(v, lo, hi int) int { return max(lo, min(hi, v)) }
 
-// nodeSlots are the places pods run: the nodes present at the start hold MinReplicas, and a pod
-// beyond them gets a new node, Ready NodeProvisioningSeconds after the pod asked for it (the
-// autoscaler launches a whole node, whose other slots the next pods use). Nodes stay for the
-// ramp: consolidation removes empty nodes minutes after a scale-down, not during a rush.
+// nodeSlots are the places pods run. The nodes present at the start hold MinReplicas and the
+// HeadroomPods placeholders. Pod slot i is the i-th place, in the order nodes became Ready; the
+// placeholders sit beyond the real pods, so while pod slot i is asked, places up to
+// i + HeadroomPods are wanted, and a place beyond the nodes' room gets a new node, Ready
+// NodeProvisioningSeconds after it was wanted (the autoscaler launches a whole node, whose other
+// places the next pods use). A pod on a place a placeholder held starts once the placeholder is
+// preempted. Nodes stay for the ramp: consolidation removes empty nodes minutes after a
+// scale-down, not during a rush.
 type nodeSlots struct {
 	in        Inputs
-	nodeReady []float64 // per pod slot: when its node is Ready
+	nodeReady []float64 // per place: when its node is Ready
 }
 
 func newNodeSlots(in Inputs) *nodeSlots {
 	n := &nodeSlots{in: in}
 	if in.PodsPerNode > 0 {
-		initial := (in.MinReplicas + in.PodsPerNode - 1) / in.PodsPerNode * in.PodsPerNode
+		wanted := in.MinReplicas + in.HeadroomPods
+		initial := (wanted + in.PodsPerNode - 1) / in.PodsPerNode * in.PodsPerNode
 		n.nodeReady = make([]float64, initial)
 	}
 	return n
@@ -330,10 +335,15 @@ func (n *nodeSlots) start(i int, t float64) float64 {
 	if n.in.PodsPerNode <= 0 {
 		return t
 	}
-	for len(n.nodeReady) <= i {
+	for len(n.nodeReady) <= i+n.in.HeadroomPods {
 		for range n.in.PodsPerNode {
 			n.nodeReady = append(n.nodeReady, t+n.in.NodeProvisioningSeconds)
 		}
 	}
-	return math.Max(t, n.nodeReady[i])
+	ready := n.nodeReady[i]
+	if ready <= t && n.in.HeadroomPods > 0 {
+		// Placeholders fill the free places first, so one holds this place: it is preempted.
+		return t + n.in.PreemptionSeconds
+	}
+	return math.Max(t, ready)
 }

@@ -76,3 +76,24 @@ const (
 	NodeAutoscalerClusterAutoscaler = "clusterAutoscaler"
 	NodeAutoscalerNone              = "none"
 )
+
+// Headroom (over-provisioning) facts. Placeholder pods hold nodes' room at a negative priority;
+// the scheduler evicts them for any pod of higher priority, and the evicted placeholders, now
+// pending, make the node autoscaler add nodes ahead of the next pods.
+const (
+	// HeadroomPriority is the placeholders' PriorityClass value. Negative, so every pod of the
+	// default priority (0) preempts them; not below -10, the Cluster Autoscaler's default
+	// --expendable-pods-priority-cutoff, under which pending pods never trigger a scale-up
+	// (Karpenter provisions for pending pods of any priority).
+	HeadroomPriority = -1
+	// ExpendablePodsPriorityCutoff is that Cluster Autoscaler default.
+	ExpendablePodsPriorityCutoff = -10
+	// HeadroomImage is what a placeholder runs: Kubernetes's pause image (it sleeps, serves
+	// nothing, runs as uid 65535), by the digest of its 3.10 multi-architecture index.
+	HeadroomImage = "registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a"
+	// HeadroomImageUID is the user the pause image runs as.
+	HeadroomImageUID = 65535
+	// PreemptionSeconds is the time from a pod that needs a placeholder's room to its start on
+	// that node: the scheduler's preemption and the placeholder's exit (grace period 0).
+	PreemptionSeconds = 5
+)

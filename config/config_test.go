@@ -503,6 +503,15 @@ func TestBadClusterInputNamesTheKey(t *testing.T) {
 		{"two node autoscalers", "prod", map[string]any{"addons.karpenter.enabled": true, "cluster.nodeAutoscaler": "clusterAutoscaler"}, []string{`cluster.nodeAutoscaler="clusterAutoscaler" contradicts addons.karpenter.enabled=true`}},
 		{"Karpenter chart not pinned", "prod", map[string]any{"addons.karpenter.enabled": true, "addons.karpenter.chartVersion": "1.0.0"}, []string{`addons.karpenter.chartVersion="1.0.0" is not a karpenter version this program's values were tested against; allowed: 1.12.1`}},
 		{"Karpenter with Graviton pricing", "prod", map[string]any{"addons.karpenter.enabled": true, "cost.nodeInstanceType": "m7g.2xlarge"}, []string{`cost.nodeInstanceType="m7g.2xlarge" is arm64, but Karpenter's NodePool launches amd64 nodes`}},
+		// Issue 32: headroom placeholders.
+		{"headroom negative", "prod", map[string]any{"capacity.headroomPods": -1}, []string{"capacity.headroomPods=-1 must be between 0 and the run-executing tier's maximum (hpa.maxReplicas=50)"}},
+		{"headroom above the maximum", "prod", map[string]any{"capacity.headroomPods": 51}, []string{"capacity.headroomPods=51 must be between 0 and the run-executing tier's maximum (hpa.maxReplicas=50)"}},
+		{"headroom above the queue tier's maximum", "prod", map[string]any{"capacity.headroomPods": 21, "dataplane.queue.enabled": true, "dataplane.queue.maxReplicas": 20},
+			[]string{"capacity.headroomPods=21 must be between 0 and the run-executing tier's maximum (dataplane.queue.maxReplicas=20)"}},
+		{"headroom without a node autoscaler", "prod", map[string]any{"capacity.headroomPods": 4, "cluster.nodeAutoscaler": "none"}, []string{`capacity.headroomPods=4 needs a node autoscaler to add the nodes the placeholders hold`}},
+		{"headroom image latest", "prod", map[string]any{"capacity.headroomImage": "registry.k8s.io/pause:latest"}, []string{`capacity.headroomImage="registry.k8s.io/pause:latest" is not allowed`}},
+		{"headroom image unpinned", "prod", map[string]any{"capacity.headroomImage": "registry.k8s.io/pause"}, []string{`capacity.headroomImage="registry.k8s.io/pause" is not an image reference pinned by tag or digest`}},
+		{"headroom image empty", "prod", map[string]any{"capacity.headroomImage": ""}, []string{`capacity.headroomImage is required`}},
 		{"Karpenter capacity type", "prod", map[string]any{"addons.karpenter.enabled": true, "addons.karpenter.capacityTypes": []any{"reserved"}}, []string{`addons.karpenter.capacityTypes[0]="reserved" is not allowed; allowed: on-demand, spot`}},
 	}
 	for _, tc := range cases {

@@ -1,5 +1,7 @@
 package config
 
+import "github.com/langgraph-platform/infra/catalog"
+
 // DefaultProjectTag is the Project tag unless tags.project says otherwise.
 const DefaultProjectTag = "langgraph-platform"
 
@@ -148,6 +150,7 @@ func Defaults() Config {
 			ExporterConnections:     5,
 			RedisConnectionsPerPod:  20,
 			RedisKiBPerRun:          1024,
+			HeadroomImage:           catalog.HeadroomImage,
 		},
 		Addons: Addons{
 			// Chart versions confirmed from the projects' release records; bump them deliberately.

@@ -44,7 +44,7 @@ var Keys = []Key{
 		Description: "KPI targets for the concurrent users the stack is sized for (seed section 2)."},
 
 	{Name: "capacity", Type: "object", object: func(c *Config) any { return &c.Capacity },
-		Description: "Load assumptions of the capacity model (think time, CPU per busy pod, start-up, connection reserves) and acceptRisk."},
+		Description: "Load assumptions of the capacity model (think time, CPU per busy pod, start-up, connection reserves), acceptRisk, and the headroom placeholder pods that keep nodes warm."},
 	{Name: "dr", Type: "object", object: func(c *Config) any { return &c.DR },
 		Description: "Disaster recovery to a second region: replicated backups and secrets, restore drills as code (docs/disaster-recovery.md)."},
 	{Name: "cost", Type: "object", object: func(c *Config) any { return &c.Cost },

@@ -328,6 +328,9 @@ type Capacity struct {
 	RedisConnectionsPerPod  int     `json:"redisConnectionsPerPod" doc:"Redis connections one dataplane pod opens."`
 	RedisKiBPerRun          float64 `json:"redisKiBPerRun" doc:"Redis memory one run in progress holds (stream buffer), KiB."`
 	AcceptRisk              string  `json:"acceptRisk" doc:"When set, a failing capacity check is reported but does not stop the deployment; say why."`
+	// Headroom: placeholder pods that keep nodes warm (docs/capacity.md, "Headroom").
+	HeadroomPods  int    `json:"headroomPods" doc:"Placeholder pods, each the size of a run-executing dataplane pod, at a negative PriorityClass: they keep that many pods' worth of nodes running and are evicted the moment a dataplane pod needs the room, so the first pods of a surge start without waiting for a node. 0: none. Needs a node autoscaler (cluster.nodeAutoscaler); at most the run-executing tier's maxReplicas. Size it with go run ./cmd/capacity -recommend."`
+	HeadroomImage string `json:"headroomImage" doc:"Image the placeholder pods run (it does nothing: the pause image), pinned by tag or digest; change it for a registry mirror."`
 }
 
 // Charts say where Helm fetches the charts the program installs. Names and exact versions stay

@@ -39,10 +39,22 @@ var (
 	awsTagValue   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$`)
 )
 
-// pinnedImage is a whole image reference: a repository as imageRepository, then a tag as imageTag
-// or a digest as imageDigest.
+// pinnedImage is a whole image reference: a repository as imageRepository, then a tag as imageTag,
+// a digest as imageDigest, or both (the tag says what it is, the digest pins it).
 var pinnedImage = regexp.MustCompile(strings.TrimSuffix(imageRepository.String(), "$") +
-	"(:" + strings.Trim(imageTag.String(), "^$") + "|@" + strings.Trim(imageDigest.String(), "^$") + ")$")
+	"(:" + strings.Trim(imageTag.String(), "^$") + "(@" + strings.Trim(imageDigest.String(), "^$") + ")?|@" + strings.Trim(imageDigest.String(), "^$") + ")$")
+
+// image requires a reference pinned by tag (not latest) or digest.
+func (c *checker) image(key, v, what string) {
+	if !c.required(key, v, what) {
+		return
+	}
+	if strings.HasSuffix(v, ":latest") {
+		c.failf(key, v, "is not allowed: 'latest' is not a version; pin a release tag or a digest")
+		return
+	}
+	c.match(key, v, pinnedImage, "an image reference pinned by tag or digest (registry/path:tag or registry/path@sha256:...)")
+}
 
 // checker collects problems; each names the key, the value and what is allowed.
 type checker struct{ errs []error }
@@ -186,7 +198,7 @@ func Validate(cfg *Config) []error {
 	validateCache(c, cfg.Cache)
 	validateMonitoring(c, cfg)
 	validateThresholds(c, cfg)
-	validateCapacity(c, cfg.Capacity)
+	validateCapacity(c, cfg)
 	validateCost(c, cfg)
 	validateDR(c, cfg)
 	return c.errs

@@ -30,13 +30,7 @@ func validateSchedules(c *checker, cfg *Config) {
 	if cfg.Dataplane.EmergencyReplicas > 0 {
 		c.failf("hpa.schedules", fmt.Sprintf("%d entries", len(h.Schedules)), "cannot be combined with dataplane.emergencyReplicas=%d: the emergency pin and the schedules would fight over the HPA; remove one", cfg.Dataplane.EmergencyReplicas)
 	}
-	if c.required("hpa.scheduleImage", h.ScheduleImage, "a kubectl image pinned by tag or digest") {
-		if strings.HasSuffix(h.ScheduleImage, ":latest") {
-			c.failf("hpa.scheduleImage", h.ScheduleImage, "is not allowed: 'latest' is not a version; pin a release tag or a digest")
-		} else {
-			c.match("hpa.scheduleImage", h.ScheduleImage, pinnedImage, "an image reference pinned by tag or digest (registry/path:tag or registry/path@sha256:...)")
-		}
-	}
+	c.image("hpa.scheduleImage", h.ScheduleImage, "a kubectl image pinned by tag or digest")
 	fires := map[time.Time]int{}
 	for i, s := range h.Schedules {
 		key := fmt.Sprintf("hpa.schedules[%d]", i)

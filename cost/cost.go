@@ -37,6 +37,9 @@ type Tier struct {
 	Name           string
 	CPU, MemoryGiB float64 // requests per pod
 	Min, Settled   int     // replicas idle and at the settled load
+	// Headroom is the placeholder pods of this tier's size (capacity.headroomPods): they hold
+	// nodes on top of the tier's own, idle and at load alike.
+	Headroom int
 }
 
 // LLMModel is one model the graphs call.
@@ -197,6 +200,12 @@ func Model(in Inputs) (Estimate, error) {
 		idle, load := nodesFor(t.Min, t, in), nodesFor(t.Settled, t, in)
 		scaled(fmt.Sprintf("%s pods on %s (%d idle, %d at load)", t.Name, in.NodeType, t.Min, t.Settled), "instance-hour", "ec2", nodeHour,
 			float64(idle)*HoursPerMonth, float64(load)*HoursPerMonth)
+		if t.Headroom > 0 {
+			// Priced as the nodes it adds to the tier's: placeholders fill a node's spare room first.
+			idleWith, loadWith := nodesFor(t.Min+t.Headroom, t, in), nodesFor(t.Settled+t.Headroom, t, in)
+			scaled(fmt.Sprintf("Headroom for %d %s pods on %s (placeholders)", t.Headroom, t.Name, in.NodeType), "instance-hour", "ec2", nodeHour,
+				float64(idleWith-idle)*HoursPerMonth, float64(loadWith-load)*HoursPerMonth)
+		}
 	}
 
 	if c := in.Cluster; c != nil {

@@ -153,3 +153,23 @@ func BenchmarkModel(b *testing.B) {
 		}
 	}
 }
+
+// Headroom is priced as the nodes the placeholders add to the tier's own: 10 pods take two of
+// the 6-pod nodes with room for 2 more, so 6 placeholders add one node idle (10 + 6 = 16: three
+// nodes) and one beside the 49 pods at load (nine nodes; 55: ten).
+func TestHeadroomIsPricedAsTheNodesItAdds(t *testing.T) {
+	withHeadroom := in()
+	withHeadroom.Tiers[0].Headroom = 6
+	e, err := cost.Model(withHeadroom)
+	require.NoError(t, err)
+	l := line(t, e, "Headroom for 6 API pods on m7g.2xlarge")
+	assert.Equal(t, 1.0*730, l.QtyIdle)
+	assert.Equal(t, 1.0*730, l.QtyLoad)
+	assert.Equal(t, "instance-hour", l.Unit)
+	base, err := cost.Model(in())
+	require.NoError(t, err)
+	assert.InDelta(t, base.Idle+l.Idle, e.Idle, 1e-6, "the line is the whole difference")
+	for _, b := range base.Lines {
+		assert.NotContains(t, b.Item, "Headroom", "no headroom, no line")
+	}
+}

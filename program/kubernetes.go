@@ -114,6 +114,10 @@ func DataplaneArgs(cfg *config.Config, cluster *Cluster, db *database.Database, 
 	if d.Queue.Enabled {
 		queue = &dataplane.Queue{MinReplicas: d.Queue.MinReplicas, MaxReplicas: d.Queue.MaxReplicas, Resources: res(d.Queue.Resources)}
 	}
+	var headroom *dataplane.Headroom
+	if k := cfg.Capacity; k.HeadroomPods > 0 {
+		headroom = &dataplane.Headroom{Pods: k.HeadroomPods, Image: k.HeadroomImage, UID: catalog.HeadroomImageUID, Priority: catalog.HeadroomPriority}
+	}
 	conns := dataplane.Connections{PostgresURI: db.URI, PostgresReaderURI: db.ReaderURI, RedisURI: redis.URI}
 	if cfg.Secrets.LangSmithAPIKey.IsSet() {
 		conns.LangSmithAPIKey = cfg.Secrets.LangSmithAPIKey.Output()
@@ -143,6 +147,7 @@ func DataplaneArgs(cfg *config.Config, cluster *Cluster, db *database.Database, 
 		ScheduleImage:         h.ScheduleImage,
 		PDBMaxUnavailable:     d.PDBMaxUnavailable,
 		Queue:                 queue,
+		Headroom:              headroom,
 		ServiceAccountRoleARN: d.ServiceAccountRoleARN,
 		Auth:                  DataplaneAuth(cfg),
 		Ingress: dataplane.Ingress{

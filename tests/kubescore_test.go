@@ -145,7 +145,7 @@ func kubeScore(t *testing.T, bin string, res *harness.Result) []kubeScoreFinding
 }
 
 // TestKubeScore holds every Kubernetes object the program renders, for each stack and for prod
-// with every optional workload on (the queue tier and scheduled minimums), to kube-score: a
+// with every optional workload on (the queue tier, scheduled minimums and headroom), to kube-score: a
 // finding is fixed or accepted in tests/kube-score-accepted.yaml with its reason.
 func TestKubeScore(t *testing.T) {
 	bin := tooltest.Build(t, "kube-score", "github.com/zegl/kube-score/cmd/kube-score")
@@ -155,8 +155,9 @@ func TestKubeScore(t *testing.T) {
 	renderings["prod+optional"] = map[string]any{
 		"dataplane.queue.enabled": true,
 		// The queue tier moves run slots off the API tier; this rendering is for its objects.
-		"capacity.acceptRisk": "rendered for kube-score only",
-		"hpa.schedules":       []any{map[string]any{"cron": "0 8 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 20}},
+		"capacity.acceptRisk":   "rendered for kube-score only",
+		"hpa.schedules":         []any{map[string]any{"cron": "0 8 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 20}},
+		"capacity.headroomPods": 6,
 	}
 	total := 0
 	for _, name := range slices.Sorted(maps.Keys(renderings)) {

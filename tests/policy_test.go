@@ -110,6 +110,7 @@ var (
 	ingressType    = "kubernetes:networking.k8s.io/v1:Ingress"
 	cacheType      = "aws:elasticache/replicationGroup:ReplicationGroup"
 	eksClusterType = "aws:eks/cluster:Cluster"
+	withHeadroom   = map[string]any{"capacity.headroomPods": 6}
 )
 
 func at(base []any, more ...any) []any { return append(append([]any(nil), base...), more...) }
@@ -283,6 +284,20 @@ func mutations() map[string]mutation {
 		}, want: "whose LANGGRAPH_AUTH_TYPE is noop; allowed: langsmith or custom"},
 		"stack_deny_waf_logging": {typ: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", remove: []string{"-edge-waf-logging"},
 			want: "has no logging configuration"},
+		// Issue 32: headroom placeholders.
+		"deny_k8s_priorityclass#1": {set: withHeadroom, typ: priorityClassType, name: "-dataplane-headroom-priority", path: []any{"preemptionPolicy"},
+			value: "PreemptLowerPriority", want: "with preemptionPolicy PreemptLowerPriority; allowed: Never"},
+		"deny_k8s_priorityclass#2": {set: withHeadroom, typ: priorityClassType, name: "-dataplane-headroom-priority", path: []any{"value"},
+			value: -100.0, want: "value -100 is below -10, the Cluster Autoscaler's expendable cut-off"},
+		"deny_k8s_priorityclass#3": {set: withHeadroom, typ: priorityClassType, name: "-dataplane-headroom-priority", path: []any{"globalDefault"},
+			value: true, want: "is the global default"},
+		"stack_deny_k8s_headroompriority#1": {set: withHeadroom, typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "priorityClassName"},
+			delete: true, want: "names no priorityClassName beside placeholders at -1"},
+		"stack_deny_k8s_headroompriority#2": {set: withHeadroom, typ: priorityClassType, name: "-dataplane-dataplane-priority", mutate: func(doc map[string]any) {
+			doc["value"], doc["preemptionPolicy"] = -1.0, "Never" // as low as the placeholders, and a valid negative class
+		}, want: `runs at PriorityClass "langgraph-prod-dataplane" (-1), not above the placeholders' -1`},
+		"stack_deny_k8s_headroompriority#3": {set: withHeadroom, typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "priorityClassName"},
+			value: "batch-low", want: `names PriorityClass "batch-low", which the stack does not create`},
 		"stack_deny_capacity_dbconnections": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
 			for _, e := range dig(doc, container...).(map[string]any)["env"].([]any) {
 				if m := e.(map[string]any); m["name"] == "LANGGRAPH_POSTGRES_POOL_MAX_SIZE" {

@@ -121,6 +121,9 @@ type Args struct {
 	ScheduleImage     string
 	PDBMaxUnavailable int
 	Queue             *Queue // nil: no separate queue tier
+	// Headroom keeps nodes' room for pods that execute runs; nil: none. With it, the dataplane's
+	// pods run at DataplanePriorityClass, above the placeholders.
+	Headroom *Headroom
 
 	ServiceAccountRoleARN string // IRSA; empty: none
 	Auth                  Auth
@@ -180,6 +183,9 @@ func (a *Args) Validate() error {
 	}
 	if a.Ingress.ClassName == "" || a.Ingress.Host == "" || a.Ingress.CertificateARN == "" || a.Ingress.AccessLogBucket == nil || a.Ingress.WebACLARN == nil {
 		bad("Ingress", a.Ingress.Host, "ClassName, Host, CertificateARN, AccessLogBucket and WebACLARN are required")
+	}
+	if h := a.Headroom; h != nil && (h.Pods < 1 || h.Priority >= DataplanePriority || !strings.ContainsAny(h.Image, ":@")) {
+		bad("Headroom", fmt.Sprintf("%d pods, priority %d, image %q", h.Pods, h.Priority, h.Image), fmt.Sprintf("needs Pods >= 1, a Priority below the dataplane's %d and a pinned Image", DataplanePriority))
 	}
 	if len(a.Schedules) > 0 && (a.ScheduleImage == "" || a.EmergencyReplicas > 0) {
 		bad("Schedules", len(a.Schedules), "need ScheduleImage and cannot be combined with EmergencyReplicas")

@@ -19,6 +19,7 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	schedulingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/scheduling/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/langgraph-platform/infra/catalog"
@@ -207,6 +208,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// Every tier's Service exposes the API port: where the API serves and Prometheus scrapes.
 	apiServicePort := corev1.ServicePortArgs{Name: pulumi.String(APIPortName), Port: pulumi.Int(APIPort), TargetPort: pulumi.String(APIPortName), Protocol: pulumi.String("TCP")}
 	refs := podRefs{secretKeys: secretKeys, sa: sa, secret: secret, meta: meta, opts: inNS}
+	var headroomClass *schedulingv1.PriorityClass
+	if args.Headroom != nil {
+		dataplaneClass, hc, err := priorityClasses(ctx, name, args, []pulumi.ResourceOption{child, pulumi.DependsOn(args.After)})
+		if err != nil {
+			return nil, err
+		}
+		refs.priority, headroomClass = []pulumi.Resource{dataplaneClass}, hc
+	}
 	apiTier := tierSpec{name: name, objName: Name, component: ComponentAPI, resources: args.Resources, scaling: args.Autoscaling, jobsPerWorker: args.JobsPerWorker}
 	apiTier.scaling.MinReplicas, apiTier.scaling.MaxReplicas = args.effectiveReplicas()
 	apiTier.scheduledMinimum = len(args.Schedules) > 0
@@ -261,6 +270,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if err := networkPolicies(ctx, name, args, meta, inNS); err != nil {
 		return nil, err
+	}
+	if args.Headroom != nil {
+		if err := headroom(ctx, name, args, refs, headroomClass); err != nil {
+			return nil, err
+		}
 	}
 	if len(args.Schedules) > 0 {
 		if err := schedules(ctx, name, args, meta, inNS); err != nil {

@@ -116,6 +116,7 @@ func podTemplate(args Args, t tierSpec, refs podRefs) *corev1.PodTemplateSpecArg
 		Spec: &corev1.PodSpecArgs{
 			ServiceAccountName:            sa.Metadata.Name().Elem(),
 			AutomountServiceAccountToken:  pulumi.Bool(false),
+			PriorityClassName:             args.headroomPriorityClassName(),
 			TerminationGracePeriodSeconds: pulumi.Int(args.TerminationGracePeriodSeconds),
 			// LangChain's chart sets ndots 4: names of the data stores and LLM APIs have
 			// dots, so fewer search-domain lookups go out before the real one.

@@ -25,6 +25,8 @@ type podRefs struct {
 	secret     *corev1.Secret
 	meta       func(objName, component string) *metav1.ObjectMetaArgs
 	opts       []pulumi.ResourceOption
+	// priority is the PriorityClass the pods name, when they name one: it must exist first.
+	priority []pulumi.Resource
 }
 
 // workload creates one tier's Deployment with its HPA and PDB.
@@ -45,7 +47,7 @@ func workload(ctx *pulumi.Context, args Args, t tierSpec, refs podRefs) (*appsv1
 			},
 			Template: podTemplate(args, t, refs),
 		},
-	}, append(refs.opts, pulumi.DependsOn([]pulumi.Resource{refs.secret}))...)
+	}, append(refs.opts, pulumi.DependsOn(append([]pulumi.Resource{refs.secret}, refs.priority...)))...)
 	if err != nil {
 		return nil, err
 	}

@@ -100,8 +100,9 @@ func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
 		// The queue tier runs the runs and settles under load; the API tier stays near its minimum.
 		api.Settled = c.HPA.MinReplicas
 		in.Tiers = append(in.Tiers, api, cost.Tier{Name: "Queue", CPU: cpuCores(q.Resources.CPURequest), MemoryGiB: memoryGiB(q.Resources.MemoryRequest),
-			Min: q.MinReplicas, Settled: report.ReplicasFor})
+			Min: q.MinReplicas, Settled: report.ReplicasFor, Headroom: c.Capacity.HeadroomPods})
 	} else {
+		api.Headroom = c.Capacity.HeadroomPods
 		in.Tiers = append(in.Tiers, api)
 	}
 	for _, m := range c.Cost.LLM {

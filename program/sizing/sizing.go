@@ -42,6 +42,8 @@ func Inputs(c *config.Config) capacity.Inputs {
 		// What adds nodes, and how many pods a node holds (cost.nodeInstanceType).
 		NodeProvisioningSeconds: catalog.NodeProvisioningSeconds[c.NodeAutoscaler()],
 		PodsPerNode:             PodsPerNode(c),
+		HeadroomPods:            c.Capacity.HeadroomPods,
+		PreemptionSeconds:       catalog.PreemptionSeconds,
 		MetricDelaySeconds:      c.Capacity.MetricDelaySeconds,
 		HPA: capacity.HPAPolicy{
 			SyncSeconds: 15, Tolerance: 0.1,
@@ -99,10 +101,29 @@ func PodsPerNode(c *config.Config) int {
 	if c.NodeAutoscaler() == catalog.NodeAutoscalerNone {
 		return 0
 	}
+	return podsPerNode(c)
+}
+
+// podsPerNode is how many run-executing pods a node of cost.nodeInstanceType holds.
+func podsPerNode(c *config.Config) int {
 	node := catalog.EC2NodeSizes[c.Cost.NodeInstanceType]
 	r := c.Dataplane.Resources
 	if c.Dataplane.Queue.Enabled {
 		r = c.Dataplane.Queue.Resources
 	}
 	return max(1, int(math.Floor(math.Min(node.VCPU*cost.NodeAllocatable/cpuCores(r.CPURequest), node.MemoryGiB*cost.NodeAllocatable/memoryGiB(r.MemoryRequest)))))
+}
+
+// PodHourUSD is what an hour of a run-executing pod's room costs: its share of a node of
+// cost.nodeInstanceType at the region's on-demand price (the unit -recommend prices plans in).
+func PodHourUSD(c *config.Config) (float64, error) {
+	table, ok := cost.PriceTables[c.Region]
+	if !ok {
+		return 0, fmt.Errorf("cost: no price table for region %q", c.Region)
+	}
+	hour, ok := table.EC2InstanceHour[c.Cost.NodeInstanceType]
+	if !ok {
+		return 0, fmt.Errorf("cost: no EC2 instance price for %q in region %s", c.Cost.NodeInstanceType, c.Region)
+	}
+	return hour / float64(podsPerNode(c)), nil
 }

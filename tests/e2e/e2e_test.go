@@ -40,6 +40,12 @@ var env *environment
 
 func TestMain(m *testing.M) { os.Exit(run(m)) }
 
+// optionalConfig turns on, per stack, features its stack file leaves off, so the real API server
+// sees their objects too: staging deploys headroom placeholders and their PriorityClasses.
+var optionalConfig = map[string]map[string]string{
+	"staging": {"capacity.headroomPods": "2"},
+}
+
 func run(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "langgraph-e2e-")
 	if err != nil {
@@ -64,9 +70,12 @@ func run(m *testing.M) int {
 	defer repo.Close()
 	env = &environment{dir: dir, tools: tl, charts: repo, renderings: map[string]*harness.Result{}}
 	for _, stack := range []string{"prod", "staging"} {
+		set := map[string]any{"charts.mirror": repo.URL}
+		for k, v := range optionalConfig[stack] {
+			set[k] = v
+		}
 		res, err := harness.Run(program.Build, harness.Options{
-			Stack: stack, Secrets: harness.DefaultSecrets(),
-			Set: map[string]any{"charts.mirror": repo.URL},
+			Stack: stack, Secrets: harness.DefaultSecrets(), Set: set,
 		})
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: rendering %s on the mock engine: %v\n", stack, err)
@@ -263,6 +272,9 @@ func newDeployment(t *testing.T, ctx context.Context, stackName string) *deploym
 		t.Fatal(err)
 	}
 	d.set(t, ctx, "charts.mirror", env.charts.URL)
+	for k, v := range optionalConfig[stackName] {
+		d.set(t, ctx, k, v)
+	}
 	d.log, err = os.Create(filepath.Join(env.dir, stackName+".log"))
 	if err != nil {
 		t.Fatal(err)
