@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -127,32 +128,64 @@ func TestParseProfile(t *testing.T) {
 	}
 }
 
-// The recommendation names, per lever, the smallest value that fits, cheapest at rest first, and
-// nothing when the scenario already fits.
-func TestRecommendLevers(t *testing.T) {
+// apply is a plan's settings on the inputs.
+func apply(in capacity.Inputs, p capacity.Plan) capacity.Inputs {
+	in.HPA.UpPercent, in.HPA.UpPods, in.HeadroomPods, in.MinReplicas = p.Percent, p.Pods, p.Headroom, p.MinReplicas
+	return in
+}
+
+// The plans all meet the scenario; the cheapest comes first, and each runner-up costs more and
+// holds a step better; a plan's price is its pods' room: headroom and a higher minimum all month,
+// a scheduled minimum only around the rush.
+func TestRecommendPlansChoosesTheCheapestCombination(t *testing.T) {
 	in := prodWithQueueMetric()
-	levers := capacity.RecommendLevers(in, capacity.LinearRamp(300))
-	require.NotEmpty(t, levers)
-	for _, l := range levers {
-		changed := in
-		switch l.Setting {
-		case "hpa.scaleUp.percent":
-			changed.HPA.UpPercent = l.To
-		case "hpa.scaleUp.pods":
-			changed.HPA.UpPods = l.To
-		case "hpa.minReplicas":
-			changed.MinReplicas = l.To
-			assert.Equal(t, float64((l.To-in.MinReplicas)*730), l.PodHoursPerMonth)
-		case "hpa.schedules (minReplicas around the rush)":
-			changed.MinReplicas = l.To
-			assert.Equal(t, float64(l.To-in.MinReplicas)*2*22, l.PodHoursPerMonth, "a 5-minute rush and an hour to settle, 22 days a month")
-		default:
-			t.Fatalf("unknown lever %s", l.Setting)
+	in.PodsPerNode, in.NodeProvisioningSeconds, in.PreemptionSeconds, in.MetricDelaySeconds = 6, 60, 5, 30
+	const podHour = 0.05
+	five := capacity.LinearRamp(300)
+	plans := capacity.RecommendPlans(in, five, capacity.PlanOptions{PodHourUSD: podHour})
+	require.NotEmpty(t, plans)
+	require.LessOrEqual(t, len(plans), capacity.MaxPlans)
+	for i, p := range plans {
+		assert.Less(t, capacity.SimulateArrival(apply(in, p), five).WaitP95, in.QueueWaitTarget, p.String())
+		assert.InDelta(t, capacity.SimulateArrival(apply(in, p), capacity.Step).WaitP95, p.StepWaitP95, 1e-9, p.String())
+		assert.False(t, p.Scheduled, "without a known rush, no plan holds the minimum only around it")
+		assert.InDelta(t, float64(p.Headroom+p.MinReplicas-in.MinReplicas)*730*podHour, p.MonthlyUSD, 1e-6, p.String())
+		if i > 0 {
+			assert.GreaterOrEqual(t, p.MonthlyUSD, plans[i-1].MonthlyUSD, "cheapest first")
+			assert.Less(t, p.StepWaitP95, plans[i-1].StepWaitP95, "a runner-up buys a lower wait in a step")
 		}
-		assert.Less(t, capacity.SimulateArrival(changed, capacity.LinearRamp(300)).WaitP95, in.QueueWaitTarget, l.String())
 	}
-	assert.Equal(t, "hpa.scaleUp.percent", levers[0].Setting, "a faster policy costs nothing at rest")
-	assert.Nil(t, capacity.RecommendLevers(in, capacity.LinearRamp(3600)), "an hour-long ramp already fits")
+	// With Karpenter's nodes a faster policy is enough, and it costs nothing at rest.
+	assert.Equal(t, 0.0, plans[0].MonthlyUSD)
+	assert.Equal(t, []string{"hpa.scaleUp.percent 0 -> 400"}, plans[0].Changes)
+
+	// With the Cluster Autoscaler's slow nodes no free plan is enough; placeholders are part of
+	// the cheapest one.
+	slow := in
+	slow.NodeProvisioningSeconds = 180
+	plans = capacity.RecommendPlans(slow, five, capacity.PlanOptions{PodHourUSD: podHour})
+	require.NotEmpty(t, plans)
+	assert.Greater(t, plans[0].MonthlyUSD, 0.0)
+	assert.Greater(t, plans[0].Headroom, 0, plans[0].String())
+	assert.Contains(t, plans[0].Changes, fmt.Sprintf("capacity.headroomPods 0 -> %d", plans[0].Headroom))
+
+	// A rush at a known time: a minimum held around it costs its pods for the rush and an hour
+	// to settle, 22 working days a month.
+	known := capacity.RecommendPlans(slow, five, capacity.PlanOptions{PodHourUSD: podHour, KnownRush: true})
+	require.NotEmpty(t, known)
+	assert.Less(t, known[0].MonthlyUSD, plans[0].MonthlyUSD, "holding the minimum only around the rush is cheaper")
+	require.True(t, known[0].Scheduled, known[0].String())
+	assert.InDelta(t, (float64(known[0].Headroom)*730+float64(known[0].MinReplicas-in.MinReplicas)*2*22)*podHour, known[0].MonthlyUSD, 1e-6)
+	assert.Contains(t, strings.Join(known[0].Changes, ";"), "hpa.schedules minReplicas (around the rush)")
+
+	// An hour-long ramp fits as it is: the cheapest plan costs nothing (a free lever may still
+	// hold a step better); 30 pods of 100 slots never carry 3,750 runs.
+	fits := capacity.RecommendPlans(in, capacity.LinearRamp(3600), capacity.PlanOptions{PodHourUSD: podHour})
+	require.NotEmpty(t, fits)
+	assert.Equal(t, 0.0, fits[0].MonthlyUSD)
+	small := in
+	small.MaxReplicas = 30
+	assert.Nil(t, capacity.RecommendPlans(small, five, capacity.PlanOptions{PodHourUSD: podHour}))
 }
 
 // A pod beyond the nodes present waits for a node, then starts: the step takes longer to absorb
@@ -177,4 +210,40 @@ func TestNodeProvisioningDelaysPodsBeyondTheNodes(t *testing.T) {
 	slower := cold
 	slower.NodeProvisioningSeconds = 180
 	assert.Greater(t, capacity.SimulateArrival(slower, capacity.Step).SecondsToCapacity, c.SecondsToCapacity, "a slower node autoscaler, a slower ramp")
+}
+
+// Headroom: pods that fit the placeholders' room start after a preemption instead of a node's
+// provisioning, and each evicted placeholder asks for a node at once, so a surge waits less.
+func TestHeadroomStartsPodsWithoutWaitingForANode(t *testing.T) {
+	cold := prodWithQueueMetric()
+	cold.PodsPerNode, cold.NodeProvisioningSeconds, cold.PreemptionSeconds = 6, 60, 5
+
+	// 10 pods and 8 placeholders on 6-pod nodes: three nodes, room for 18. Up to 18 pods, every
+	// pod the HPA adds preempts a placeholder: the same as nodes that are always there and a
+	// start-up 5 s longer. 2,000 users keep 1,500 runs in progress: 15 pods.
+	held := cold
+	held.Users, held.HeadroomPods, held.MaxReplicas = 2000, 8, 18
+	present := held
+	present.HeadroomPods, present.NodeProvisioningSeconds, present.PodsPerNode = 0, 0, 0
+	present.PodStartupSeconds += held.PreemptionSeconds
+	assert.Equal(t, capacity.SimulateArrival(present, capacity.Step).SecondsToCapacity, capacity.SimulateArrival(held, capacity.Step).SecondsToCapacity)
+	without := held
+	without.HeadroomPods = 0
+	assert.Greater(t, capacity.SimulateArrival(without, capacity.Step).SecondsToCapacity, capacity.SimulateArrival(held, capacity.Step).SecondsToCapacity,
+		"without placeholders the pods past the first nodes wait for a node")
+
+	// More headroom never absorbs a step later, and the evicted placeholders' nodes serve the
+	// pods after them: a full step is absorbed sooner with some headroom than with none.
+	prev := math.Inf(1)
+	for _, h := range []int{0, 5, 10, 20, 40} {
+		in := cold
+		in.HeadroomPods = h
+		r := capacity.SimulateArrival(in, capacity.Step)
+		assert.LessOrEqual(t, r.SecondsToCapacity, prev, "headroom %d", h)
+		if h > 0 {
+			assert.Less(t, r.SecondsToCapacity, capacity.SimulateArrival(cold, capacity.Step).SecondsToCapacity, "headroom %d", h)
+		}
+		prev = r.SecondsToCapacity
+	}
+	assert.Contains(t, capacity.Evaluate(held).Checks[7].Detail, "8 headroom pods' room is ready")
 }

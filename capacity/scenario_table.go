@@ -28,3 +28,21 @@ func MinutesTable(r Ramp) string {
 	}
 	return b.String()
 }
+
+// PlansTable renders RecommendPlans' result: the cheapest first, then the runners-up.
+func PlansTable(plans []Plan) string {
+	var b strings.Builder
+	b.WriteString("| plan | changes | $ a month | p95 queue wait | a step's p95 | capacity after |\n| --- | --- | --- | --- | --- | --- |\n")
+	for i, p := range plans {
+		name := "cheapest"
+		if i > 0 {
+			name = fmt.Sprintf("runner-up %d", i)
+		}
+		changes := "none"
+		if len(p.Changes) > 0 {
+			changes = strings.Join(p.Changes, "; ")
+		}
+		fmt.Fprintf(&b, "| %s | %s | +%.0f | %.0f s | %.0f s | %s |\n", name, changes, p.MonthlyUSD, p.WaitP95, p.StepWaitP95, FormatSeconds(p.SecondsToCapacity))
+	}
+	return b.String()
+}

@@ -32,7 +32,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := flags.String("dir", "", "project directory holding Pulumi.yaml (default: found upwards from here)")
 	ramp := flags.Duration("ramp", -1, "simulate users arriving linearly from 0 to kpi.concurrentUsers over this time (0: a step)")
 	profile := flags.String("profile", "", "simulate users per minute from this CSV (minute,users, or a load test's -csv series)")
-	recommend := flags.Bool("recommend", false, "with -ramp or -profile: the smallest change of each lever that meets kpi.queueWaitSeconds")
+	recommend := flags.Bool("recommend", false, "with -ramp or -profile: the cheapest combinations of levers (scale-up percent and pods, headroom, minimum) that meet kpi.queueWaitSeconds, priced a month")
+	knownRush := flags.Bool("known-rush", false, "with -recommend: the crowd comes at a known time, so a minimum raised only around it (hpa.schedules) is priced too")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -49,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usage("-ramp=%s: must be 0 (a step) or a positive duration such as 10m", *ramp)
 	case *recommend && *ramp < 0 && *profile == "":
 		return usage("-recommend needs a scenario: -ramp <duration> or -profile <file.csv>")
+	case *knownRush && !*recommend:
+		return usage("-known-rush prices the plans of -recommend: give -recommend too")
 	}
 	cfg, err := stackfile.LoadTyped(stackfile.Options{Dir: *dir, Stack: *stack}, config.LoadOptions{CredentialsOptional: true})
 	if err != nil {
@@ -90,18 +93,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "\nScenario: %s. Queue wait p50 %.0f s, p95 %.0f s, max %.0f s: %s the %.0f s target; capacity after %s.\n\n%s",
 		name, r.WaitP50, r.WaitP95, r.WaitMax, verdict, in.QueueWaitTarget, capacity.FormatSeconds(r.SecondsToCapacity), capacity.MinutesTable(r))
 	if *recommend {
-		levers := capacity.RecommendLevers(in, arrival)
-		switch {
-		case verdict == "meets":
-			fmt.Fprintln(stdout, "\nNo change needed.")
-		case len(levers) == 0:
-			fmt.Fprintln(stdout, "\nNo single lever up to hpa.maxReplicas meets the target: raise hpa.maxReplicas or dataplane.jobsPerWorker (docs/capacity.md).")
-		default:
-			fmt.Fprintf(stdout, "\nSmallest change per lever, cheapest at rest first (pod-hours: multiply by the node price per pod):\n")
-			for _, l := range levers {
-				fmt.Fprintf(stdout, "- %s\n", l)
-			}
+		podHour, err := sizing.PodHourUSD(cfg)
+		if err != nil {
+			return usage("-recommend: %v", err)
 		}
+		plans := capacity.RecommendPlans(in, arrival, capacity.PlanOptions{PodHourUSD: podHour, KnownRush: *knownRush})
+		if len(plans) == 0 {
+			fmt.Fprintln(stdout, "\nNo combination of levers up to hpa.maxReplicas meets the target: raise hpa.maxReplicas or dataplane.jobsPerWorker (docs/capacity.md).")
+			return code
+		}
+		head := "Cheapest combination of levers that meets the target"
+		if verdict == "meets" {
+			head = "No change needed. Combinations that also hold a step (every user at once) better"
+		}
+		fmt.Fprintf(stdout, "\n%s, priced at $%.3f per pod-hour (cost.nodeInstanceType %s):\n\n%s",
+			head, podHour, cfg.Cost.NodeInstanceType, capacity.PlansTable(plans))
 	}
 	return code
 }

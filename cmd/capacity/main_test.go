@@ -40,17 +40,27 @@ func TestFailingStackExitsOne(t *testing.T) {
 // A named scenario prints minute by minute and its verdict; -recommend names the levers; a bad
 // profile or flag combination is a usage error naming what is wrong.
 func TestScenariosAndRecommendations(t *testing.T) {
-	code, out, stderr := capacityCmd(t, "-stack", "prod", "-ramp", "5m", "-recommend")
+	// Prod with the seed's scale-up policy alone (5 pods a minute): a five-minute crowd breaks it.
+	seed := stackfiletest.ProjectCopy(t, "prod", "      percent: 400\n", "")
+	code, out, stderr := capacityCmd(t, "-dir", seed, "-stack", "prod", "-ramp", "5m", "-recommend")
 	assert.Equal(t, 1, code, stderr)
 	assert.Contains(t, out, "Scenario: users from 0 to 5000 over 5m0s.")
 	assert.Contains(t, out, "BREAKS the 60 s target")
 	assert.Contains(t, out, "| minute | users | replicas | ready | waiting runs |")
-	assert.Contains(t, out, "- hpa.scaleUp.percent 0 -> ")
+	assert.Contains(t, out, "Cheapest combination of levers that meets the target, priced at $0.054 per pod-hour (cost.nodeInstanceType m7g.2xlarge)")
+	assert.Contains(t, out, "| cheapest | hpa.scaleUp.percent 0 -> 400 | +0 |", "the free lever is the cheapest plan, and prod's stack file uses it")
+	assert.Contains(t, out, "| runner-up 1 |")
 
-	code, out, _ = capacityCmd(t, "-stack", "prod", "-ramp", "45m", "-recommend")
+	code, out, _ = capacityCmd(t, "-stack", "prod", "-ramp", "5m", "-recommend")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "meets the 60 s target")
-	assert.Contains(t, out, "No change needed.")
+	assert.Contains(t, out, "No change needed. Combinations that also hold a step (every user at once) better")
+	assert.Contains(t, out, "| cheapest | none | +0 |")
+	assert.Contains(t, out, "capacity.headroomPods 0 -> ", "placeholders are priced among the runners-up")
+
+	code, out, _ = capacityCmd(t, "-dir", seed, "-stack", "prod", "-ramp", "5m", "-recommend", "-known-rush")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "hpa.schedules minReplicas (around the rush)")
 
 	dir := t.TempDir()
 	good, bad := filepath.Join(dir, "morning.csv"), filepath.Join(dir, "bad.csv")
@@ -61,11 +71,12 @@ func TestScenariosAndRecommendations(t *testing.T) {
 	assert.Contains(t, out, "Scenario: the profile "+good+" (3 minutes)")
 
 	for args, want := range map[string][]string{
-		"bad profile":     {"-stack", "prod", "-profile", bad},
-		"two scenarios":   {"-stack", "prod", "-ramp", "5m", "-profile", good},
-		"recommend alone": {"-stack", "prod", "-recommend"},
-		"negative ramp":   {"-stack", "prod", "-ramp", "-5m"},
-		"missing profile": {"-stack", "prod", "-profile", filepath.Join(dir, "nope.csv")},
+		"bad profile":      {"-stack", "prod", "-profile", bad},
+		"two scenarios":    {"-stack", "prod", "-ramp", "5m", "-profile", good},
+		"recommend alone":  {"-stack", "prod", "-recommend"},
+		"known rush alone": {"-stack", "prod", "-ramp", "5m", "-known-rush"},
+		"negative ramp":    {"-stack", "prod", "-ramp", "-5m"},
+		"missing profile":  {"-stack", "prod", "-profile", filepath.Join(dir, "nope.csv")},
 	} {
 		code, _, stderr := capacityCmd(t, want...)
 		assert.Equal(t, 2, code, args)

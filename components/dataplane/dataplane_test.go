@@ -42,8 +42,18 @@ func apiDeployment(t *testing.T, res *harness.Result) *harness.Resource {
 }
 
 func TestProdHPAIsTheSeedsFieldByField(t *testing.T) {
-	res := stacktest.Run(t, "prod", nil)
+	// The seed's numbers are the defaults; prod's stack file adds only a Percent policy beside the
+	// Pods policy (issue 32: the cheapest lever that absorbs a five-minute crowd).
+	tuned := stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa")
+	assert.Equal(t, map[string]any{"stabilizationWindowSeconds": 60.0, "selectPolicy": "Max", "policies": []any{
+		map[string]any{"type": "Pods", "value": 5.0, "periodSeconds": 60.0},
+		map[string]any{"type": "Percent", "value": 400.0, "periodSeconds": 60.0},
+	}}, tuned.In("spec.behavior.scaleUp"))
+	res := stacktest.Run(t, "prod", map[string]any{"hpa.scaleUp.percent": 0})
 	hpa := stacktest.One(t, res, hpaType, "-dataplane-hpa")
+	for _, field := range []string{"scaleTargetRef", "minReplicas", "maxReplicas", "metrics", "behavior.scaleDown"} {
+		assert.Equal(t, hpa.In("spec."+field), tuned.In("spec."+field), "spec.%s is the seed's", field)
+	}
 	assert.Equal(t, map[string]any{
 		"scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "langgraph-dataplane"},
 		"minReplicas":    10.0,
@@ -102,8 +112,8 @@ func TestScaleUpPercentLever(t *testing.T) {
 		map[string]any{"type": "Pods", "value": 5.0, "periodSeconds": 60.0},
 		map[string]any{"type": "Percent", "value": 100.0, "periodSeconds": 60.0},
 	}}, hpa.In("spec.behavior.scaleUp"))
-	seed := stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa")
-	assert.False(t, seed.Has("spec.behavior.scaleUp.selectPolicy"))
+	seed := stacktest.One(t, stacktest.Run(t, "staging", nil), hpaType, "-dataplane-hpa")
+	assert.False(t, seed.Has("spec.behavior.scaleUp.selectPolicy"), "a stack that says nothing keeps the seed's Pods policy alone")
 }
 
 func TestStagingHPAIsValidAndSmaller(t *testing.T) {
