@@ -36,6 +36,7 @@ type RampMinute struct {
 	Minute                    int
 	Users                     float64
 	Replicas, Ready           int
+	Nodes                     int // the dataplane's nodes Ready; 0 where nodes are not modelled
 	Waiting                   float64
 	WaitP50, WaitP95, WaitMax float64
 }
@@ -209,7 +210,7 @@ func SimulateArrival(in Inputs, a Arrival) Ramp {
 		}
 		observed = append(observed, seen{running, waiting})
 		if (second+1)%60 == 0 {
-			m := RampMinute{Minute: int(t / 60), Users: a.users(t-59, in.Users), Replicas: replicas, Ready: ready, Waiting: waiting}
+			m := RampMinute{Minute: int(t / 60), Users: a.users(t-59, in.Users), Replicas: replicas, Ready: ready, Nodes: nodes.ready(t), Waiting: waiting}
 			m.WaitP50, m.WaitP95, m.WaitMax = percentiles(minute)
 			ramp.Minutes = append(ramp.Minutes, m)
 			minute = minute[:0]
@@ -346,4 +347,18 @@ func (n *nodeSlots) start(i int, t float64) float64 {
 		return t + n.in.PreemptionSeconds
 	}
 	return math.Max(t, ready)
+}
+
+// ready is how many nodes are Ready at t (each place of a node carries its Ready time).
+func (n *nodeSlots) ready(t float64) int {
+	if n.in.PodsPerNode <= 0 {
+		return 0
+	}
+	places := 0
+	for _, r := range n.nodeReady {
+		if r <= t {
+			places++
+		}
+	}
+	return places / n.in.PodsPerNode
 }

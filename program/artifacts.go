@@ -16,6 +16,17 @@ const (
 	CostFile      = "cost.json"
 )
 
+// CapacityChartFile is the picture of a step to full load that capacity.md shows; cmd/synth
+// draws it (package capacity/chart), so the program itself links no plotting library.
+const CapacityChartFile = "capacity.svg"
+
+// capacityPage is capacity.md: the figures, then the step to full load drawn and minute by minute.
+func capacityPage(cfg *config.Config, report capacity.Report) []byte {
+	return []byte("# Capacity of stack " + cfg.Stack + "\n\n" + report.Table() +
+		"\n## A step to full load (every user at once)\n\n![users, pods, nodes and p95 queue wait of a step to full load](" + CapacityChartFile + ")\n\n" +
+		capacity.MinutesTable(report.Ramp))
+}
+
 // Artifacts are the files a stack produces besides its resources: the plain Prometheus rule file
 // (what promtool checks) and the dashboards' JSON. cmd/synth writes them.
 func Artifacts(cfg *config.Config, report capacity.Report) (map[string][]byte, error) {
@@ -37,7 +48,7 @@ func Artifacts(cfg *config.Config, report capacity.Report) (map[string][]byte, e
 		return nil, err
 	}
 	files := map[string][]byte{
-		"capacity.md":                     []byte("# Capacity of stack " + cfg.Stack + "\n\n" + report.Table()),
+		"capacity.md":                     capacityPage(cfg, report),
 		CostTableFile:                     []byte("# Monthly cost of stack " + cfg.Stack + " (" + estimate.Region + ", on-demand list prices)\n\n" + estimate.Table()),
 		CostFile:                          append(costJSON, '\n'),
 		"monitoring/langgraph.rules.yaml": rules,

@@ -1,10 +1,12 @@
 // Command capacity prints a stack's capacity model: each figure, its limit and a verdict; with
 // -ramp or -profile, how that arrival of users plays out minute by minute; with -recommend, the
-// smallest change of each lever that keeps it inside the queue-wait target.
+// cheapest combinations of levers that keep it inside the queue-wait target, priced a month;
+// with -svg, the scenario drawn (users, pods, nodes, p95 queue wait against the KPI).
 //
 //	go run ./cmd/capacity -stack prod
 //	go run ./cmd/capacity -stack prod -ramp 5m -recommend
 //	go run ./cmd/capacity -stack prod -profile morning.csv
+//	go run ./cmd/capacity -stack prod -ramp 5m -svg ramp.svg
 //
 // Exit codes: 0 every check passes (and the scenario meets the target); 1 a check or the scenario
 // fails (capacity.acceptRisk, when set, is printed); 2 unknown stack, invalid configuration or bad
@@ -18,6 +20,7 @@ import (
 	"os"
 
 	"github.com/langgraph-platform/infra/capacity"
+	"github.com/langgraph-platform/infra/capacity/chart"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/program/sizing"
@@ -33,6 +36,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ramp := flags.Duration("ramp", -1, "simulate users arriving linearly from 0 to kpi.concurrentUsers over this time (0: a step)")
 	profile := flags.String("profile", "", "simulate users per minute from this CSV (minute,users, or a load test's -csv series)")
 	recommend := flags.Bool("recommend", false, "with -ramp or -profile: the cheapest combinations of levers (scale-up percent and pods, headroom, minimum) that meet kpi.queueWaitSeconds, priced a month")
+	svgFile := flags.String("svg", "", "draw the scenario (a step without -ramp or -profile) as an SVG chart into this file: users, pods, nodes and p95 queue wait against kpi.queueWaitSeconds")
 	knownRush := flags.Bool("known-rush", false, "with -recommend: the crowd comes at a known time, so a minimum raised only around it (hpa.schedules) is priced too")
 	if err := flags.Parse(args); err != nil {
 		return 2
@@ -71,6 +75,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code = 1
 	}
 	if *ramp < 0 && *profile == "" {
+		if *svgFile != "" {
+			if err := drawChart(*svgFile, fmt.Sprintf("Stack %s: a step to %d users (capacity model)", *stack, in.Users), in.QueueWaitTarget, report.Ramp); err != nil {
+				return usage("-svg: %v", err)
+			}
+		}
 		return code
 	}
 	arrival, name := capacity.LinearRamp(ramp.Seconds()), fmt.Sprintf("users from 0 to %d over %s", in.Users, *ramp)
@@ -86,6 +95,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		name = fmt.Sprintf("the profile %s (%d minutes)", *profile, len(arrival.UsersPerMinute))
 	}
 	r := capacity.SimulateArrival(in, arrival)
+	if *svgFile != "" {
+		if err := drawChart(*svgFile, fmt.Sprintf("Stack %s: %s (capacity model)", *stack, name), in.QueueWaitTarget, r); err != nil {
+			return usage("-svg: %v", err)
+		}
+	}
 	verdict := "meets"
 	if r.WaitP95 >= in.QueueWaitTarget {
 		verdict, code = "BREAKS", 1
@@ -110,4 +124,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			head, podHour, cfg.Cost.NodeInstanceType, capacity.PlansTable(plans))
 	}
 	return code
+}
+
+// drawChart writes the scenario's chart.
+func drawChart(file, title string, target float64, r capacity.Ramp) error {
+	svg, err := chart.Chart{Title: title, QueueWaitTarget: target, Series: []chart.Series{chart.FromRamp("model", r)}}.SVG()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, svg, 0o644)
 }

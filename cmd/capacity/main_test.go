@@ -58,6 +58,23 @@ func TestScenariosAndRecommendations(t *testing.T) {
 	assert.Contains(t, out, "| cheapest | none | +0 |")
 	assert.Contains(t, out, "capacity.headroomPods 0 -> ", "placeholders are priced among the runners-up")
 
+	// -svg draws the scenario, or a step without one.
+	svg := filepath.Join(t.TempDir(), "ramp.svg")
+	code, _, stderr = capacityCmd(t, "-stack", "prod", "-ramp", "5m", "-svg", svg)
+	require.Equal(t, 0, code, stderr)
+	picture, err := os.ReadFile(svg)
+	require.NoError(t, err)
+	assert.Contains(t, string(picture), "Stack prod: users from 0 to 5000 over 5m0s (capacity model)")
+	assert.Contains(t, string(picture), "model: queue wait")
+	code, _, stderr = capacityCmd(t, "-stack", "staging", "-svg", svg)
+	require.Equal(t, 0, code, stderr)
+	picture, err = os.ReadFile(svg)
+	require.NoError(t, err)
+	assert.Contains(t, string(picture), "Stack staging: a step to")
+	code, _, stderr = capacityCmd(t, "-stack", "prod", "-svg", filepath.Join(t.TempDir(), "no", "such", "dir.svg"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-svg:")
+
 	code, out, _ = capacityCmd(t, "-dir", seed, "-stack", "prod", "-ramp", "5m", "-recommend", "-known-rush")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "hpa.schedules minReplicas (around the rush)")

@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -90,6 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	interval := flags.Duration("interval", 5*time.Second, "time-series interval and progress cadence")
 	reportFile := flags.String("report", "loadtest-report.json", "JSON report file (\"\" for none)")
 	csvFile := flags.String("csv", "loadtest-series.csv", "CSV time series file (\"\" for none)")
+	svgFile := flags.String("svg", "", "draw the test as an SVG chart (users and response p95 over time; with -profile, the capacity model's users, pods, nodes and waits beside them) into this file")
 	progress := flags.String("progress", "auto", "live progress line on stderr: auto (when stderr is a terminal), on or off")
 	seed := flags.Uint64("seed", 1, "seed of the think-time draws")
 	profileFile := flags.String("profile", "", "drive the active users from a CSV of users per minute (minute,users, or a -csv series), instead of -users/-ramp/-duration; the report sets each minute beside the capacity model's prediction")
@@ -215,8 +217,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	fmt.Fprintf(stdout, "\nresponse time (s): p50 %.3f, p95 %.3f, p99 %.3f, max %.3f, avg %.3f\n",
 		res.RunLatency.P50, res.RunLatency.P95, res.RunLatency.P99, res.RunLatency.Max, res.RunLatency.Avg)
 	var comparison []loadtest.ProfileRow
+	var predicted *capacity.Ramp
 	if len(profile.UsersPerMinute) > 0 {
-		predicted := capacity.SimulateArrival(sizing.Inputs(cfg), profile)
+		ramp := capacity.SimulateArrival(sizing.Inputs(cfg), profile)
+		predicted = &ramp
 		var waits []float64
 		for _, m := range predicted.Minutes {
 			waits = append(waits, m.WaitP95)
@@ -237,6 +241,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		b, err := report.JSON()
 		if err == nil {
 			err = os.WriteFile(*reportFile, append(b, '\n'), 0o644)
+		}
+		writeErrs = append(writeErrs, err)
+	}
+	if *svgFile != "" {
+		step, title := time.Minute, fmt.Sprintf("Load test of stack %s: %d users", *stack, res.Users)
+		if predicted != nil {
+			step, title = *profileStep, fmt.Sprintf("Load test of stack %s: the profile %s beside the capacity model", *stack, filepath.Base(*profileFile))
+		}
+		svg, err := loadChart(title, res.Series, step, predicted, cfg.KPI.AvgResponseSeconds, cfg.KPI.QueueWaitSeconds)
+		if err == nil {
+			err = os.WriteFile(*svgFile, svg, 0o644)
 		}
 		writeErrs = append(writeErrs, err)
 	}

@@ -206,10 +206,16 @@ func TestProfileDrivenRunComparesWithTheModel(t *testing.T) {
 	dir := t.TempDir()
 	report := filepath.Join(dir, "report.json")
 	var out, errOut bytes.Buffer
-	series := filepath.Join(dir, "series.csv")
+	series, svg := filepath.Join(dir, "series.csv"), filepath.Join(dir, "chart.svg")
 	code := run(context.Background(), []string{"-stack", "staging", "-url", server(t, fake), "-profile", csvPath, "-profile-step", "400ms",
-		"-think", "10ms", "-interval", "100ms", "-report", report, "-csv", series, "-progress", "off"}, &out, &errOut, false)
+		"-think", "10ms", "-interval", "100ms", "-report", report, "-csv", series, "-svg", svg, "-progress", "off"}, &out, &errOut, false)
 	require.Equal(t, exitNotMeasured, code, "%s\n%s", out.String(), errOut.String())
+	// The chart: the model's account and the measurement on the same axes.
+	picture, err := os.ReadFile(svg)
+	require.NoError(t, err)
+	for _, want := range []string{"<svg", "the profile morning.csv beside the capacity model", "model: pods ready", "model: queue wait", "measured: users", "measured: response time", "KPI: queue wait p95 &lt; 60 s"} {
+		assert.Contains(t, string(picture), want)
+	}
 	assert.Contains(t, out.String(), "| minute | users | predicted queue wait p95 | predicted response p95 | measured response p95 | measured runs/s |")
 	var rep loadtest.Report
 	b, err := os.ReadFile(report)

@@ -18,7 +18,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/langgraph-platform/infra/capacity/chart"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/internal/diff"
 	"github.com/langgraph-platform/infra/internal/harness"
@@ -61,8 +63,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 2
 	}
-	artifacts, err := program.Artifacts(cfg, sizing.Report(cfg))
+	report := sizing.Report(cfg)
+	artifacts, err := program.Artifacts(cfg, report)
 	if err != nil {
+		fmt.Fprintf(stderr, "synth: %v\n", err)
+		return 1
+	}
+	step := chart.Chart{Title: fmt.Sprintf("Stack %s: a step to %d users (capacity model)", cfg.Stack, cfg.KPI.ConcurrentUsers),
+		QueueWaitTarget: cfg.KPI.QueueWaitSeconds, Series: []chart.Series{chart.FromRamp("model", report.Ramp)}}
+	if artifacts[program.CapacityChartFile], err = step.SVG(); err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
 	}
@@ -139,6 +148,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	base := flags.String("base", "", "rendering of the base branch (a synth -out directory, or a directory of them)")
 	head := flags.String("head", "", "rendering of the head branch")
 	maxBytes := flags.Int("max-bytes", 60000, "cut the report at this size (GitHub comments hold 65,536 characters)")
+	artifacts := flags.String("artifacts-url", "", "where the head renderings are downloadable (the workflow run's artifacts): the report links each stack's capacity chart there")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -152,5 +162,13 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprint(stdout, diff.Markdown(stacks, *maxBytes))
+	if *artifacts != "" {
+		var charts []string
+		for _, st := range stacks {
+			charts = append(charts, "`"+st.Name+"/"+program.CapacityChartFile+"`")
+		}
+		fmt.Fprintf(stdout, "\nCapacity charts (a step to full load: users, pods, nodes and p95 queue wait against the KPI): %s of the head rendering, in the [run's artifacts](%s).\n",
+			strings.Join(charts, ", "), *artifacts)
+	}
 	return 0
 }

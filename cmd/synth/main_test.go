@@ -49,6 +49,11 @@ func TestSynthIsDeterministic(t *testing.T) {
 		ta, tb := tree(t, a), tree(t, b)
 		require.NotEmpty(t, ta)
 		assert.Equal(t, ta, tb, "two renderings of %s differ", stack)
+		// The capacity page shows the step to full load drawn beside its table.
+		assert.Contains(t, string(ta["capacity.md"]), "![users, pods, nodes and p95 queue wait of a step to full load](capacity.svg)")
+		assert.Contains(t, string(ta["capacity.md"]), "| minute | users | replicas | ready |")
+		assert.Contains(t, string(ta["capacity.svg"]), "a step to")
+		assert.Contains(t, string(ta["capacity.svg"]), "KPI: queue wait p95 &lt; 60 s")
 	}
 }
 
@@ -231,6 +236,9 @@ func TestDiffCommand(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "Stack <b>prod</b>: 0 added, 0 removed, 0 changed")
 	assert.Contains(t, stdout, "Stack <b>staging</b>: 0 added, 0 removed, 0 changed")
+	code, stdout, stderr = synth(t, "diff", "-base", base, "-head", head, "-artifacts-url", "https://github.com/o/r/actions/runs/1#artifacts")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "`prod/capacity.svg`, `staging/capacity.svg` of the head rendering, in the [run's artifacts](https://github.com/o/r/actions/runs/1#artifacts)")
 	code, _, stderr = synth(t, "diff", "-base", base)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "-base and -head are required")
