@@ -199,7 +199,7 @@ func Evaluate(in Inputs) Report {
 		{Name: "Redis memory for streams in progress", Value: redisBytes / (1 << 30), Limit: redisLimit / (1 << 30), Unit: "GiB", OK: redisBytes <= redisLimit,
 			Detail: fmt.Sprintf("%.0f runs x %.0f KiB against 75%% of %.2f GiB", r.OfferedLoad, in.RedisBytesPerRun/1024, in.RedisNodeMemoryGiB)},
 		{Name: "HPA ramp: time until capacity covers a step to full load", Value: r.Ramp.SecondsToCapacity, Unit: "s", Info: true,
-			Detail: fmt.Sprintf("from %d to %d ready replicas; %s; peak queue %.0f runs; queue wait p95 %.0f s, max %.0f s", in.MinReplicas, r.Ramp.FinalReplicas, startup(in), r.Ramp.PeakQueue, r.Ramp.WaitP95, r.Ramp.WaitMax)},
+			Detail: fmt.Sprintf("from %d to %d ready replicas; %s; peak queue %.0f runs; queue wait p95 %.0f s in the worst %d minutes (%.0f s over the hour), max %.0f s", in.MinReplicas, r.Ramp.FinalReplicas, startup(in), r.Ramp.PeakQueue, r.Ramp.WindowP95, WindowMinutes, r.Ramp.WaitP95, r.Ramp.WaitMax)},
 		{Name: "fastest linear ramp to full load inside the queue-wait target", Value: r.FastestRampSeconds, Unit: "s", Info: true,
 			Detail: fmt.Sprintf("users from 0 to %d in this time or slower keep the p95 queue wait under %.0f s", in.Users, in.QueueWaitTarget)},
 	}

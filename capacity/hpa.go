@@ -24,10 +24,15 @@ type Ramp struct {
 	PeakQueue         float64 // runs waiting, at worst
 	FinalReplicas     int
 	// Queue wait of the runs that started during the simulated hour (a run waits from its
-	// arrival to its start), weighted by runs.
-	WaitP50, WaitP95, WaitMax float64
-	Steps                     []RampStep   // one per sync period
-	Minutes                   []RampMinute // one per minute
+	// arrival to its start), weighted by runs; Runs is how many started.
+	WaitP50, WaitP95, WaitMax, WaitMean float64
+	Runs                                float64
+	// WindowP95 is the worst p95 queue wait of the runs starting in any WindowMinutes minutes:
+	// what the queue-wait alert reads (a 5-minute histogram quantile). A surge is judged by it:
+	// an hour of calm after it must not hide minutes of waiting.
+	WindowP95 float64
+	Steps     []RampStep   // one per sync period
+	Minutes   []RampMinute // one per minute
 }
 
 // RampMinute is one minute of a scenario: the users active at its start and the queue wait of
@@ -47,6 +52,9 @@ type Arrival struct {
 	RampSeconds    float64   // 0: a step
 	UsersPerMinute []float64 // a profile; wins over RampSeconds
 }
+
+// WindowMinutes is the queue-wait alert's window (mixin: the p95 over 5 minutes).
+const WindowMinutes = 5
 
 // Step is every user at once.
 var Step = Arrival{}
@@ -150,7 +158,8 @@ func RecommendPerPod(current int, total, perPod, tolerance float64) int {
 func Simulate(in Inputs) Ramp { return SimulateArrival(in, Step) }
 
 // SimulateArrival follows the HPA second by second while users arrive as a says, and for an hour
-// after the last change. Runs arrive at lambda per second, take S seconds, and start when a ready slot is
+// after the last change. Users send runs as a closed loop (below: a new user's first run at once,
+// the next after the run and a think time), runs take S seconds, and start when a ready slot is
 // free; a pod is ready PodStartupSeconds after the HPA adds it. At each sync the CPU metric is the
 // average over all pods, not-yet-ready pods counting as 0 % (the controller's conservative choice
 // when scaling up); with the queue metric, the larger of that and ceil(waiting / PendingPerPod) is
@@ -161,8 +170,15 @@ func Simulate(in Inputs) Ramp { return SimulateArrival(in, Step) }
 // first out.
 func SimulateArrival(in Inputs, a Arrival) Ramp {
 	p := in.HPA
-	perUser := 1 / (in.RunSeconds + in.ThinkSeconds) // runs per second per user
+	perUser := 1 / (in.RunSeconds + in.ThinkSeconds) // runs per second per user, in the steady state
 	target := a.peak(in.Users) * perUser * in.RunSeconds
+	// The users, as a fluid: each is thinking, or has a run waiting or running. A user who
+	// arrives sends a run at once; a finished run's user thinks (exponentially, mean T), then
+	// sends the next. Users who leave (the arrival falls) leave from thinking first, then as
+	// their runs finish. In the steady state this is lambda = U / (S + T); in a surge the new
+	// users' first runs come on top of the others' next ones, and users whose runs wait send
+	// none meanwhile (the load test's users behave so).
+	thinking, leaving, present := 0.0, 0.0, 0.0
 	replicas := in.MinReplicas
 	readyAt := make([]float64, replicas) // when each pod becomes ready
 	nodes := newNodeSlots(in)
@@ -174,12 +190,28 @@ func SimulateArrival(in Inputs, a Arrival) Ramp {
 	horizon := 3600 + a.duration()
 	var queue []cohort
 	var all, minute []waitSample
+	var recent [][]waitSample // the last WindowMinutes minutes' samples
 	type seen struct{ running, waiting float64 }
 	observed := make([]seen, 0, int(horizon)+1)
 	sync := max(1, int(p.SyncSeconds))
 	for second := 0; second <= int(horizon); second++ {
 		t := float64(second)
-		lambda := a.users(t, in.Users) * perUser
+		lambda := 0.0
+		if now := a.users(t, in.Users); now > present {
+			lambda += now - present // arrivals send their first run
+			present = now
+		} else if now < present {
+			gone := math.Min(thinking, present-now)
+			thinking -= gone
+			leaving += present - now - gone // leave when their runs finish
+			present = now
+		}
+		returning := thinking // no think time: the next run at once
+		if in.ThinkSeconds > 0 {
+			returning = thinking / in.ThinkSeconds
+		}
+		thinking -= returning
+		lambda += returning
 		ready := 0
 		for _, r := range readyAt {
 			if r <= t {
@@ -191,7 +223,11 @@ func SimulateArrival(in Inputs, a Arrival) Ramp {
 			ramp.SecondsToCapacity = t
 		}
 		// One second of flow: completions, arrivals, starts.
-		running -= running / in.RunSeconds
+		done := running / in.RunSeconds
+		running -= done
+		back := math.Max(0, done-leaving)
+		leaving -= done - back
+		thinking += back
 		waiting += lambda
 		start := math.Min(waiting, math.Max(0, slots-running))
 		running += start
@@ -213,6 +249,16 @@ func SimulateArrival(in Inputs, a Arrival) Ramp {
 			m := RampMinute{Minute: int(t / 60), Users: a.users(t-59, in.Users), Replicas: replicas, Ready: ready, Nodes: nodes.ready(t), Waiting: waiting}
 			m.WaitP50, m.WaitP95, m.WaitMax = percentiles(minute)
 			ramp.Minutes = append(ramp.Minutes, m)
+			recent = append(recent, append([]waitSample(nil), minute...))
+			if len(recent) > WindowMinutes {
+				recent = recent[1:]
+			}
+			var window []waitSample
+			for _, m := range recent {
+				window = append(window, m...)
+			}
+			_, p95, _ := percentiles(window)
+			ramp.WindowP95 = math.Max(ramp.WindowP95, p95)
 			minute = minute[:0]
 		}
 
@@ -261,6 +307,14 @@ func SimulateArrival(in Inputs, a Arrival) Ramp {
 	}
 	ramp.FinalReplicas = replicas
 	ramp.WaitP50, ramp.WaitP95, ramp.WaitMax = percentiles(all)
+	waited := 0.0
+	for _, x := range all {
+		ramp.Runs += x.runs
+		waited += x.wait * x.runs
+	}
+	if ramp.Runs > 0 {
+		ramp.WaitMean = waited / ramp.Runs
+	}
 	return ramp
 }
 
@@ -272,7 +326,7 @@ const MaxRampSearchSeconds = 3600
 // under in.QueueWaitTarget, and whether one exists within MaxRampSearchSeconds. A slower ramp
 // never waits longer (the HPA sees the same arrivals spread thinner), so the search is binary.
 func FastestRamp(in Inputs) (seconds float64, ok bool) {
-	meets := func(d float64) bool { return SimulateArrival(in, LinearRamp(d)).WaitP95 < in.QueueWaitTarget }
+	meets := func(d float64) bool { return SimulateArrival(in, LinearRamp(d)).WindowP95 < in.QueueWaitTarget }
 	if meets(0) {
 		return 0, true
 	}

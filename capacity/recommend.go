@@ -15,8 +15,8 @@ type Plan struct {
 	// Scheduled: the raised minimum is held only around the rush (hpa.schedules), so the rush's
 	// time must be known.
 	Scheduled bool
-	// WaitP95 is the scenario's p95 queue wait with the plan, StepWaitP95 a step's (all users at
-	// once: the worst crowd), SecondsToCapacity the scenario's.
+	// WaitP95 is the scenario's p95 queue wait with the plan in its worst window (Ramp.WindowP95),
+	// StepWaitP95 a step's (all users at once: the worst crowd), SecondsToCapacity the scenario's.
 	WaitP95, StepWaitP95, SecondsToCapacity float64
 	// MonthlyUSD is what the plan adds while nothing arrives: headroom and a higher minimum keep
 	// pods' room all month (a schedule only around the rush); a faster policy costs nothing
@@ -62,15 +62,15 @@ func RecommendPlans(in Inputs, a Arrival, o PlanOptions) []Plan {
 	for _, percent := range grid(in.HPA.UpPercent, []int{100, 200, 400, 1000}, math.MaxInt) {
 		for _, pods := range grid(in.HPA.UpPods, []int{2 * in.HPA.UpPods, 4 * in.HPA.UpPods}, in.MaxReplicas) {
 			for _, headroom := range headroomGrid(in) {
-				for _, minimum := range grid(in.MinReplicas, []int{in.MinReplicas + 5, in.MinReplicas + 10, in.MinReplicas + 20}, in.MaxReplicas) {
+				for _, minimum := range grid(in.MinReplicas, byFives(in.MinReplicas, in.MaxReplicas), in.MaxReplicas) {
 					changed := in
 					changed.HPA.UpPercent, changed.HPA.UpPods, changed.HeadroomPods, changed.MinReplicas = percent, pods, headroom, minimum
 					r := SimulateArrival(changed, a)
-					if r.WaitP95 >= in.QueueWaitTarget {
+					if r.WindowP95 >= in.QueueWaitTarget {
 						continue
 					}
 					p := Plan{Percent: percent, Pods: pods, Headroom: headroom, MinReplicas: minimum,
-						WaitP95: r.WaitP95, StepWaitP95: SimulateArrival(changed, Step).WaitP95, SecondsToCapacity: r.SecondsToCapacity}
+						WaitP95: r.WindowP95, StepWaitP95: SimulateArrival(changed, Step).WindowP95, SecondsToCapacity: r.SecondsToCapacity}
 					p.Changes = changes(in, p)
 					extra := float64(minimum - in.MinReplicas)
 					p.MonthlyUSD = (float64(headroom) + extra) * hoursPerMonth * podHourUSD
@@ -114,6 +114,15 @@ func grid(current int, candidates []int, limit int) []int {
 		if c > current && c <= limit && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// byFives are the minimums above from, five pods apart, up to the maximum.
+func byFives(from, limit int) []int {
+	var out []int
+	for m := from + 5; m <= limit; m += 5 {
+		out = append(out, m)
 	}
 	return out
 }

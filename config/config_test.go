@@ -44,9 +44,11 @@ func TestStackFilesLoadAndValidate(t *testing.T) {
 	prod, err := load(t, "prod", harness.Options{})
 	require.NoError(t, err)
 	assert.True(t, prod.Production())
-	// The seed's HPA, exactly, plus the queue metric.
+	// The seed's HPA, exactly, plus the queue metric, and the minimum a five-minute crowd needs
+	// (docs/capacity.md, "Prod's levers"); the seed's 10 is the default.
+	assert.Equal(t, 10, config.Defaults().HPA.MinReplicas)
 	assert.Equal(t, config.HPA{
-		MinReplicas: 10, MaxReplicas: 50, CPUUtilization: 70, MemoryUtilization: 80,
+		MinReplicas: 35, MaxReplicas: 50, CPUUtilization: 70, MemoryUtilization: 80,
 		ScaleUp:      config.ScaleUpRule{Pods: 5, PeriodSeconds: 60, StabilizationWindowSeconds: 60},
 		ScaleDown:    config.ScalingRule{Pods: 2, PeriodSeconds: 60, StabilizationWindowSeconds: 300},
 		QueueScaling: true, PendingRunsPerPod: 5,
@@ -183,7 +185,7 @@ func TestBadConfigurationsNameTheKey(t *testing.T) {
 		{"wrong type bool", harness.Options{Set: map[string]any{"database.multiAz": "yes"}}, nil, []string{`database.multiAz: "yes" is not a boolean`}},
 		{"not an object", harness.Options{}, map[string]string{"hpa": "10"}, []string{"hpa: 10 is not an object", "allowed fields: minReplicas"}},
 		{"out of range", harness.Options{Set: map[string]any{"hpa.cpuUtilization": 150}}, nil, []string{"hpa.cpuUtilization=150 must be between 1 and 100"}},
-		{"min greater than max", harness.Options{Set: map[string]any{"hpa.maxReplicas": 5}}, nil, []string{"hpa.maxReplicas=5 must be >= hpa.minReplicas=10"}},
+		{"min greater than max", harness.Options{Set: map[string]any{"hpa.maxReplicas": 5}}, nil, []string{"hpa.maxReplicas=5 must be >= hpa.minReplicas=35"}},
 		{"unknown nested key", harness.Options{Set: map[string]any{"hpa.minReplica": 3}}, nil, []string{`hpa.minReplica: unknown key; did you mean "minReplicas"?`}},
 		{"unknown top-level key", harness.Options{Set: map[string]any{"databse": map[string]any{"readReplicas": 1}}}, nil, []string{`databse: unknown key; did you mean "database"?`}},
 		{"missing required field", harness.Options{Set: map[string]any{"cluster.vpcId": nil}}, nil, []string{"cluster.vpcId is required"}},

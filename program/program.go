@@ -296,7 +296,7 @@ func stackOutputs(cfg *config.Config, report capacity.Report, estimate cost.Esti
 		"capacityP95QueueWaitSeconds":      seconds(report.P95Wait),
 		"capacityDatabaseConnectionsAtMax": pulumi.Int(report.DBConnections).ToIntOutput(),
 		"capacityRampSeconds":              seconds(report.Ramp.SecondsToCapacity),
-		"capacityStepQueueWaitP95Seconds":  seconds(report.Ramp.WaitP95),
+		"capacityStepQueueWaitP95Seconds":  seconds(report.Ramp.WindowP95),
 		"capacityFastestRampSeconds":       seconds(report.FastestRampSeconds),
 		"dataplaneNamespace":               kube.dp.Namespace,
 		"dataplaneHost":                    kube.dp.Host,

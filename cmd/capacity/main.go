@@ -101,11 +101,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	verdict := "meets"
-	if r.WaitP95 >= in.QueueWaitTarget {
+	if r.WindowP95 >= in.QueueWaitTarget {
 		verdict, code = "BREAKS", 1
 	}
-	fmt.Fprintf(stdout, "\nScenario: %s. Queue wait p50 %.0f s, p95 %.0f s, max %.0f s: %s the %.0f s target; capacity after %s.\n\n%s",
-		name, r.WaitP50, r.WaitP95, r.WaitMax, verdict, in.QueueWaitTarget, capacity.FormatSeconds(r.SecondsToCapacity), capacity.MinutesTable(r))
+	fmt.Fprintf(stdout, "\nScenario: %s. Queue wait p95 %.0f s in the worst %d minutes (the alert's window; over the hour p50 %.0f s, p95 %.0f s, max %.0f s): %s the %.0f s target; capacity after %s.\n\n%s",
+		name, r.WindowP95, capacity.WindowMinutes, r.WaitP50, r.WaitP95, r.WaitMax, verdict, in.QueueWaitTarget, capacity.FormatSeconds(r.SecondsToCapacity), capacity.MinutesTable(r))
 	if *recommend {
 		podHour, err := sizing.PodHourUSD(cfg)
 		if err != nil {

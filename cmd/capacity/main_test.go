@@ -40,15 +40,16 @@ func TestFailingStackExitsOne(t *testing.T) {
 // A named scenario prints minute by minute and its verdict; -recommend names the levers; a bad
 // profile or flag combination is a usage error naming what is wrong.
 func TestScenariosAndRecommendations(t *testing.T) {
-	// Prod with the seed's scale-up policy alone (5 pods a minute): a five-minute crowd breaks it.
-	seed := stackfiletest.ProjectCopy(t, "prod", "      percent: 400\n", "")
+	// Prod with the seed's minimum of 10: a five-minute crowd breaks it.
+	seed := stackfiletest.ProjectCopy(t, "prod", "    minReplicas: 35\n", "    minReplicas: 10\n")
 	code, out, stderr := capacityCmd(t, "-dir", seed, "-stack", "prod", "-ramp", "5m", "-recommend")
 	assert.Equal(t, 1, code, stderr)
 	assert.Contains(t, out, "Scenario: users from 0 to 5000 over 5m0s.")
 	assert.Contains(t, out, "BREAKS the 60 s target")
+	assert.Contains(t, out, "in the worst 5 minutes (the alert's window")
 	assert.Contains(t, out, "| minute | users | replicas | ready | waiting runs |")
 	assert.Contains(t, out, "Cheapest combination of levers that meets the target, priced at $0.054 per pod-hour (cost.nodeInstanceType m7g.2xlarge)")
-	assert.Contains(t, out, "| cheapest | hpa.scaleUp.percent 0 -> 400 | +0 |", "the free lever is the cheapest plan, and prod's stack file uses it")
+	assert.Contains(t, out, "| cheapest | hpa.minReplicas 10 -> 35 | +993 |", "the cheapest plan, and prod's stack file uses it")
 	assert.Contains(t, out, "| runner-up 1 |")
 
 	code, out, _ = capacityCmd(t, "-stack", "prod", "-ramp", "5m", "-recommend")
@@ -56,7 +57,7 @@ func TestScenariosAndRecommendations(t *testing.T) {
 	assert.Contains(t, out, "meets the 60 s target")
 	assert.Contains(t, out, "No change needed. Combinations that also hold a step (every user at once) better")
 	assert.Contains(t, out, "| cheapest | none | +0 |")
-	assert.Contains(t, out, "capacity.headroomPods 0 -> ", "placeholders are priced among the runners-up")
+	assert.Contains(t, out, "| runner-up 1 | hpa.minReplicas 35 -> 40 |")
 
 	// -svg draws the scenario, or a step without one.
 	svg := filepath.Join(t.TempDir(), "ramp.svg")
@@ -81,7 +82,7 @@ func TestScenariosAndRecommendations(t *testing.T) {
 
 	dir := t.TempDir()
 	good, bad := filepath.Join(dir, "morning.csv"), filepath.Join(dir, "bad.csv")
-	require.NoError(t, os.WriteFile(good, []byte("minute,users\n0,100\n1,300\n2,500\n"), 0o644))
+	require.NoError(t, os.WriteFile(good, []byte("minute,users\n0,100\n1,150\n2,200\n"), 0o644))
 	require.NoError(t, os.WriteFile(bad, []byte("minute,users\n0,-3\n"), 0o644))
 	code, out, stderr = capacityCmd(t, "-stack", "staging", "-profile", good)
 	assert.Equal(t, 0, code, out+stderr)

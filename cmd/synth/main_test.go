@@ -155,7 +155,7 @@ func TestSynthRejectsBadInputWritingNothing(t *testing.T) {
 	dir := stackfiletest.ProjectCopy(t, "prod", "maxReplicas: 50", "maxReplicas: 5")
 	code, _, stderr = synth(t, "-dir", dir, "-stack", "prod", "-out", out)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "hpa.maxReplicas=5 must be >= hpa.minReplicas=10")
+	assert.Contains(t, stderr, "hpa.maxReplicas=5 must be >= hpa.minReplicas=35")
 	assert.NoDirExists(t, out)
 }
 

@@ -42,16 +42,13 @@ func apiDeployment(t *testing.T, res *harness.Result) *harness.Resource {
 }
 
 func TestProdHPAIsTheSeedsFieldByField(t *testing.T) {
-	// The seed's numbers are the defaults; prod's stack file adds only a Percent policy beside the
-	// Pods policy (issue 32: the cheapest lever that absorbs a five-minute crowd).
+	// The seed's numbers are the defaults; prod's stack file raises only the minimum (issue 32:
+	// the cheapest lever that absorbs a five-minute crowd).
 	tuned := stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa")
-	assert.Equal(t, map[string]any{"stabilizationWindowSeconds": 60.0, "selectPolicy": "Max", "policies": []any{
-		map[string]any{"type": "Pods", "value": 5.0, "periodSeconds": 60.0},
-		map[string]any{"type": "Percent", "value": 400.0, "periodSeconds": 60.0},
-	}}, tuned.In("spec.behavior.scaleUp"))
-	res := stacktest.Run(t, "prod", map[string]any{"hpa.scaleUp.percent": 0})
+	assert.Equal(t, 35.0, tuned.In("spec.minReplicas"))
+	res := stacktest.Run(t, "prod", map[string]any{"hpa.minReplicas": 10})
 	hpa := stacktest.One(t, res, hpaType, "-dataplane-hpa")
-	for _, field := range []string{"scaleTargetRef", "minReplicas", "maxReplicas", "metrics", "behavior.scaleDown"} {
+	for _, field := range []string{"scaleTargetRef", "maxReplicas", "metrics", "behavior"} {
 		assert.Equal(t, hpa.In("spec."+field), tuned.In("spec."+field), "spec.%s is the seed's", field)
 	}
 	assert.Equal(t, map[string]any{
@@ -376,7 +373,7 @@ func TestMaintenanceModeAnswers503(t *testing.T) {
 	assert.Equal(t, dataplane.MaintenanceAction, in.In("spec.rules[0].http.paths[1].backend.service.name"))
 	assert.Equal(t, "use-annotation", in.In("spec.rules[0].http.paths[1].backend.service.port.name"))
 	// The pods stay up: the Deployment and HPA are unchanged.
-	assert.Equal(t, 10.0, stacktest.One(t, res, hpaType, "-dataplane-hpa").In("spec.minReplicas"))
+	assert.Equal(t, 35.0, stacktest.One(t, res, hpaType, "-dataplane-hpa").In("spec.minReplicas"))
 }
 
 func TestAccessLogBucketIsPrivateAndEncrypted(t *testing.T) {
@@ -550,7 +547,7 @@ func TestScheduledMinimums(t *testing.T) {
 
 	hpa := stacktest.One(t, res, hpaType, "-dataplane-hpa")
 	assert.Equal(t, []string{"spec.minReplicas"}, hpa.IgnoreChanges)
-	assert.Equal(t, 10.0, hpa.In("spec.minReplicas"), "the configured minimum is the starting point")
+	assert.Equal(t, 35.0, hpa.In("spec.minReplicas"), "the configured minimum is the starting point")
 	assert.Empty(t, stacktest.One(t, stacktest.Run(t, "prod", nil), hpaType, "-dataplane-hpa").IgnoreChanges, "without schedules Pulumi owns the minimum")
 	assert.Empty(t, stacktest.Run(t, "prod", nil).ByType("kubernetes:batch/v1:CronJob"))
 }
