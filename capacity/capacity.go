@@ -21,7 +21,10 @@
 //     the 80 % pool alert threshold.
 //   - Redis: replicas x connections per pod against ElastiCache's 65,000 clients; the streams of
 //     the runs in progress (a x bytes per run) against the node's memory less 25 % reserved.
-//   - HPA ramp: a step from idle to the target load, simulated with autoscaling/v2's algorithm.
+//   - HPA ramp: a step from idle to the target load, simulated with autoscaling/v2's algorithm,
+//     with the users as a closed loop (a new user's first run at once, the next after the run and
+//     a think; a user whose run waits sends none) and judged by the worst p95 queue wait of any
+//     5 minutes, the queue-wait alert's window. tests/langgraph holds it to the real server.
 package capacity
 
 import (

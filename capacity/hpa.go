@@ -323,7 +323,7 @@ func SimulateArrival(in Inputs, a Arrival) Ramp {
 const MaxRampSearchSeconds = 3600
 
 // FastestRamp is the shortest linear ramp from 0 to in.Users (to 15 s) whose p95 queue wait stays
-// under in.QueueWaitTarget, and whether one exists within MaxRampSearchSeconds. A slower ramp
+// under in.QueueWaitTarget in every WindowMinutes (Ramp.WindowP95), and whether one exists within MaxRampSearchSeconds. A slower ramp
 // never waits longer (the HPA sees the same arrivals spread thinner), so the search is binary.
 func FastestRamp(in Inputs) (seconds float64, ok bool) {
 	meets := func(d float64) bool { return SimulateArrival(in, LinearRamp(d)).WindowP95 < in.QueueWaitTarget }
