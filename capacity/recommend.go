@@ -51,12 +51,12 @@ type PlanOptions struct {
 }
 
 // RecommendPlans searches the combinations of levers for those that keep the scenario's p95
-// queue wait under the target, prices each and returns the cheapest, then the runners-up that each buy a lower wait in a
-// step for more money (the cost-versus-step-wait frontier), at most MaxPlans. Between plans of one
-// price, the one that holds a step best wins, then the one with fewer and smaller changes. Nil
-// when no combination up to the maximum replicas meets the target.
+// queue wait under the target in every window (Ramp.WindowP95), prices each and returns the
+// cheapest, then the runners-up that each buy a lower wait in a step for more money (the
+// cost-versus-step-wait frontier), at most MaxPlans. Between plans of one price, the one that
+// holds a step best wins, then the one with fewer and smaller changes. Nil when no combination up
+// to the maximum replicas meets the target.
 func RecommendPlans(in Inputs, a Arrival, o PlanOptions) []Plan {
-	podHourUSD := o.PodHourUSD
 	rushHours := math.Ceil((a.duration() + 3600) / 3600) // the rush and an hour to settle
 	var meets []Plan
 	for _, percent := range grid(in.HPA.UpPercent, []int{100, 200, 400, 1000}, math.MaxInt) {
@@ -73,13 +73,13 @@ func RecommendPlans(in Inputs, a Arrival, o PlanOptions) []Plan {
 						WaitP95: r.WindowP95, StepWaitP95: SimulateArrival(changed, Step).WindowP95, SecondsToCapacity: r.SecondsToCapacity}
 					p.Changes = changes(in, p)
 					extra := float64(minimum - in.MinReplicas)
-					p.MonthlyUSD = (float64(headroom) + extra) * hoursPerMonth * podHourUSD
+					p.MonthlyUSD = (float64(headroom) + extra) * hoursPerMonth * o.PodHourUSD
 					meets = append(meets, p)
 					if minimum > in.MinReplicas && o.KnownRush {
 						s := p
 						s.Scheduled = true
 						s.Changes = changes(in, s)
-						s.MonthlyUSD = (float64(headroom)*hoursPerMonth + extra*rushHours*workdaysPerMonth) * podHourUSD
+						s.MonthlyUSD = (float64(headroom)*hoursPerMonth + extra*rushHours*workdaysPerMonth) * o.PodHourUSD
 						meets = append(meets, s)
 					}
 				}
