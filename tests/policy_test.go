@@ -284,6 +284,24 @@ func mutations() map[string]mutation {
 		}, want: "whose LANGGRAPH_AUTH_TYPE is noop; allowed: langsmith or custom"},
 		"stack_deny_waf_logging": {typ: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", remove: []string{"-edge-waf-logging"},
 			want: "has no logging configuration"},
+		// Issue 31: nothing public by policy, trust always scoped.
+		"deny_iam_publicprincipal": {typ: "aws:sns/topicPolicy:TopicPolicy", name: "-notifications-topic", mutate: addStatement(map[string]any{
+			"Sid": "Everyone", "Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "sns:Publish", "Resource": "*",
+			"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "true"}}}),
+			want: `statement "Everyone" allows a public principal ({"AWS":"*"}) without a condition on the source account`},
+		"deny_iam_oidctrust#1": {typ: "aws:iam/role:Role", name: "-addons-lbc", mutate: setDocument("assumeRolePolicy", webIdentityTrust(githubProvider,
+			map[string]any{"StringEquals": map[string]any{"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})),
+			want: "without a condition on token.actions.githubusercontent.com:sub"},
+		"deny_iam_oidctrust#2": {typ: "aws:iam/role:Role", name: "-addons-lbc", mutate: setDocument("assumeRolePolicy", webIdentityTrust(githubProvider,
+			map[string]any{"StringLike": map[string]any{"token.actions.githubusercontent.com:sub": "repo:acme/*"}})),
+			want: `admits GitHub sub "repo:acme/*", which names no single repository`},
+		"deny_iam_oidctrust#3": {typ: "aws:iam/role:Role", name: "-addons-lbc", mutate: setDocument("assumeRolePolicy", webIdentityTrust(eksProvider,
+			map[string]any{"StringLike": map[string]any{eksIssuer + ":sub": "system:serviceaccount:kube-system:*"}})),
+			want: `admits sub "system:serviceaccount:kube-system:*"`},
+		"deny_iam_passrolewildcard": {typ: iamPolicyType, name: "-addons-lbc", mutate: addStatement(map[string]any{
+			"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"iam:PassedToService": "ec2.amazonaws.com"}}}),
+			want: `statement "Pass" allows iam:PassRole on "*"`},
 		// Issue 32: headroom placeholders.
 		"deny_k8s_priorityclass#1": {set: withHeadroom, typ: priorityClassType, name: "-dataplane-headroom-priority", path: []any{"preemptionPolicy"},
 			value: "PreemptLowerPriority", want: "with preemptionPolicy PreemptLowerPriority; allowed: Never"},
@@ -305,6 +323,28 @@ func mutations() map[string]mutation {
 				}
 			}
 		}, want: "50 replicas x 120 connections = 6000"},
+	}
+}
+
+// OIDC providers for trust mutations: GitHub Actions and an EKS cluster's issuer.
+const (
+	eksIssuer      = "oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE5C0F"
+	githubProvider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+	eksProvider    = "arn:aws:iam::123456789012:oidc-provider/" + eksIssuer
+)
+
+// webIdentityTrust is a trust policy for an OIDC provider with the given condition.
+func webIdentityTrust(provider string, condition map[string]any) map[string]any {
+	return map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+		"Sid": "WebIdentity", "Effect": "Allow", "Principal": map[string]any{"Federated": provider},
+		"Action": "sts:AssumeRoleWithWebIdentity", "Condition": condition}}}
+}
+
+// setDocument returns a mutation that replaces a resource's JSON policy property.
+func setDocument(property string, doc map[string]any) func(map[string]any) {
+	return func(d map[string]any) {
+		b, _ := json.Marshal(doc)
+		d[property] = string(b)
 	}
 }
 
