@@ -17,6 +17,7 @@ import (
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/policy"
 	"github.com/langgraph-platform/infra/internal/stackfile"
+	"github.com/langgraph-platform/infra/internal/stacktest"
 	"github.com/langgraph-platform/infra/internal/tooltest"
 )
 
@@ -54,7 +55,7 @@ func TestActionlint(t *testing.T) {
 	actionlint := tooltest.Build(t, "actionlint", "github.com/rhysd/actionlint/cmd/actionlint")
 	files, err := filepath.Glob(repoPath(t, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
-	require.Len(t, files, 3)
+	require.Len(t, files, 4)
 	out, err := exec.Command(actionlint, append([]string{"-color=false"}, files...)...).CombinedOutput()
 	assert.NoError(t, err, "actionlint:\n%s", out)
 }
@@ -214,4 +215,63 @@ func TestWorkflowsInstallThePinnedAnalyzer(t *testing.T) {
 	readme, err := os.ReadFile(repoPath(t, "policies", "README.md"))
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(readme), install), "policies/README.md says which analyzer the pack needs: %s", install)
+}
+
+// The drift workflow refreshes and previews every deployed stack on a schedule, expecting no
+// change, with the read-only preview role, never beside a deploy, and reports what it found.
+func TestDriftWorkflow(t *testing.T) {
+	raw, err := os.ReadFile(repoPath(t, ".github", "workflows", "drift.yml"))
+	require.NoError(t, err)
+	text := string(raw)
+	assert.Contains(t, text, "schedule:")
+	assert.Contains(t, text, "workflow_dispatch:")
+	assert.Contains(t, text, `pulumi preview --stack "$STACK" --refresh --expect-no-changes --diff --non-interactive`)
+	assert.Contains(t, text, "GITHUB_STEP_SUMMARY")
+	assert.Contains(t, text, "SLACK_WEBHOOK_URL: ${{ secrets.SLACK_WEBHOOK_URL }}")
+	assert.NotContains(t, text, "AWS_DEPLOY_ROLE_ARN", "drift reads; it never deploys")
+	w := readWorkflow(t, "drift.yml")
+	var stacks []string
+	for _, s := range stackFiles(t) {
+		if !slices.Contains(stackfile.ExampleStacks, s) {
+			stacks = append(stacks, s)
+		}
+	}
+	got := append([]string(nil), w.Jobs["drift"].Strategy.Matrix["stack"]...)
+	sort.Strings(got)
+	assert.Equal(t, stacks, got, "every deployed stack is checked")
+	assert.Equal(t, readWorkflow(t, "deploy.yml").Concurrency.Group, w.Concurrency.Group, "never beside a deploy")
+	assert.False(t, w.Concurrency.CancelInProgress)
+	for _, s := range w.Jobs["drift"].Steps {
+		if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
+			assert.Equal(t, "${{ vars.AWS_PREVIEW_ROLE_ARN }}", s.With["role-to-assume"])
+		}
+	}
+}
+
+// The fields docs/drift.md says are owned elsewhere are not in the desired state: the HPA-scaled
+// Deployments set no replica count, and RDS's minor version is left to RDS.
+func TestOwnedElsewhereFieldsAreNotInTheDesiredState(t *testing.T) {
+	for _, stack := range stacktest.Stacks {
+		res := stacktest.Run(t, stack, map[string]any{"dataplane.queue.enabled": true, "capacity.acceptRisk": "rendering"})
+		scaled := map[string]bool{}
+		for _, h := range res.ByType(hpaType) {
+			scaled[h.In("spec.scaleTargetRef.name").(string)] = true
+		}
+		require.NotEmpty(t, scaled)
+		for _, d := range res.ByType(deployment) {
+			if scaled[d.In("metadata.name").(string)] {
+				assert.False(t, d.Has("spec.replicas"), "%s: %s sets replicas the HPA owns", stack, d.Name)
+			}
+		}
+		for _, db := range res.ByType(rdsType) {
+			if db.Has("engineVersion") {
+				assert.Contains(t, db.IgnoreChanges, "engineVersion", "%s: %s", stack, db.Name)
+			}
+		}
+	}
+	b, err := os.ReadFile(repoPath(t, "docs", "drift.md"))
+	require.NoError(t, err)
+	for _, test := range []string{"TestOwnedElsewhereFieldsAreNotInTheDesiredState", "TestScheduledMinimums"} {
+		assert.Contains(t, string(b), test)
+	}
 }

@@ -73,7 +73,10 @@ func (f *foundation) primary(ctx *pulumi.Context, name string, args Args, data [
 		primaryArgs.DbName = pulumi.String(args.DatabaseName)
 		primaryArgs.Username = pulumi.String(args.MasterUsername)
 	}
-	return rds.NewInstance(ctx, primaryName, primaryArgs, data...)
+	// RDS owns the minor version (AutoMinorVersionUpgrade moves 17.6 to 17.7 in the maintenance
+	// window): engineVersion is the version a new primary starts at, and a refresh after an
+	// automatic upgrade is not drift (docs/drift.md). Major versions move by Blue/Green, not here.
+	return rds.NewInstance(ctx, primaryName, primaryArgs, append(append([]pulumi.ResourceOption(nil), data...), pulumi.IgnoreChanges([]string{"engineVersion"}))...)
 }
 
 // readReplicas are the in-region read replicas' identifiers and addresses, in order.
