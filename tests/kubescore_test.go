@@ -75,16 +75,7 @@ func (a acceptedFinding) matches(f kubeScoreFinding) bool {
 // rendered by Helm at deploy time and are not objects here) and returns its findings.
 func kubeScore(t *testing.T, bin string, res *harness.Result) []kubeScoreFinding {
 	t.Helper()
-	var docs []string
-	for _, r := range res.Sorted() {
-		if !r.Custom || r.Read || !render.KubernetesObject(r) {
-			continue
-		}
-		b, err := yaml.Marshal(render.Renderer{}.PlainMap(r.Inputs))
-		require.NoError(t, err, r.URN)
-		docs = append(docs, string(b))
-	}
-	require.NotEmpty(t, docs)
+	docs := kubernetesManifest(t, res)
 	manifest := filepath.Join(t.TempDir(), "objects.yaml")
 	require.NoError(t, os.WriteFile(manifest, []byte(strings.Join(docs, "\n---\n")), 0o600))
 	args := []string{"score", "-o", "json", "--kubernetes-version", "v" + config.Defaults().Cluster.Create.Version,
@@ -144,6 +135,36 @@ func kubeScore(t *testing.T, bin string, res *harness.Result) []kubeScoreFinding
 	return findings
 }
 
+// scoredRenderings are what the second opinions (kube-score, Checkov) read: each stack, and prod
+// with every optional workload on (the queue tier, scheduled minimums, headroom), by name and
+// config changes ("stack+what").
+func scoredRenderings() map[string]map[string]any {
+	return map[string]map[string]any{"prod": nil, "staging": nil, "prod+optional": {
+		"dataplane.queue.enabled": true,
+		// The queue tier moves run slots off the API tier; this rendering is for its objects.
+		"capacity.acceptRisk":   "rendered for the second opinions only",
+		"hpa.schedules":         []any{map[string]any{"cron": "0 8 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 20}},
+		"capacity.headroomPods": 6,
+	}}
+}
+
+// kubernetesManifest is every Kubernetes object of a rendering as YAML documents (Helm releases
+// are rendered by Helm at deploy time and are not objects here).
+func kubernetesManifest(t *testing.T, res *harness.Result) []string {
+	t.Helper()
+	var docs []string
+	for _, r := range res.Sorted() {
+		if !r.Custom || r.Read || !render.KubernetesObject(r) {
+			continue
+		}
+		b, err := yaml.Marshal(render.Renderer{}.PlainMap(r.Inputs))
+		require.NoError(t, err, r.URN)
+		docs = append(docs, string(b))
+	}
+	require.NotEmpty(t, docs)
+	return docs
+}
+
 // TestKubeScore holds every Kubernetes object the program renders, for each stack and for prod
 // with every optional workload on (the queue tier, scheduled minimums and headroom), to kube-score: a
 // finding is fixed or accepted in tests/kube-score-accepted.yaml with its reason.
@@ -151,14 +172,7 @@ func TestKubeScore(t *testing.T) {
 	bin := tooltest.Build(t, "kube-score", "github.com/zegl/kube-score/cmd/kube-score")
 	accepted := loadAcceptedFindings(t)
 	used := make([]bool, len(accepted))
-	renderings := map[string]map[string]any{"prod": nil, "staging": nil}
-	renderings["prod+optional"] = map[string]any{
-		"dataplane.queue.enabled": true,
-		// The queue tier moves run slots off the API tier; this rendering is for its objects.
-		"capacity.acceptRisk":   "rendered for kube-score only",
-		"hpa.schedules":         []any{map[string]any{"cron": "0 8 * * 1-5", "timeZone": "Europe/Berlin", "minReplicas": 20}},
-		"capacity.headroomPods": 6,
-	}
+	renderings := scoredRenderings()
 	total := 0
 	for _, name := range slices.Sorted(maps.Keys(renderings)) {
 		stack, _, _ := strings.Cut(name, "+")

@@ -8,9 +8,6 @@ package langgraphtest
 import (
 	"bytes"
 	"cmp"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"os"
@@ -40,34 +37,6 @@ func toolsDir(name string) (string, error) {
 	return filepath.Join(root, "tools", name), nil
 }
 
-// cached is where an install from lockfile (by its hash) lives, made once per machine by install.
-func cached(name, lockfile string, install func(dir string) error) (string, error) {
-	body, err := os.ReadFile(lockfile)
-	if err != nil {
-		return "", err
-	}
-	digest := sha256.Sum256(body)
-	dir := filepath.Join(os.TempDir(), "langgraph-platform-tools", name+"-"+hex.EncodeToString(digest[:8]))
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return "", err
-	}
-	installed := func() bool { _, err := os.Stat(filepath.Join(dir, installedMark)); return err == nil }
-	err = tooltest.Once(dir, installed, func() error {
-		_ = os.RemoveAll(dir) // a partial install from an interrupted run
-		if err := install(dir); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, installedMark), nil, 0o644)
-	})
-	if err != nil {
-		return "", err
-	}
-	return dir, nil
-}
-
-// installedMark is written last: an install without it is partial.
-const installedMark = ".installed"
-
 // Venv returns the virtual environment with the pinned server installed (pip --require-hashes),
 // installing it once per machine and requirements file; concurrent test binaries wait for one
 // install.
@@ -76,16 +45,8 @@ func Venv() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	reqs := filepath.Join(dir, "requirements.txt")
-	return cached("langgraph-server", reqs, func(venv string) error {
-		python, err := exec.LookPath("python3")
-		if err != nil {
-			return fmt.Errorf("the real LangGraph server needs python3 (3.11) on PATH: %w", err)
-		}
-		return runAll([]string{python, "-m", "venv", venv},
-			[]string{filepath.Join(venv, "bin", "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-				"--no-input", "--require-hashes", "--no-deps", "--only-binary=:all:", "--no-binary=forbiddenfruit", "-r", reqs})
-	})
+	// forbiddenfruit publishes no wheel: the one package built from its sdist.
+	return tooltest.PythonVenv("langgraph-server", filepath.Join(dir, "requirements.txt"), "--no-binary=forbiddenfruit")
 }
 
 // NodeModules returns the directory where the JavaScript server is installed from the committed
@@ -96,7 +57,7 @@ func NodeModules() (string, error) {
 		return "", err
 	}
 	lock := filepath.Join(dir, "package-lock.json")
-	return cached("langgraph-server-js", lock, func(into string) error {
+	return tooltest.Cached("langgraph-server-js", lock, func(into string) error {
 		if err := os.MkdirAll(into, 0o755); err != nil {
 			return err
 		}
@@ -113,20 +74,8 @@ func NodeModules() (string, error) {
 		if err != nil {
 			return fmt.Errorf("the JavaScript LangGraph server needs npm (Node 20) on PATH: %w", err)
 		}
-		return runAll([]string{npm, "ci", "--prefix", into, "--no-audit", "--no-fund", "--loglevel=error"})
+		return tooltest.RunAll("the JavaScript LangGraph server", []string{npm, "ci", "--prefix", into, "--no-audit", "--no-fund", "--loglevel=error"})
 	})
-}
-
-// runAll runs commands in turn, stopping at the first that fails.
-func runAll(cmds ...[]string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	for _, args := range cmds {
-		if out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput(); err != nil {
-			return fmt.Errorf("installing the LangGraph server (%v): %v\n%s", args[1:], err, out)
-		}
-	}
-	return nil
 }
 
 // Options start a server.
