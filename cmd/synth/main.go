@@ -1,5 +1,6 @@
 // Command synth renders a stack's desired state without any cloud account: it runs the program
-// on Pulumi's mock engine and writes a deterministic rendering.
+// on Pulumi's mock engine and writes a deterministic rendering (with the capacity report,
+// capacity.md, and its chart of a step to full load, capacity.svg).
 //
 //	go run ./cmd/synth -stack prod -out out/prod
 //
