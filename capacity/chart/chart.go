@@ -58,6 +58,11 @@ func FromRamp(name string, r capacity.Ramp) Series {
 	return s
 }
 
+// Model is the chart of one scenario as the model plays it, against the queue-wait target.
+func Model(title string, queueWaitTarget float64, r capacity.Ramp) Chart {
+	return Chart{Title: title, QueueWaitTarget: queueWaitTarget, Series: []Series{FromRamp("model", r)}}
+}
+
 // Width and Height of the picture.
 var (
 	Width  = vg.Points(760)

@@ -128,7 +128,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // drawChart writes the scenario's chart.
 func drawChart(file, title string, target float64, r capacity.Ramp) error {
-	svg, err := chart.Chart{Title: title, QueueWaitTarget: target, Series: []chart.Series{chart.FromRamp("model", r)}}.SVG()
+	svg, err := chart.Model(title, target, r).SVG()
 	if err != nil {
 		return err
 	}

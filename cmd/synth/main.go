@@ -70,8 +70,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
 	}
-	step := chart.Chart{Title: fmt.Sprintf("Stack %s: a step to %d users (capacity model)", cfg.Stack, cfg.KPI.ConcurrentUsers),
-		QueueWaitTarget: cfg.KPI.QueueWaitSeconds, Series: []chart.Series{chart.FromRamp("model", report.Ramp)}}
+	step := chart.Model(fmt.Sprintf("Stack %s: a step to %d users (capacity model)", cfg.Stack, cfg.KPI.ConcurrentUsers),
+		cfg.KPI.QueueWaitSeconds, report.Ramp)
 	if artifacts[program.CapacityChartFile], err = step.SVG(); err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
