@@ -2,8 +2,25 @@ package config
 
 import "github.com/langgraph-platform/infra/catalog"
 
+// ProjectName is the program's Pulumi project (Pulumi.yaml's name): its state lives under it in
+// a backend, which the bootstrap program's roles are scoped to.
+const ProjectName = "langgraph-platform"
+
 // DefaultProjectTag is the Project tag unless tags.project says otherwise.
-const DefaultProjectTag = "langgraph-platform"
+const DefaultProjectTag = ProjectName
+
+// EnvironmentTag is the tag naming a resource's environment on every taggable AWS resource; the
+// bootstrap program's deploy roles are scoped by it.
+const EnvironmentTag = "Environment"
+
+// ResourcePrefix starts the name of every resource of an environment: langgraph-<environment>.
+func ResourcePrefix(environment string) string { return "langgraph-" + environment }
+
+// ValidEnvironmentName says whether name is allowed as the environment key's value.
+func ValidEnvironmentName(name string) bool { return envPattern.MatchString(name) }
+
+// EnvironmentNameRule is what the environment key allows, for error messages.
+const EnvironmentNameRule = "a lowercase name of 2-12 letters, digits or '-' starting with a letter"
 
 // Defaults returns the defaults of every setting. They are the seed document's production
 // numbers (HPA 10-50 replicas, CPU 70 %, memory 80 %, scale-up 5 pods/60 s with a 60 s window,

@@ -124,7 +124,7 @@ func ProjectFile() (string, error) {
 		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &n)
 		return nil
 	}
-	if err := add("name", "langgraph-platform"); err != nil {
+	if err := add("name", ProjectName); err != nil {
 		return "", err
 	}
 	_ = add("runtime", "go")

@@ -182,7 +182,7 @@ func (c *checker) subnetCIDRs(key string, values []string) {
 func Validate(cfg *Config) []error {
 	c := &checker{}
 	if c.required("environment", cfg.Environment, "a lowercase name such as prod or staging") {
-		c.match("environment", cfg.Environment, envPattern, "a lowercase name of 2-12 letters, digits or '-' starting with a letter")
+		c.match("environment", cfg.Environment, envPattern, EnvironmentNameRule)
 	}
 	validateTags(c, cfg.Tags)
 	validateCluster(c, cfg)

@@ -59,6 +59,7 @@ untaggable_types := {
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 	"aws:s3/bucketVersioningV2:BucketVersioningV2",
+	"aws:s3/bucketLoggingV2:BucketLoggingV2",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 	"aws:costexplorer/costAllocationTag:CostAllocationTag",
 	"aws:backup/selection:Selection",

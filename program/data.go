@@ -13,7 +13,7 @@ import (
 )
 
 // Prefix starts the name of every component of the stack: langgraph-<environment>.
-func Prefix(cfg *config.Config) string { return "langgraph-" + cfg.Environment }
+func Prefix(cfg *config.Config) string { return config.ResourcePrefix(cfg.Environment) }
 
 // DatabaseArgs maps the database settings, the cluster's network and the notification topic onto
 // the database; with dr, its secret and replica follow into the recovery region.

@@ -75,12 +75,12 @@ func Build(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 // Tags are the tags every taggable AWS resource carries.
 func Tags(cfg *config.Config) map[string]string {
 	return map[string]string{
-		"Environment": cfg.Environment,
-		"Project":     cfg.Tags.Project,
-		"Owner":       cfg.Tags.Owner,
-		"CostCenter":  cfg.Tags.CostCenter,
-		"ManagedBy":   "pulumi",
-		StackTag:      cfg.Tags.Project + "/" + cfg.Stack,
+		config.EnvironmentTag: cfg.Environment,
+		"Project":             cfg.Tags.Project,
+		"Owner":               cfg.Tags.Owner,
+		"CostCenter":          cfg.Tags.CostCenter,
+		"ManagedBy":           "pulumi",
+		StackTag:              cfg.Tags.Project + "/" + cfg.Stack,
 	}
 }
 

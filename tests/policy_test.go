@@ -62,7 +62,7 @@ func TestPackFollowsTheAnalyzersConventions(t *testing.T) {
 		assert.False(t, strings.HasSuffix(p, "_test.rego"), "%s: Rego tests belong in tests/policy", p)
 		return err
 	}))
-	for _, stack := range stacktest.Stacks {
+	for _, stack := range append([]string{"bootstrap"}, stacktest.Stacks...) {
 		for rule := range loadPolicyConfig(t, stack) {
 			if rule == "all" {
 				continue

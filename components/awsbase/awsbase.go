@@ -168,8 +168,11 @@ func NewSecret(ctx *pulumi.Context, name string, args SecretArgs, opts ...pulumi
 type BucketArgs struct {
 	Tags pulumi.StringMapInput
 	// KMSKeyID encrypts new objects with SSE-KMS; empty: SSE-S3 (AES256), what ALB access logs need.
-	KMSKeyID   pulumi.StringInput
-	ExpireDays int // objects and their noncurrent versions
+	KMSKeyID pulumi.StringInput
+	// ExpireDays expires objects and their noncurrent versions; 0 keeps current objects for ever
+	// and expires noncurrent versions after NoncurrentDays (a state bucket).
+	ExpireDays     int
+	NoncurrentDays int
 }
 
 // NewPrivateBucket creates a bucket with every public access blocked, ACLs off (bucket owner
@@ -203,21 +206,29 @@ func NewPrivateBucket(ctx *pulumi.Context, name string, args BucketArgs, opts ..
 	}, opts...); err != nil {
 		return nil, err
 	}
+	rule := s3.BucketLifecycleConfigurationV2RuleArgs{
+		Id:     pulumi.String("expire-access-logs"),
+		Status: pulumi.String("Enabled"),
+		Filter: s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+		// Versions replaced or deleted are kept as long as the objects themselves, then go.
+		NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+			NoncurrentDays: pulumi.Int(args.ExpireDays),
+		},
+		AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+			DaysAfterInitiation: pulumi.Int(1),
+		},
+	}
+	if args.ExpireDays > 0 {
+		rule.Expiration = s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.ExpireDays)}
+	} else {
+		rule.Id = pulumi.String("expire-old-versions")
+		rule.NoncurrentVersionExpiration = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+			NoncurrentDays: pulumi.Int(args.NoncurrentDays),
+		}
+	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(),
-		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
-			Id:         pulumi.String("expire-access-logs"),
-			Status:     pulumi.String("Enabled"),
-			Filter:     s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
-			Expiration: s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.ExpireDays)},
-			// Versions replaced or deleted are kept as long as the objects themselves, then go.
-			NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
-				NoncurrentDays: pulumi.Int(args.ExpireDays),
-			},
-			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
-				DaysAfterInitiation: pulumi.Int(1),
-			},
-		}},
+		Rules:  s3.BucketLifecycleConfigurationV2RuleArray{rule},
 	}, opts...); err != nil {
 		return nil, err
 	}

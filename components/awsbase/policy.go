@@ -21,10 +21,14 @@ type Statement struct {
 	Sid    string `json:"Sid,omitempty"`
 	Effect string `json:"Effect"`
 	// Principal is a map such as {"Service": "..."} or {"AWS": "..."}, or AnyPrincipal.
-	Principal any        `json:"Principal,omitempty"`
-	Action    []string   `json:"Action"`
-	Resource  []string   `json:"Resource,omitempty"`
-	Condition Conditions `json:"Condition,omitempty"`
+	Principal any      `json:"Principal,omitempty"`
+	Action    []string `json:"Action,omitempty"`
+	// NotAction is every action but these (deny statements that leave a role only some uses).
+	NotAction []string `json:"NotAction,omitempty"`
+	Resource  []string `json:"Resource,omitempty"`
+	// NotResource is every resource but these (deny statements that fence a role in).
+	NotResource []string   `json:"NotResource,omitempty"`
+	Condition   Conditions `json:"Condition,omitempty"`
 }
 
 // Conditions are a statement's condition block: operator -> key -> value.

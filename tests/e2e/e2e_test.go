@@ -189,6 +189,8 @@ type deployment struct {
 	cmd   auto.PulumiCommand
 	env   map[string]string
 	log   *os.File
+	// backend is the file state backend's directory: the layout a DIY backend has in S3 too.
+	backend string
 	// secrets are the values set with --secret, which must never reach the state in plaintext.
 	secrets map[string]string
 }
@@ -257,7 +259,7 @@ func newDeployment(t *testing.T, ctx context.Context, stackName string) *deploym
 		t.Fatal(err)
 	}
 	cl := newCluster(t)
-	d := &deployment{name: stackName, stack: stack, work: work, kube: &kube{c: cl}, cmd: cmd, env: vars, secrets: map[string]string{}}
+	d := &deployment{name: stackName, stack: stack, work: work, kube: &kube{c: cl}, cmd: cmd, env: vars, secrets: map[string]string{}, backend: state}
 	cfg := auto.ConfigMap{}
 	for k, v := range harness.DefaultSecrets() {
 		cfg[project+":"+k] = auto.ConfigValue{Value: v, Secret: true}

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -20,6 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/langgraph-platform/infra/bootstrap/account"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 )
@@ -332,6 +335,34 @@ func TestProdUpPreviewAndProtectedResources(t *testing.T) {
 	state := d.state(t, ctx)
 	for _, urn := range protected {
 		assert.Contains(t, state, `"`+urn+`"`, "a protected resource survived the destroy")
+	}
+	checkStateWithinTheCIRolesReach(t, d)
+}
+
+// checkStateWithinTheCIRolesReach: after an up, a preview, a refresh and a destroy by the real
+// CLI, every object the stack wrote to its DIY backend is one the bootstrap's deploy role may
+// write (account.StatePaths), so the roles' state grants match the CLI's layout.
+func checkStateWithinTheCIRolesReach(t *testing.T, d *deployment) {
+	t.Helper()
+	var files []string
+	require.NoError(t, filepath.WalkDir(d.backend, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			rel, _ := filepath.Rel(d.backend, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	}))
+	require.NotEmpty(t, files)
+	patterns := append(account.StatePaths(d.name), account.BackendMetadata)
+	for _, f := range files {
+		if strings.HasSuffix(f, ".attrs") { // the file backend's own metadata beside each object (gocloud fileblob); S3 has none
+			continue
+		}
+		ok := false
+		for _, p := range patterns {
+			ok = ok || account.ARNMatch(p, f)
+		}
+		assert.True(t, ok, "the CLI wrote %s, which the stack's CI roles cannot reach (%v)", f, patterns)
 	}
 }
 
