@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/langgraph-platform/infra/bootstrap/account"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/policy"
 	"github.com/langgraph-platform/infra/internal/stackfile"
@@ -116,7 +118,7 @@ func TestPreviewCommentsOncePerStack(t *testing.T) {
 			assert.Equal(t, "policy-config/${{ matrix.stack }}.json", s.With["policyPackConfigs"])
 		}
 		if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
-			assert.Contains(t, s.With["role-to-assume"], "vars.", "the OIDC role comes from repository variables")
+			assert.Equal(t, previewRole, s.With["role-to-assume"], "the OIDC role comes from repository variables")
 		}
 	}
 	assert.True(t, found)
@@ -243,7 +245,7 @@ func TestDriftWorkflow(t *testing.T) {
 	assert.False(t, w.Concurrency.CancelInProgress)
 	for _, s := range w.Jobs["drift"].Steps {
 		if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
-			assert.Equal(t, "${{ vars.AWS_PREVIEW_ROLE_ARN }}", s.With["role-to-assume"])
+			assert.Equal(t, previewRole, s.With["role-to-assume"])
 		}
 	}
 }
@@ -273,5 +275,73 @@ func TestOwnedElsewhereFieldsAreNotInTheDesiredState(t *testing.T) {
 	require.NoError(t, err)
 	for _, test := range []string{"TestOwnedElsewhereFieldsAreNotInTheDesiredState", "TestScheduledMinimums"} {
 		assert.Contains(t, string(b), test)
+	}
+}
+
+// previewRole is how a matrix job names its stack's preview role: the repository variable the
+// bootstrap program outputs (account.PreviewRoleVariable), looked up case-insensitively.
+const previewRole = "${{ vars[format('AWS_PREVIEW_ROLE_ARN_{0}', matrix.stack)] }}"
+
+// The workflows use the bootstrap's identities and its KMS secrets provider: previews and the
+// drift check assume their stack's preview role, deploys the GitHub environment's deploy role, the
+// backend is the bootstrap's bucket, and no passphrase is anywhere.
+func TestWorkflowsUseTheBootstrapRolesAndKMSSecrets(t *testing.T) {
+	assert.Equal(t, "AWS_PREVIEW_ROLE_ARN_PROD", account.PreviewRoleVariable("prod"))
+	assert.Equal(t, "AWS_PREVIEW_ROLE_ARN_"+"{0}", strings.ToUpper(account.PreviewRoleVariable("{0}")))
+	files, err := filepath.Glob(repoPath(t, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.NotContains(t, string(raw), "PASSPHRASE", "%s: the stacks' secrets provider is KMS (docs/bootstrap.md)", f)
+		assert.NotContains(t, string(raw), "secrets.PULUMI_BACKEND_URL", "%s: the backend URL is the variable %s", f, account.BackendURLVariable)
+	}
+	roles := map[string]string{}
+	for _, name := range []string{"pull-request.yml", "drift.yml", "deploy.yml"} {
+		w := readWorkflow(t, name)
+		for jobName, job := range w.Jobs {
+			for _, s := range job.Steps {
+				if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
+					roles[name+" "+jobName] = s.With["role-to-assume"]
+					assert.Equal(t, "${{ vars."+account.RegionVariable+" }}", s.With["aws-region"])
+				}
+				if strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["command"] != "" {
+					assert.Equal(t, "${{ vars."+account.BackendURLVariable+" }}", s.With["cloud-url"], "%s %s", name, jobName)
+				}
+			}
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"pull-request.yml preview": previewRole,
+		"drift.yml drift":          previewRole,
+		"deploy.yml staging":       "${{ vars." + account.DeployRoleVariable + " }}",
+		"deploy.yml prod":          "${{ vars." + account.DeployRoleVariable + " }}",
+	}, roles)
+	// Deploy jobs run in the GitHub environment the deploy role trusts (EnvironmentSubject).
+	deploy := readWorkflow(t, "deploy.yml")
+	boot := runBootstrap(t, nil)
+	ghEnvs := map[string]any{}
+	b, _ := json.Marshal(boot.Outputs["githubEnvironmentVariables"].Value)
+	require.NoError(t, json.Unmarshal(b, &ghEnvs))
+	for _, job := range []string{"staging", "prod"} {
+		assert.Contains(t, ghEnvs, deploy.Jobs[job].Environment, "deploy job %s runs in a GitHub environment the bootstrap has a deploy role for", job)
+	}
+}
+
+// A stack file that names its secrets provider names its environment's bootstrap key; a
+// passphrase provider is refused.
+func TestStackFilesUseTheKMSSecretsProvider(t *testing.T) {
+	for _, stack := range stackFiles(t) {
+		raw, err := os.ReadFile(repoPath(t, "Pulumi."+stack+".yaml"))
+		require.NoError(t, err)
+		var file struct {
+			SecretsProvider string `yaml:"secretsprovider"`
+			EncryptionSalt  string `yaml:"encryptionsalt"`
+		}
+		require.NoError(t, yaml.Unmarshal(raw, &file))
+		assert.Empty(t, file.EncryptionSalt, "%s: a passphrase-encrypted stack; change-secrets-provider to KMS (docs/bootstrap.md)", stack)
+		if file.SecretsProvider != "" {
+			assert.True(t, strings.HasPrefix(file.SecretsProvider, "awskms://alias/"+account.SecretsKeyAlias(stack)+"?"), "%s: secretsprovider %s", stack, file.SecretsProvider)
+		}
 	}
 }
