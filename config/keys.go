@@ -53,6 +53,8 @@ var Keys = []Key{
 		Description: "Cluster add-ons the dataplane needs: metricsServer, loadBalancerController (IAM via Pod Identity or IRSA), prometheusAdapter; each switchable for clusters that already run it."},
 	{Name: "chartResources", Type: "object", object: func(c *Config) any { return &c.ChartResources },
 		Description: "Requests and limits (CPU, memory, ephemeral storage) of every container the charts run: prometheus, alertmanager, configReloader, operator, admissionJobs, grafana, grafanaSidecar, kubeStateMetrics, nodeExporter, postgresExporter, redisExporter, metricsServer, loadBalancerController, prometheusAdapter, fluentBit, karpenter (docs/workloads.md)."},
+	{Name: "rotation", Type: "object", object: func(c *Config) any { return &c.Rotation },
+		Description: "Credential rotation on the next up: the cache AUTH token (ROTATE, then SET), the database master password, Grafana's admin password; each a generation to raise (README \"Rotating credentials\")."},
 	{Name: "charts", Type: "object", object: func(c *Config) any { return &c.Charts },
 		Description: "Where Helm fetches the pinned charts: a mirror (https:// Helm repository or oci:// registry such as ECR) for all, and per-chart overrides; empty: upstream."},
 

@@ -4,7 +4,7 @@
 // (mode existing, reference or create),
 // dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, charts,
 // chartResources,
-// cost, dr); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
+// cost, dr, rotation); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
 // sets one field and every other field keeps the default declared here. Secrets are separate top-level keys
 // that must be set with `pulumi config set --secret` (kubeconfig, langsmithApiKey,
 // langgraphLicenseKey, slackWebhookUrl, pagerdutyRoutingKey, heartbeatUrl). aws:region is read as the stack's
@@ -56,6 +56,7 @@ type Config struct {
 	ChartResources ChartResources `json:"chartResources"`
 	Cost           Cost           `json:"cost"`
 	DR             DR             `json:"dr"`
+	Rotation       Rotation       `json:"rotation"`
 
 	Secrets Secrets `json:"-"`
 }
@@ -463,4 +464,35 @@ type DRReplica struct {
 	Enabled          bool     `json:"enabled" doc:"Run a read replica of the database (same class) in dr.region; see docs/disaster-recovery.md for the RTO it buys and its cost."`
 	SubnetIDs        []string `json:"subnetIds" doc:"Private subnets (subnet-...) in at least 2 AZs of a VPC in dr.region."`
 	SecurityGroupIDs []string `json:"securityGroupIds" doc:"Security groups (sg-...) of that VPC for the replica."`
+}
+
+// Rotation rotates the credentials the program generates, on the next `pulumi up` after a
+// number here is raised (README "Rotating credentials"). Each number is a generation: the
+// credential is regenerated when it changes, and the pods that read it roll.
+type Rotation struct {
+	CacheAuthToken       CacheAuthTokenRotation `json:"cacheAuthToken"`
+	DatabasePassword     int                    `json:"databasePassword" doc:"Generation of the RDS master password: raise it by one to set a new password on the next up; the connection URIs, the secret and the pods follow, in that order."`
+	GrafanaAdminPassword int                    `json:"grafanaAdminPassword" doc:"Generation of Grafana's admin password: raise it by one to set a new one on the next up (Grafana's pods restart with it)."`
+}
+
+// CacheAuthTokenRotation rotates the ElastiCache AUTH token in two updates, so no client ever
+// holds a refused token: the first adds the new token beside the old (ROTATE) and rolls the pods
+// onto it; the second, once they run, removes the old (SET).
+type CacheAuthTokenRotation struct {
+	Generation    int `json:"generation" doc:"Generation of the cache AUTH token: raise it by one to add a new token beside the old one (ElastiCache ROTATE) and roll every pod onto it."`
+	RetiredBefore int `json:"retiredBefore" doc:"Tokens of generations before this one are refused: generation-1 while the old token is still accepted; set it to generation after the rollout to remove the old token (ElastiCache SET)."`
+}
+
+// CacheAuthTokenStrategy is the ElastiCache auth-token update strategy the rotation state asks
+// for: "" before any rotation (none is sent), ROTATE while the previous token is still accepted,
+// SET once it is retired.
+func (r CacheAuthTokenRotation) Strategy() string {
+	switch {
+	case r.Generation == 0:
+		return ""
+	case r.RetiredBefore == r.Generation:
+		return "SET"
+	default:
+		return "ROTATE"
+	}
 }

@@ -201,6 +201,7 @@ func Validate(cfg *Config) []error {
 	validateCapacity(c, cfg)
 	validateCost(c, cfg)
 	validateDR(c, cfg)
+	validateRotation(c, cfg.Rotation)
 	return c.errs
 }
 

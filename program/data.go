@@ -55,6 +55,7 @@ func DatabaseArgs(cfg *config.Config, account awsbase.Account, cluster *Cluster,
 		Protect:                          cfg.Production(),
 		Tags:                             Tags(cfg),
 		SecretReplica:                    secretReplica,
+		PasswordGeneration:               cfg.Rotation.DatabasePassword,
 		RecoveryReplica:                  recoveryReplica(cfg, region),
 	}
 }
@@ -82,5 +83,7 @@ func CacheArgs(cfg *config.Config, account awsbase.Account, cluster *Cluster, se
 		Protect:                 cfg.Production(),
 		Tags:                    Tags(cfg),
 		SecretReplica:           secretReplica,
+		AuthTokenGeneration:     cfg.Rotation.CacheAuthToken.Generation,
+		AuthTokenStrategy:       cfg.Rotation.CacheAuthToken.Strategy(),
 	}
 }

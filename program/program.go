@@ -100,6 +100,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 	if err != nil {
 		return nil, err
 	}
+	warnings = append(warnings, RotationWarnings(cfg)...)
 	if err := warn(ctx, warnings...); err != nil {
 		return nil, err
 	}

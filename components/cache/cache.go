@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -61,6 +63,13 @@ type Args struct {
 	Tags    map[string]string
 	// SecretReplica copies the credentials secret to the recovery region (nil: none).
 	SecretReplica *awsbase.SecretReplica
+
+	// AuthTokenGeneration regenerates the AUTH token when it changes (0: the token never
+	// rotated); AuthTokenStrategy is how ElastiCache takes a changed token: ROTATE keeps the old
+	// one valid beside it, SET leaves the new one alone, "" sends none (before any rotation: SET
+	// is refused unless a ROTATE came first).
+	AuthTokenGeneration int
+	AuthTokenStrategy   string
 }
 
 // Validate reports what the component needs that package config cannot see: missing inputs and
@@ -88,6 +97,9 @@ func (a *Args) Validate() error {
 	}
 	if a.SnapshotRetentionDays < 1 || a.LogRetentionDays < 1 {
 		bad("SnapshotRetentionDays/LogRetentionDays", fmt.Sprint(a.SnapshotRetentionDays, "/", a.LogRetentionDays), "are required")
+	}
+	if !slices.Contains([]string{"", "ROTATE", "SET"}, a.AuthTokenStrategy) || (a.AuthTokenGeneration == 0) != (a.AuthTokenStrategy == "") {
+		bad("AuthTokenStrategy", fmt.Sprintf("%q with generation %d", a.AuthTokenStrategy, a.AuthTokenGeneration), "ROTATE or SET once a rotation began (generation >= 1), else empty")
 	}
 	if a.Account.ID == "" || a.Account.Region == "" || a.Account.Partition == "" {
 		bad("Account", fmt.Sprintf("%+v", a.Account), "ID, Region and Partition are required (key policies and ARNs)")
@@ -162,11 +174,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	token, err := random.NewRandomPassword(ctx, name+"-auth-token", &random.RandomPasswordArgs{
+	tokenArgs := &random.RandomPasswordArgs{
 		Length:          pulumi.Int(AuthTokenLength),
 		Special:         pulumi.Bool(true),
 		OverrideSpecial: pulumi.String(AuthTokenSpecials),
-	}, child)
+	}
+	// Keepers only from the first rotation on: a stack that never rotated keeps its token.
+	if args.AuthTokenGeneration > 0 {
+		tokenArgs.Keepers = pulumi.StringMap{"generation": pulumi.String(strconv.Itoa(args.AuthTokenGeneration))}
+	}
+	token, err := random.NewRandomPassword(ctx, name+"-auth-token", tokenArgs, child)
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +227,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		TransitEncryptionEnabled:  pulumi.Bool(true),
 		TransitEncryptionMode:     pulumi.String("required"),
 		AuthToken:                 token.Result,
+		AuthTokenUpdateStrategy:   strategy(args.AuthTokenStrategy),
 		SnapshotRetentionLimit:    pulumi.Int(args.SnapshotRetentionDays),
 		SnapshotWindow:            pulumi.String(args.SnapshotWindow),
 		MaintenanceWindow:         pulumi.String(args.MaintenanceWindow),
@@ -225,6 +243,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	// Everything that hands the token on is read after the group's update: a rotated token
+	// reaches clients only once ElastiCache accepts it.
+	accepted := pulumi.All(token.Result, group.PrimaryEndpointAddress).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
 	uri := pulumi.All(token.Result, group.PrimaryEndpointAddress).ApplyT(func(v []any) string {
 		u := url.URL{Scheme: "rediss", User: url.UserPassword("", v[0].(string)), Host: fmt.Sprintf("%s:%d", v[1], Port), Path: "/0"}
 		return u.String()
@@ -248,7 +269,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	c.PrimaryEndpoint = group.PrimaryEndpointAddress
 	c.ReaderEndpoint = group.ReaderEndpointAddress
 	c.Port = pulumi.Int(Port).ToIntOutput()
-	c.AuthToken = pulumi.ToSecret(token.Result).(pulumi.StringOutput)
+	c.AuthToken = pulumi.ToSecret(accepted).(pulumi.StringOutput)
 	c.URI = pulumi.ToSecret(uri).(pulumi.StringOutput)
 	c.SecretARN = secret.Arn
 	c.SecurityGroupID = sg.ID().ToStringOutput()
@@ -257,4 +278,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		"primaryEndpoint": c.PrimaryEndpoint, "readerEndpoint": c.ReaderEndpoint, "port": c.Port,
 		"uri": c.URI, "secretArn": c.SecretARN, "securityGroupId": c.SecurityGroupID, "memberClusters": c.MemberClusters,
 	})
+}
+
+// strategy is the group's authTokenUpdateStrategy input: nil before any rotation.
+func strategy(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.StringPtr(s)
 }

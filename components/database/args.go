@@ -65,6 +65,8 @@ type Args struct {
 	Tags    map[string]string
 	// SecretReplica copies the credentials secret to the recovery region (nil: none).
 	SecretReplica *awsbase.SecretReplica
+	// PasswordGeneration regenerates the master password when it changes (0: never rotated).
+	PasswordGeneration int
 	// RecoveryReplica is a read replica in the recovery region, promoted after a region loss
 	// (nil: none; the replicated backups are restored instead).
 	RecoveryReplica *RecoveryReplica

@@ -5,6 +5,8 @@
 package database
 
 import (
+	"strconv"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -166,14 +168,19 @@ func newFoundation(ctx *pulumi.Context, name string, args Args, child pulumi.Res
 	}, child); err != nil {
 		return nil, err
 	}
-	if f.password, err = random.NewRandomPassword(ctx, name+"-master-password", &random.RandomPasswordArgs{
+	passwordArgs := &random.RandomPasswordArgs{
 		Length:          pulumi.Int(32),
 		Special:         pulumi.Bool(true),
 		OverrideSpecial: pulumi.String(passwordSpecials),
 		MinLower:        pulumi.Int(1),
 		MinUpper:        pulumi.Int(1),
 		MinNumeric:      pulumi.Int(1),
-	}, child); err != nil {
+	}
+	// Keepers only from the first rotation on: a stack that never rotated keeps its password.
+	if args.PasswordGeneration > 0 {
+		passwordArgs.Keepers = pulumi.StringMap{"generation": pulumi.String(strconv.Itoa(args.PasswordGeneration))}
+	}
+	if f.password, err = random.NewRandomPassword(ctx, name+"-master-password", passwordArgs, child); err != nil {
 		return nil, err
 	}
 	// Enhanced monitoring acts for this account's instances only (the confused-deputy

@@ -23,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/internal/rollout"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -207,7 +208,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 	// Every tier's Service exposes the API port: where the API serves and Prometheus scrapes.
 	apiServicePort := corev1.ServicePortArgs{Name: pulumi.String(APIPortName), Port: pulumi.Int(APIPort), TargetPort: pulumi.String(APIPortName), Protocol: pulumi.String("TCP")}
-	refs := podRefs{secretKeys: secretKeys, sa: sa, secret: secret, meta: meta, opts: inNS}
+	refs := podRefs{secretKeys: secretKeys, sa: sa, secret: secret, checksum: rollout.Checksum(secretData), meta: meta, opts: inNS}
 	var headroomClass *schedulingv1.PriorityClass
 	if args.Headroom != nil {
 		dataplaneClass, hc, err := priorityClasses(ctx, name, args, []pulumi.ResourceOption{child, pulumi.DependsOn(args.After)})

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/internal/rollout"
 )
 
 // restrictedContainer is the restricted Pod Security Standard for one container running as uid,
@@ -112,7 +113,11 @@ func podTemplate(args Args, t tierSpec, refs podRefs) *corev1.PodTemplateSpecArg
 		command = pulumi.ToStringArray(t.command)
 	}
 	return &corev1.PodTemplateSpecArgs{
-		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(podLabels)},
+		Metadata: &metav1.ObjectMetaArgs{
+			Labels: pulumi.ToStringMap(podLabels),
+			// A rotated credential rolls the pods, after the Secret holds it.
+			Annotations: pulumi.StringMap{rollout.Annotation: refs.checksum},
+		},
 		Spec: &corev1.PodSpecArgs{
 			ServiceAccountName:            sa.Metadata.Name().Elem(),
 			AutomountServiceAccountToken:  pulumi.Bool(false),

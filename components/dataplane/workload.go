@@ -23,8 +23,10 @@ type podRefs struct {
 	secretKeys []string
 	sa         *corev1.ServiceAccount
 	secret     *corev1.Secret
-	meta       func(objName, component string) *metav1.ObjectMetaArgs
-	opts       []pulumi.ResourceOption
+	// checksum of the Secret's data: the pod template's rollout.Annotation.
+	checksum pulumi.StringOutput
+	meta     func(objName, component string) *metav1.ObjectMetaArgs
+	opts     []pulumi.ResourceOption
 	// priority is the PriorityClass the pods name, when they name one: it must exist first.
 	priority []pulumi.Resource
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -20,6 +21,7 @@ import (
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/internal/helmsource"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
+	"github.com/langgraph-platform/infra/internal/rollout"
 	"github.com/langgraph-platform/infra/mixin"
 )
 
@@ -101,6 +103,9 @@ type Args struct {
 	PrometheusStorageGB  int
 	AlertmanagerReplicas int
 	GrafanaReplicas      int
+	// GrafanaPasswordGeneration regenerates Grafana's admin password when it changes (0: never
+	// rotated).
+	GrafanaPasswordGeneration int
 
 	// Mixin is the rules, dashboards and Alertmanager routing this component deploys.
 	Mixin mixin.Config
@@ -248,17 +253,19 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		deps = append(deps, sc)
 	}
 
-	password, err := random.NewRandomPassword(ctx, name+"-grafana-admin", &random.RandomPasswordArgs{
-		Length: pulumi.Int(32), Special: pulumi.Bool(false),
-	}, child)
+	passwordArgs := &random.RandomPasswordArgs{Length: pulumi.Int(32), Special: pulumi.Bool(false)}
+	// Keepers only from the first rotation on: a stack that never rotated keeps its password.
+	if args.GrafanaPasswordGeneration > 0 {
+		passwordArgs.Keepers = pulumi.StringMap{"generation": pulumi.String(strconv.Itoa(args.GrafanaPasswordGeneration))}
+	}
+	password, err := random.NewRandomPassword(ctx, name+"-grafana-admin", passwordArgs, child)
 	if err != nil {
 		return nil, err
 	}
+	grafanaData := pulumi.StringMap{"admin-user": pulumi.String("admin"), "admin-password": password.Result}
 	grafanaSecret, err := corev1.NewSecret(ctx, name+"-grafana-admin", &corev1.SecretArgs{
-		Metadata: meta(GrafanaSecret),
-		StringData: pulumi.ToSecret(pulumi.StringMap{
-			"admin-user": pulumi.String("admin"), "admin-password": password.Result,
-		}).(pulumi.StringMapOutput),
+		Metadata:   meta(GrafanaSecret),
+		StringData: pulumi.ToSecret(grafanaData).(pulumi.StringMapOutput),
 	}, inNS...)
 	if err != nil {
 		return nil, err
@@ -278,10 +285,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	deps = append(deps, grafanaSecret, receiverSecret)
 
-	values, err := helmvalues.Map(StackValues(args))
+	plain, err := helmvalues.Plain(StackValues(args))
 	if err != nil {
 		return nil, err
 	}
+	values := pulumi.ToMap(plain.(map[string]any))
+	// Grafana reads its admin password at start (its database is an emptyDir): a rotated one
+	// restarts it, after the Secret holds it.
+	grafanaValues := pulumi.ToMap(plain.(map[string]any)["grafana"].(map[string]any))
+	grafanaValues["podAnnotations"] = pulumi.StringMap{rollout.Annotation: rollout.Checksum(grafanaData)}
+	values["grafana"] = grafanaValues
 	chart, repo := helmsource.Fields(args.Charts[StackChart])
 	stack, err := helmv3.NewRelease(ctx, name+"-stack", &helmv3.ReleaseArgs{
 		Name:           pulumi.String(ReleaseName),
@@ -373,6 +386,9 @@ func (e exporterRelease) deploy(ctx *pulumi.Context, name, namespace string, src
 	for k, v := range e.extra {
 		values[k] = v
 	}
+	// Both exporter charts put .Values.annotations on the pod template (prometheus-postgres-
+	// exporter 8.x, prometheus-redis-exporter 6.x): a rotated credential rolls the exporter.
+	values["annotations"] = pulumi.StringMap{rollout.Annotation: rollout.Checksum(e.data)}
 	opts := append(append([]pulumi.ResourceOption(nil), inNS...), pulumi.DependsOn(append(after, secret)))
 	chart, repo := helmsource.Fields(src)
 	_, err = helmv3.NewRelease(ctx, name+"-"+e.release, &helmv3.ReleaseArgs{

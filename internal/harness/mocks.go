@@ -192,7 +192,7 @@ func (m *mocks) fillComputed(r *Resource, state resource.PropertyMap) {
 
 // fakePassword is a deterministic stand-in for random.RandomPassword's result that obeys the
 // resource's inputs (length, character classes, overrideSpecial), so values built from it are
-// shaped like the real ones.
+// shaped like the real ones, and changes with its keepers.
 func fakePassword(r *Resource) string {
 	length := 16
 	if v, ok := r.Inputs["length"]; ok && v.IsNumber() {
@@ -206,7 +206,14 @@ func fakePassword(r *Resource) string {
 		}
 		alphabet += special
 	}
-	seed := sha256.Sum256([]byte(r.URN))
+	// New keepers replace the resource with a new value, as the random provider does.
+	key := r.URN
+	if k, ok := r.Inputs["keepers"]; ok && k.IsObject() {
+		for _, name := range k.ObjectValue().StableKeys() {
+			key += "\x00" + string(name) + "=" + fmt.Sprint(k.ObjectValue()[name].V)
+		}
+	}
+	seed := sha256.Sum256([]byte(key))
 	out := make([]byte, length)
 	for i := range out {
 		if i%8 == 0 {

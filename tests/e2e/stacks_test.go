@@ -24,6 +24,7 @@ import (
 
 	"github.com/langgraph-platform/infra/bootstrap/account"
 	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/rollout"
 	"github.com/langgraph-platform/infra/internal/stacktest"
 )
 
@@ -126,6 +127,16 @@ func checkObjectsExist(t *testing.T, k *kube, res *harness.Result) {
 			continue
 		}
 		want := plain(r)
+		// The credential checksum hashes generated passwords, which the mock engine and the
+		// stand-in random provider generate differently; checkRotationOrder checks it live.
+		if kind == "Deployment" {
+			spec, _ := want["spec"].(map[string]any)
+			tpl, _ := spec["template"].(map[string]any)
+			md, _ := tpl["metadata"].(map[string]any)
+			if a, ok := md["annotations"].(map[string]any); ok {
+				delete(a, rollout.Annotation)
+			}
+		}
 		var problems []string
 		if labels, ok := want["metadata"].(map[string]any)["labels"]; ok {
 			problems = append(problems, subset("metadata.labels", labels, live["metadata"].(map[string]any)["labels"])...)
@@ -309,6 +320,7 @@ func TestStagingUpPreviewEditDestroy(t *testing.T) {
 	t.Parallel() // each stack has its own cluster, workspace, state and Pulumi home
 	ctx := context.Background()
 	d, res := deployAndCheck(t, ctx, "staging", "7")
+	checkRotationOrder(t, ctx, d, res)
 
 	start := time.Now()
 	_, err := d.stack.Destroy(ctx, optdestroy.ProgressStreams(d.log), optdestroy.ErrorProgressStreams(d.log))
@@ -387,4 +399,58 @@ func checkObjectsGone(t *testing.T, k *kube, res *harness.Result) {
 		require.NoError(t, err)
 		assert.Nil(t, secret, "Helm release %s is still installed", str(r, "name"))
 	}
+}
+
+// checkRotationOrder rotates the cache's AUTH token on the real engine and follows the update's
+// events: ElastiCache takes the new token (ROTATE) before the dataplane's Secret is written, and
+// the Secret before the Deployment rolls; the live pod template's checksum and the live Secret
+// change, and the next preview is clean.
+func checkRotationOrder(t *testing.T, ctx context.Context, d *deployment, res *harness.Result) {
+	t.Helper()
+	group := stacktest.One(t, res, "aws:elasticache/replicationGroup:ReplicationGroup", "-cache")
+	secret := stacktest.One(t, res, "kubernetes:core/v1:Secret", "-dataplane-env")
+	deploy := stacktest.One(t, res, "kubernetes:apps/v1:Deployment", "-dataplane-deployment")
+	live := func() (annotation, redisURI string) {
+		dep, err := d.kube.object("apps/v1", "Deployment", str(deploy, "metadata.namespace"), str(deploy, "metadata.name"))
+		require.NoError(t, err)
+		annotations, _ := dep["spec"].(map[string]any)["template"].(map[string]any)["metadata"].(map[string]any)["annotations"].(map[string]any)
+		sec, err := d.kube.object("v1", "Secret", str(secret, "metadata.namespace"), str(secret, "metadata.name"))
+		require.NoError(t, err)
+		uri, _ := sec["data"].(map[string]any)["REDIS_URI"].(string)
+		return fmt.Sprint(annotations[rollout.Annotation]), uri
+	}
+	beforeAnnotation, beforeURI := live()
+	require.NotEmpty(t, beforeURI)
+
+	d.set(t, ctx, "rotation.cacheAuthToken.generation", "1")
+	ch := make(chan events.EngineEvent)
+	done := make(chan []string)
+	go func() {
+		var order []string
+		for e := range ch {
+			switch {
+			case e.ResourcePreEvent != nil && e.ResourcePreEvent.Metadata.Op != apitype.OpSame:
+				order = append(order, "start "+e.ResourcePreEvent.Metadata.URN)
+			case e.ResOutputsEvent != nil && e.ResOutputsEvent.Metadata.Op != apitype.OpSame:
+				order = append(order, "done "+e.ResOutputsEvent.Metadata.URN)
+			}
+		}
+		done <- order
+	}()
+	_, err := d.stack.Up(ctx, optup.EventStreams(ch), optup.ProgressStreams(d.log), optup.ErrorProgressStreams(d.log))
+	order := <-done
+	require.NoError(t, err, d.logTail())
+	at := func(event string) int {
+		i := slices.Index(order, event)
+		require.GreaterOrEqual(t, i, 0, "no %q in the update's events %v", event, order)
+		return i
+	}
+	assert.Less(t, at("done "+group.URN), at("start "+secret.URN), "the dataplane's Secret is written after ElastiCache takes the token")
+	assert.Less(t, at("done "+secret.URN), at("start "+deploy.URN), "the pods roll after their Secret holds it")
+
+	afterAnnotation, afterURI := live()
+	assert.NotEqual(t, beforeURI, afterURI, "the live Secret holds the new token")
+	assert.NotEqual(t, beforeAnnotation, afterAnnotation, "the live pod template rolled")
+	assert.NotEmpty(t, afterAnnotation)
+	assert.Empty(t, previewSteps(t, ctx, d), "the rotation converged")
 }

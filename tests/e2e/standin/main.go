@@ -113,7 +113,9 @@ func (p *standin) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirp
 	return p.diff(olds, req.GetNews())
 }
 
-// diff reports the top-level inputs whose values differ, as updates in place.
+// diff reports the top-level inputs whose values differ, as updates in place; for the random
+// provider as replacements, as the real one does (every input of its resources forces a new
+// resource: a RandomPassword whose keepers change gets a new result).
 func (p *standin) diff(oldStruct, newStruct *structpb.Struct) (*pulumirpc.DiffResponse, error) {
 	olds, err := unmarshal(oldStruct)
 	if err != nil {
@@ -136,13 +138,20 @@ func (p *standin) diff(oldStruct, newStruct *structpb.Struct) (*pulumirpc.DiffRe
 		o, n := olds[k], news[k]
 		if n.ContainsUnknowns() || !o.DeepEquals(n) {
 			changed = append(changed, string(k))
-			detailed[string(k)] = &pulumirpc.PropertyDiff{Kind: pulumirpc.PropertyDiff_UPDATE, InputDiff: true}
+			kind := pulumirpc.PropertyDiff_UPDATE
+			if pkg == "random" {
+				kind = pulumirpc.PropertyDiff_UPDATE_REPLACE
+			}
+			detailed[string(k)] = &pulumirpc.PropertyDiff{Kind: kind, InputDiff: true}
 		}
 	}
 	sort.Strings(changed)
 	resp := &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE, HasDetailedDiff: true, DetailedDiff: detailed}
 	if len(changed) > 0 {
 		resp.Changes, resp.Diffs = pulumirpc.DiffResponse_DIFF_SOME, changed
+		if pkg == "random" {
+			resp.Replaces = changed
+		}
 	}
 	return resp, nil
 }
