@@ -88,6 +88,42 @@ func PostgresVersionAllowed(version string) (ok bool, offered []string) {
 	return false, offered
 }
 
+// PostgresUpgradeTargets are the offered versions newer than from: what the mock engine answers
+// for RDS's valid upgrade targets (`aws rds describe-db-engine-versions --engine postgres
+// --engine-version <from>`). RDS's own answer, which the preflight asks for, is the authority.
+func PostgresUpgradeTargets(from string) []string {
+	var out []string
+	for _, major := range Sorted(PostgresVersions) {
+		for _, v := range PostgresVersions[major] {
+			if CompareVersions(v, from) > 0 {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// CompareVersions orders dotted numeric versions ("17.6" < "17.10" < "18.1"): -1, 0 or 1.
+func CompareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
 // ElastiCacheNodeMemoryGiB is the memory of the ElastiCache node types this project allows
 // (AWS's node type table, checked 2026-11).
 var ElastiCacheNodeMemoryGiB = map[string]float64{

@@ -1,5 +1,10 @@
 package catalog
 
+import (
+	"strconv"
+	"strings"
+)
+
 // EKS facts: the Kubernetes versions EKS offers and the managed add-on versions pinned for each.
 
 // EKSVersion is one Kubernetes minor version EKS offers, with the managed add-on versions the
@@ -97,3 +102,14 @@ const (
 	// that node: the scheduler's preemption and the placeholder's exit (grace period 0).
 	PreemptionSeconds = 5
 )
+
+// NextEKSVersion is the minor after version ("1.35" after "1.34"): EKS upgrades a control plane
+// one minor at a time and never downgrades.
+func NextEKSVersion(version string) string {
+	major, minor, ok := strings.Cut(version, ".")
+	n, err := strconv.Atoi(minor)
+	if !ok || err != nil {
+		return ""
+	}
+	return major + "." + strconv.Itoa(n+1)
+}

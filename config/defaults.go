@@ -110,6 +110,7 @@ func Defaults() Config {
 			LogMinDurationStatementMs:        1000,
 			MaxConnectionsOverride:           0,
 			EventEmails:                      []string{},
+			Upgrade:                          DatabaseUpgrade{Method: UpgradeBlueGreen},
 		},
 		Cache: Cache{
 			Engine:                "valkey",

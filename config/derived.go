@@ -22,13 +22,20 @@ func (d Database) MaxConnections() int {
 	return min(n, catalog.RDSMaxConnectionsCap)
 }
 
-// postgresMajor is the engine's major version ("17" of "17.6").
+// postgresMajor is the running engine's major version ("17" of "17.6"): the upgrade's target
+// while one is set.
 func (d Database) postgresMajor() string {
-	major, _, _ := strings.Cut(d.EngineVersion, ".")
+	major, _, _ := strings.Cut(d.RunningVersion(), ".")
 	return major
 }
 
-// ParameterGroupFamily is the RDS parameter group family of the engine version.
+// MajorUpgrade reports whether the upgrade crosses a major version.
+func (d Database) MajorUpgrade() bool {
+	from, _, _ := strings.Cut(d.EngineVersion, ".")
+	return d.Upgrading() && from != d.postgresMajor()
+}
+
+// ParameterGroupFamily is the RDS parameter group family of the running engine version.
 func (d Database) ParameterGroupFamily() string { return "postgres" + d.postgresMajor() }
 
 // ParameterGroupFamily is the ElastiCache parameter group family of the engine and version.

@@ -236,26 +236,51 @@ type Restore struct {
 	UseLatestRestorableTime   bool   `json:"useLatestRestorableTime" doc:"Restore to the latest restorable time instead."`
 }
 
+// DatabaseUpgrade moves the running database to another engine version (README "Upgrading").
+// engineVersion stays what runs until the upgrade is done; then targetVersion moves into it.
+type DatabaseUpgrade struct {
+	TargetVersion string `json:"targetVersion" doc:"Engine version to upgrade the running database to (major.minor, one RDS lists as a valid upgrade target of database.engineVersion; the preflight asks RDS); empty: no upgrade."`
+	Method        string `json:"method" doc:"blueGreen: an RDS Blue/Green deployment (a synchronized copy upgraded, then a switchover of about a minute); inPlace: RDS upgrades the instances where they run (offline for the upgrade's duration; refused for a major upgrade in prod)."`
+}
+
+// Database upgrade methods.
+const (
+	UpgradeBlueGreen = "blueGreen"
+	UpgradeInPlace   = "inPlace"
+)
+
+// Upgrading reports whether the database is being moved to another version.
+func (d Database) Upgrading() bool { return d.Upgrade.TargetVersion != "" }
+
+// RunningVersion is the version the stack deploys: the upgrade's target while one is set.
+func (d Database) RunningVersion() string {
+	if d.Upgrading() {
+		return d.Upgrade.TargetVersion
+	}
+	return d.EngineVersion
+}
+
 // Database configures RDS PostgreSQL.
 type Database struct {
-	EngineVersion                    string   `json:"engineVersion" doc:"PostgreSQL version major.minor."`
-	InstanceClass                    string   `json:"instanceClass" doc:"RDS instance class."`
-	AllocatedStorageGB               int      `json:"allocatedStorageGb" doc:"Initial gp3 storage."`
-	MaxAllocatedStorageGB            int      `json:"maxAllocatedStorageGb" doc:"Storage autoscaling ceiling."`
-	MultiAZ                          bool     `json:"multiAz" doc:"Multi-AZ standby for the primary."`
-	ReadReplicas                     int      `json:"readReplicas" doc:"Read replicas for analytics and reporting."`
-	DatabaseName                     string   `json:"databaseName" doc:"Initial database name."`
-	MasterUsername                   string   `json:"masterUsername" doc:"Master user name."`
-	BackupRetentionDays              int      `json:"backupRetentionDays" doc:"Automated backup retention (1-35; PITR and replicas need >= 1)."`
-	BackupWindow                     string   `json:"backupWindow" doc:"Daily backup window, hh24:mi-hh24:mi UTC."`
-	MaintenanceWindow                string   `json:"maintenanceWindow" doc:"Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi UTC."`
-	DeletionProtection               bool     `json:"deletionProtection" doc:"Deletion protection and a final snapshot."`
-	PerformanceInsightsRetentionDays int      `json:"performanceInsightsRetentionDays" doc:"7, 731 or a multiple of 31."`
-	MonitoringIntervalSeconds        int      `json:"monitoringIntervalSeconds" doc:"Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60."`
-	LogMinDurationStatementMs        int      `json:"logMinDurationStatementMs" doc:"Slow query log threshold in ms; -1 disables."`
-	MaxConnectionsOverride           int      `json:"maxConnections" doc:"max_connections; 0 derives AWS's formula from the instance class memory."`
-	EventEmails                      []string `json:"eventEmails" doc:"E-mail addresses subscribed to the stack's notification topic: RDS events (backup, failover, failure, low storage, maintenance, recovery), the CloudWatch alarms, the budget's alerts and AWS Backup's drill results (each address confirms once)."`
-	Restore                          *Restore `json:"restore" doc:"Point-in-time restore of the primary; unset for a new database."`
+	EngineVersion                    string          `json:"engineVersion" doc:"PostgreSQL version major.minor."`
+	InstanceClass                    string          `json:"instanceClass" doc:"RDS instance class."`
+	AllocatedStorageGB               int             `json:"allocatedStorageGb" doc:"Initial gp3 storage."`
+	MaxAllocatedStorageGB            int             `json:"maxAllocatedStorageGb" doc:"Storage autoscaling ceiling."`
+	MultiAZ                          bool            `json:"multiAz" doc:"Multi-AZ standby for the primary."`
+	ReadReplicas                     int             `json:"readReplicas" doc:"Read replicas for analytics and reporting."`
+	DatabaseName                     string          `json:"databaseName" doc:"Initial database name."`
+	MasterUsername                   string          `json:"masterUsername" doc:"Master user name."`
+	BackupRetentionDays              int             `json:"backupRetentionDays" doc:"Automated backup retention (1-35; PITR and replicas need >= 1)."`
+	BackupWindow                     string          `json:"backupWindow" doc:"Daily backup window, hh24:mi-hh24:mi UTC."`
+	MaintenanceWindow                string          `json:"maintenanceWindow" doc:"Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi UTC."`
+	DeletionProtection               bool            `json:"deletionProtection" doc:"Deletion protection and a final snapshot."`
+	PerformanceInsightsRetentionDays int             `json:"performanceInsightsRetentionDays" doc:"7, 731 or a multiple of 31."`
+	MonitoringIntervalSeconds        int             `json:"monitoringIntervalSeconds" doc:"Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60."`
+	LogMinDurationStatementMs        int             `json:"logMinDurationStatementMs" doc:"Slow query log threshold in ms; -1 disables."`
+	MaxConnectionsOverride           int             `json:"maxConnections" doc:"max_connections; 0 derives AWS's formula from the instance class memory."`
+	EventEmails                      []string        `json:"eventEmails" doc:"E-mail addresses subscribed to the stack's notification topic: RDS events (backup, failover, failure, low storage, maintenance, recovery), the CloudWatch alarms, the budget's alerts and AWS Backup's drill results (each address confirms once)."`
+	Restore                          *Restore        `json:"restore" doc:"Point-in-time restore of the primary; unset for a new database."`
+	Upgrade                          DatabaseUpgrade `json:"upgrade"`
 }
 
 // Cache configures ElastiCache (Redis OSS or Valkey).

@@ -195,6 +195,7 @@ func Validate(cfg *Config) []error {
 	validateIngress(c, cfg)
 	validateAuth(c, cfg)
 	validateDatabase(c, cfg.Database)
+	validateUpgrade(c, cfg)
 	validateCache(c, cfg.Cache)
 	validateMonitoring(c, cfg)
 	validateThresholds(c, cfg)

@@ -152,3 +152,35 @@ func overlapsDaily(daily, weekly window) bool {
 	}
 	return false
 }
+
+// validateUpgrade checks a database upgrade against what config can see; the preflight asks
+// RDS whether the target is a valid upgrade of the running version.
+func validateUpgrade(c *checker, cfg *Config) {
+	d := cfg.Database
+	u := d.Upgrade
+	c.oneOf("database.upgrade.method", u.Method, []string{UpgradeBlueGreen, UpgradeInPlace})
+	if !d.Upgrading() {
+		return
+	}
+	key := "database.upgrade.targetVersion"
+	if ok, offered := catalog.PostgresVersionAllowed(u.TargetVersion); !ok && offered == nil {
+		c.failf(key, u.TargetVersion, "has an unsupported major; allowed majors: %s", strings.Join(catalog.Sorted(catalog.PostgresVersions), ", "))
+		return
+	} else if !ok {
+		c.failf(key, u.TargetVersion, "is not a version RDS offers (checked %s); allowed: %s", catalog.PostgresVersionsChecked, strings.Join(offered, ", "))
+		return
+	}
+	if catalog.CompareVersions(u.TargetVersion, d.EngineVersion) <= 0 {
+		c.failf(key, u.TargetVersion, "is not newer than database.engineVersion=%q: RDS never downgrades (once an upgrade is done, move the target into database.engineVersion and clear targetVersion)", d.EngineVersion)
+		return
+	}
+	if d.MajorUpgrade() && u.Method == UpgradeInPlace && cfg.Production() {
+		c.failf("database.upgrade.method", u.Method, "is refused for a major upgrade (%s to %s) in prod: in place, the database is offline for the whole upgrade; use blueGreen (a switchover of about a minute)", d.EngineVersion, u.TargetVersion)
+	}
+	if u.Method == UpgradeBlueGreen && cfg.DR.Replica.Enabled {
+		c.failf("database.upgrade.method", u.Method, "cannot run with dr.replica.enabled: RDS Blue/Green deployments do not support cross-Region read replicas; set dr.replica.enabled false for the upgrade, and true again after it (README \"Upgrading\")")
+	}
+	if d.Restore != nil {
+		c.failf(key, u.TargetVersion, "cannot be combined with database.restore: restore first, then upgrade")
+	}
+}

@@ -223,6 +223,9 @@ func createdCluster(ctx *pulumi.Context, cfg *config.Config, account awsbase.Acc
 // install a second controller for IngressClass alb or a second node autoscaler; Karpenter's
 // node access entry needs the API authentication mode. It returns the warnings to print.
 func Preflight(ctx *pulumi.Context, cfg *config.Config, c *Cluster) ([]string, error) {
+	if err := upgradePreflight(ctx, cfg); err != nil {
+		return nil, err
+	}
 	if cfg.Cluster.Mode == config.ModeCreate {
 		return nil, nil
 	}

@@ -34,7 +34,8 @@ func DatabaseArgs(cfg *config.Config, account awsbase.Account, cluster *Cluster,
 		SubnetIDs:                        cluster.DataSubnetIDs,
 		AllowedSecurityGroupIDs:          cluster.SecurityGroupIDs,
 		AvailabilityZones:                cluster.AZs,
-		EngineVersion:                    d.EngineVersion,
+		EngineVersion:                    d.RunningVersion(),
+		Upgrade:                          databaseUpgrade(d),
 		InstanceClass:                    d.InstanceClass,
 		AllocatedStorageGB:               d.AllocatedStorageGB,
 		MaxAllocatedStorageGB:            d.MaxAllocatedStorageGB,
@@ -86,4 +87,12 @@ func CacheArgs(cfg *config.Config, account awsbase.Account, cluster *Cluster, se
 		AuthTokenGeneration:     cfg.Rotation.CacheAuthToken.Generation,
 		AuthTokenStrategy:       cfg.Rotation.CacheAuthToken.Strategy(),
 	}
+}
+
+// databaseUpgrade is the database's upgrade in progress, or nil.
+func databaseUpgrade(d config.Database) *database.Upgrade {
+	if !d.Upgrading() {
+		return nil
+	}
+	return &database.Upgrade{BlueGreen: d.Upgrade.Method == config.UpgradeBlueGreen, Major: d.MajorUpgrade()}
 }

@@ -65,6 +65,10 @@ type Args struct {
 	Tags    map[string]string
 	// SecretReplica copies the credentials secret to the recovery region (nil: none).
 	SecretReplica *awsbase.SecretReplica
+	// Upgrade, when set, moves the running instances to EngineVersion in this update; without
+	// it RDS owns the running minor version (automatic minor upgrades) and EngineVersion is
+	// only what a new primary starts at.
+	Upgrade *Upgrade
 	// PasswordGeneration regenerates the master password when it changes (0: never rotated).
 	PasswordGeneration int
 	// RecoveryReplica is a read replica in the recovery region, promoted after a region loss
@@ -128,4 +132,13 @@ func (a *Args) Validate() error {
 func (a *Args) Family() string {
 	major, _, _ := strings.Cut(a.EngineVersion, ".")
 	return "postgres" + major
+}
+
+// Upgrade is an engine version upgrade in progress.
+type Upgrade struct {
+	// BlueGreen runs it as an RDS Blue/Green deployment: a synchronized copy is upgraded, then
+	// switched over (about a minute of downtime); else RDS upgrades the instances in place.
+	BlueGreen bool
+	// Major allows a major version upgrade.
+	Major bool
 }

@@ -73,10 +73,22 @@ func (f *foundation) primary(ctx *pulumi.Context, name string, args Args, data [
 		primaryArgs.DbName = pulumi.String(args.DatabaseName)
 		primaryArgs.Username = pulumi.String(args.MasterUsername)
 	}
-	// RDS owns the minor version (AutoMinorVersionUpgrade moves 17.6 to 17.7 in the maintenance
-	// window): engineVersion is the version a new primary starts at, and a refresh after an
-	// automatic upgrade is not drift (docs/drift.md). Major versions move by Blue/Green, not here.
-	return rds.NewInstance(ctx, primaryName, primaryArgs, append(append([]pulumi.ResourceOption(nil), data...), pulumi.IgnoreChanges([]string{"engineVersion"}))...)
+	opts := append([]pulumi.ResourceOption(nil), data...)
+	if u := args.Upgrade; u != nil {
+		// An upgrade asked for runs now: as a Blue/Green deployment (the provider creates it,
+		// waits for the green copy, switches over and deletes the old primary) or in place.
+		primaryArgs.ApplyImmediately = pulumi.Bool(true)
+		primaryArgs.AllowMajorVersionUpgrade = pulumi.Bool(u.Major)
+		if u.BlueGreen {
+			primaryArgs.BlueGreenUpdate = rds.InstanceBlueGreenUpdateArgs{Enabled: pulumi.Bool(true)}
+		}
+	} else {
+		// RDS owns the minor version (AutoMinorVersionUpgrade moves 17.6 to 17.7 in the
+		// maintenance window): engineVersion is the version a new primary starts at, and a
+		// refresh after an automatic upgrade is not drift (docs/drift.md).
+		opts = append(opts, pulumi.IgnoreChanges([]string{"engineVersion"}))
+	}
+	return rds.NewInstance(ctx, primaryName, primaryArgs, opts...)
 }
 
 // readReplicas are the in-region read replicas' identifiers and addresses, in order.

@@ -215,6 +215,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		ClusterName: cluster.Name, NodeGroupName: pulumi.String(args.Name + "-system"), NodeRoleArn: nodeRole.Arn,
 		SubnetIds: args.SubnetIDs, InstanceTypes: pulumi.StringArray{pulumi.String(args.SystemNodeType)},
 		AmiType: pulumi.String("AL2023_x86_64_STANDARD"), CapacityType: pulumi.String("ON_DEMAND"),
+		// The control plane's version, read after its update: an upgrade moves the control plane
+		// first, then the add-ons (catalog's versions for it) and the nodes, one at a time.
+		Version:       cluster.Version,
 		ScalingConfig: eks.NodeGroupScalingConfigArgs{MinSize: pulumi.Int(args.SystemNodes), MaxSize: pulumi.Int(args.SystemNodes), DesiredSize: pulumi.Int(args.SystemNodes)},
 		UpdateConfig:  eks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
 		Labels:        pulumi.StringMap{SystemNodeLabel: pulumi.String("system")},

@@ -81,7 +81,8 @@ func Run(program Program, opts Options) (*Result, error) {
 	defer restore()
 
 	mocks := newMocks(opts.Stack, project, region)
-	mocks.referenced, mocks.autoMode = opts.ReferencedStacks, opts.AutoModeClusters
+	mocks.referenced, mocks.autoMode, mocks.created = opts.ReferencedStacks, opts.AutoModeClusters, opts.CreatedClusters
+	mocks.upgradeTargets = opts.RDSUpgradeTargets
 	res := &Result{Project: project, Stack: opts.Stack, Outputs: map[string]Output{}, Config: values, SecretKeys: secretKeys}
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		outputs, err := program(ctx)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 // AccountID is the AWS account the mock engine answers for.
@@ -40,6 +43,8 @@ type mocks struct {
 	stack, project, region string
 	referenced             map[string]map[string]any
 	autoMode               []string
+	created                map[string]string   // cluster name -> version
+	upgradeTargets         map[string][]string // postgres version -> RDS's valid upgrade targets
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -230,6 +235,19 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	if err == nil && args.Token == "aws:eks/getCluster:getCluster" && slices.Contains(m.autoMode, args.Args["name"].StringValue()) {
 		out["computeConfigs"] = resource.NewPropertyValue([]any{map[string]any{"enabled": true, "nodePools": []any{"general-purpose", "system"}}})
 	}
+	if err == nil && args.Token == "aws:eks/getCluster:getCluster" {
+		if v, ok := m.created[args.Args["name"].StringValue()]; ok {
+			out["version"] = resource.NewProperty(v)
+		}
+	}
+	if err == nil && args.Token == "aws:rds/getEngineVersion:getEngineVersion" {
+		if targets, ok := m.upgradeTargets[args.Args["version"].StringValue()]; ok {
+			out["validUpgradeTargets"] = resource.NewPropertyValue(targets)
+		}
+	}
+	if err == nil && args.Token == "aws:eks/getClusters:getClusters" {
+		out["names"] = resource.NewPropertyValue(slices.Sorted(maps.Keys(m.created)))
+	}
 	return out, err
 }
 
@@ -279,6 +297,20 @@ func Invoke(region, token string, args resource.PropertyMap) (resource.PropertyM
 			"endpoint":       "https://" + strings.ToUpper(fmt.Sprintf("%x", sha256.Sum256([]byte(name))))[:32] + ".gr7." + region + ".eks.amazonaws.com",
 			"accessConfigs":  []any{map[string]any{"authenticationMode": "API_AND_CONFIG_MAP", "bootstrapClusterCreatorAdminPermissions": true}},
 			"computeConfigs": []any{},
+		}), nil
+	case "aws:eks/getClusters:getClusters":
+		// The account's clusters: none a create-mode stack made yet (Options.CreatedClusters adds them).
+		return resource.NewPropertyMapFromMap(map[string]any{"id": region, "names": []any{}}), nil
+	case "aws:rds/getEngineVersion:getEngineVersion":
+		// RDS's answer for a PostgreSQL version: its valid upgrade targets, from catalog.
+		version := args["version"].StringValue()
+		var targets []any
+		for _, v := range catalog.PostgresUpgradeTargets(version) {
+			targets = append(targets, v)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": "postgres-" + version, "engine": "postgres", "version": version, "versionActual": version,
+			"parameterGroupFamily": "postgres" + strings.Split(version, ".")[0], "validUpgradeTargets": targets,
 		}), nil
 	case "aws:elb/getServiceAccount:getServiceAccount":
 		return resource.NewPropertyMapFromMap(map[string]any{

@@ -50,6 +50,12 @@ type Options struct {
 	// AutoModeClusters are the EKS clusters the mock engine's describe-cluster reports running
 	// EKS Auto Mode.
 	AutoModeClusters []string
+	// CreatedClusters are EKS clusters already in the account, by name, with the Kubernetes
+	// version they run: what a create-mode stack's upgrade preflight reads.
+	CreatedClusters map[string]string
+	// RDSUpgradeTargets replace RDS's valid upgrade targets of a PostgreSQL version (by default
+	// the newer versions catalog lists).
+	RDSUpgradeTargets map[string][]string
 }
 
 // Config is the configuration the CLI would hand the program for a stack: every value keyed
