@@ -30,8 +30,8 @@ var ChartVersions = map[string][]string{
 	ChartPrometheusAdapter:         {"5.2.1"},
 	// eks-charts' aws-for-fluent-bit 0.2.1 ships Fluent Bit 3.4.16 (its Chart.yaml appVersion).
 	ChartAWSForFluentBit: {"0.2.1"},
-	// Karpenter 1.12.1 (2026-05-12): chart and controller share the version; the chart installs
-	// its own CRDs (NodePool, NodeClaim, EC2NodeClass) on first install.
+	// Karpenter 1.12.1 (2026-05-12): chart and controller share the version; the program applies
+	// its CRDs from the karpenter-provider-aws module at that version (components/clusteraddons/crds).
 	ChartKarpenter: {"1.12.1"},
 }
 

@@ -1,6 +1,8 @@
-// Command crds checks (default) or rewrites (-write) components/monitoring/crds: the
-// prometheus-operator CRDs each accepted kube-prometheus-stack version needs, copied from the
-// operator's Go module. Run it with -write after changing catalog.PrometheusOperatorCRDs.
+// Command crds checks (default) or rewrites (-write) the CRD copies the program applies
+// (internal/crdsync.Sources): the prometheus-operator CRDs each accepted kube-prometheus-stack
+// version needs (components/monitoring/crds) and Karpenter's for each accepted chart version
+// (components/clusteraddons/crds), copied from the upstream Go modules. Run it with -write after
+// changing catalog.PrometheusOperatorCRDs or Karpenter's chart version.
 package main
 
 import (

@@ -332,10 +332,21 @@ func loadBalancerController(ctx *pulumi.Context, name string, args Args, l LoadB
 
 // release installs a pinned chart into kube-system from src.
 func release(ctx *pulumi.Context, name, releaseName string, src catalog.ChartSource, version string, values pulumi.Map, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
+	return helmv3.NewRelease(ctx, name, releaseArgs(releaseName, src, version, values), opts...)
+}
+
+// releaseWithoutCRDs is release for a chart whose CRDs the program applies itself.
+func releaseWithoutCRDs(ctx *pulumi.Context, name, releaseName string, src catalog.ChartSource, version string, values pulumi.Map, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
+	args := releaseArgs(releaseName, src, version, values)
+	args.SkipCrds = pulumi.Bool(true)
+	return helmv3.NewRelease(ctx, name, args, opts...)
+}
+
+func releaseArgs(releaseName string, src catalog.ChartSource, version string, values pulumi.Map) *helmv3.ReleaseArgs {
 	chart, repo := helmsource.Fields(src)
-	return helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
+	return &helmv3.ReleaseArgs{
 		Name: pulumi.String(releaseName), Chart: chart, Version: pulumi.String(version),
 		RepositoryOpts: repo,
 		Namespace:      pulumi.String(Namespace), Values: values, Timeout: pulumi.Int(600), MaxHistory: pulumi.Int(10),
-	}, opts...)
+	}
 }

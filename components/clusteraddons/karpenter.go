@@ -3,9 +3,11 @@ package clusteraddons
 // Karpenter: the node autoscaler that launches EC2 instances for pods no node has room for.
 
 import (
+	"embed"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -14,11 +16,13 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	yamlv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/yaml/v2"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/awsbase"
+	"github.com/langgraph-platform/infra/internal/crds"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
 
@@ -241,14 +245,24 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 	if k.Identity == IdentityIRSA {
 		values["serviceAccount"] = pulumi.Map{"create": pulumi.Bool(true), "name": pulumi.String(KarpenterServiceAccount), "annotations": pulumi.StringMap{IRSAAnnotation: role.Arn}}
 	}
-	controller, err := release(ctx, name+"-karpenter", KarpenterRelease, args.Charts[KarpenterChart], k.ChartVersion, values, child,
-		pulumi.DependsOn(append(append(binding, attachment), nodeAccess...)))
+	// The CRDs are the program's, from the chart's version (components/clusteraddons/crds):
+	// Helm would install them on the first install only and never upgrade them.
+	manifests, _, err := KarpenterCRDs(k.ChartVersion)
+	if err != nil {
+		return err
+	}
+	crdSet, err := yamlv2.NewConfigGroup(ctx, name+"-karpenter-crds", &yamlv2.ConfigGroupArgs{Yaml: pulumi.String(manifests)}, child)
+	if err != nil {
+		return err
+	}
+	controller, err := releaseWithoutCRDs(ctx, name+"-karpenter", KarpenterRelease, args.Charts[KarpenterChart], k.ChartVersion, values, child,
+		pulumi.DependsOn(append(append(append(binding, attachment), nodeAccess...), crdSet)))
 	if err != nil {
 		return err
 	}
 
-	// The chart installs the CRDs: the NodePool and EC2NodeClass wait for it.
-	after := pulumi.DependsOn([]pulumi.Resource{controller})
+	// The NodePool and EC2NodeClass are of the CRDs' kinds and are reconciled by the controller.
+	after := pulumi.DependsOn([]pulumi.Resource{crdSet, controller})
 	selectors := func(ids pulumi.StringArrayInput) pulumi.ArrayOutput {
 		return ids.ToStringArrayOutput().ApplyT(func(ids []string) []any {
 			out := make([]any, len(ids))
@@ -310,4 +324,16 @@ func karpenter(ctx *pulumi.Context, name string, args Args, k Karpenter, child p
 		}},
 	}, child, after)
 	return err
+}
+
+// karpenterCRDFiles are Karpenter's CRDs, one directory per chart version, copied from the
+// karpenter-provider-aws Go module by `go run ./cmd/crds -write` (internal/crdsync checks them).
+//
+//go:embed crds
+var karpenterCRDFiles embed.FS
+
+// KarpenterCRDs returns the CRD manifests of a Karpenter chart version as one YAML stream and
+// the CRD names.
+func KarpenterCRDs(version string) (string, []string, error) {
+	return crds.Manifests(karpenterCRDFiles, path.Join("crds", version), "components/clusteraddons/crds")
 }

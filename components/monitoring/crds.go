@@ -2,14 +2,12 @@ package monitoring
 
 import (
 	"embed"
-	"fmt"
-	"io/fs"
 	"path"
-	"slices"
-	"strings"
 
 	yamlv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/yaml/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/langgraph-platform/infra/internal/crds"
 )
 
 // crdFiles are the prometheus-operator CRDs, one directory per operator version, copied from the
@@ -24,44 +22,11 @@ const CRDsTypeToken = "langgraph:kubernetes:PrometheusOperatorCRDs"
 // OperatorCRDs returns the CRD manifests of a prometheus-operator version as one YAML stream,
 // in file order, and the CRD names.
 func OperatorCRDs(version string) (string, []string, error) {
-	dir := path.Join("crds", version)
-	entries, err := fs.ReadDir(crdFiles, dir)
-	if err != nil || len(entries) == 0 {
-		return "", nil, fmt.Errorf("no prometheus-operator CRDs for %s in components/monitoring/crds: run `go run ./cmd/crds -write`", version)
-	}
-	var docs, names []string
-	for _, e := range entries {
-		b, err := crdFiles.ReadFile(path.Join(dir, e.Name()))
-		if err != nil {
-			return "", nil, err
-		}
-		doc, err := forceOwnership(strings.TrimPrefix(string(b), "---\n"), e.Name())
-		if err != nil {
-			return "", nil, err
-		}
-		docs = append(docs, doc)
-		// monitoring.coreos.com_servicemonitors.yaml -> servicemonitors.monitoring.coreos.com
-		group, plural, _ := strings.Cut(strings.TrimSuffix(e.Name(), ".yaml"), "_")
-		names = append(names, plural+"."+group)
-	}
-	slices.Sort(names)
-	return strings.Join(docs, "---\n"), names, nil
+	return crds.Manifests(crdFiles, path.Join("crds", version), "components/monitoring/crds")
 }
 
-// PatchForceAnnotation makes the Kubernetes provider's server-side apply take the CRDs' fields
-// over from another field manager: on a cluster where Helm installed them (the chart's first
-// install), the upgrade would otherwise stop at a conflict.
-const PatchForceAnnotation = "pulumi.com/patchForce"
-
-// forceOwnership adds PatchForceAnnotation to a CRD manifest as controller-gen writes it
-// (metadata, then annotations, first).
-func forceOwnership(doc, file string) (string, error) {
-	const anchor = "metadata:\n  annotations:\n"
-	if !strings.Contains(doc, anchor) {
-		return "", fmt.Errorf("components/monitoring/crds: %s has no metadata.annotations block where controller-gen writes it", file)
-	}
-	return strings.Replace(doc, anchor, anchor+"    "+PatchForceAnnotation+": \"true\"\n", 1), nil
-}
+// PatchForceAnnotation is the annotation that lets the CRDs' apply take their fields over.
+const PatchForceAnnotation = crds.PatchForceAnnotation
 
 // OperatorCRDSet is the applied CRD set; objects of its kinds (PrometheusRule, ServiceMonitor,
 // the chart's Prometheus and Alertmanager) depend on it.
