@@ -317,6 +317,16 @@ func TestWorkflowsUseTheBootstrapRolesAndKMSSecrets(t *testing.T) {
 		"deploy.yml staging":       "${{ vars." + account.DeployRoleVariable + " }}",
 		"deploy.yml prod":          "${{ vars." + account.DeployRoleVariable + " }}",
 	}, roles)
+	// A deploy's credentials last as long as the job may run, within the role's maximum session.
+	for _, job := range []string{"staging", "prod"} {
+		for _, st := range readWorkflow(t, "deploy.yml").Jobs[job].Steps {
+			if strings.HasPrefix(st.Uses, "aws-actions/configure-aws-credentials@") {
+				assert.Equal(t, "5400", st.With["role-duration-seconds"], job)
+			}
+		}
+	}
+	role := stacktest.One(t, runBootstrap(t, nil), "aws:iam/role:Role", "ci-langgraph-prod-deploy")
+	assert.GreaterOrEqual(t, role.In("maxSessionDuration"), 5400.0)
 	// Deploy jobs run in the GitHub environment the deploy role trusts (EnvironmentSubject).
 	deploy := readWorkflow(t, "deploy.yml")
 	boot := runBootstrap(t, nil)

@@ -124,9 +124,9 @@ func newEnvironment(ctx *pulumi.Context, cfg *Config, env Environment, account a
 			Policy: refs.ApplyT(func(a []any) (string, error) {
 				r := stateRefs{bucketArn: a[0].(string), stateKeyArn: a[1].(string), secretsKeyArn: a[2].(string)}
 				if kind == deployKind {
-					return DeployPolicy(n, r).JSON()
+					return deployPolicy(n, r).JSON()
 				}
-				return PreviewPolicy(n, r).JSON()
+				return previewPolicy(n, r).JSON()
 			}).(pulumi.StringOutput),
 		}); err != nil {
 			return nil, err
@@ -162,7 +162,7 @@ func lookupAccount(ctx *pulumi.Context) (awsbase.Account, error) {
 
 // attachWrites attaches the deploy role's service writes as managed policies.
 func attachWrites(ctx *pulumi.Context, n names, role *iam.Role, tags map[string]string) error {
-	docs, err := WritePolicies(n)
+	docs, err := writePolicies(n)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,9 @@ func (n names) arn(service, resource string) string {
 	return n.account.ARN(service, "*", n.account.ID, resource)
 }
 
+// roles are the environment's IAM roles: the only ones its deploy role may change or pass.
+func (n names) roles() string { return n.account.ARN("iam", "", n.account.ID, "role/"+n.prefix+"-*") }
+
 // common are the verbs every managed service's lifecycle uses.
 var common = []string{"Create", "Delete", "Tag", "Untag"}
 
@@ -78,11 +81,7 @@ var Services = []Service{
 	}},
 	{Types: []string{"aws:elasticache/"}, Prefix: "elasticache", Writes: []string{"Create", "Delete", "Modify", "AddTagsToResource", "RemoveTagsFromResource", "IncreaseReplicaCount", "DecreaseReplicaCount", "Reboot"}},
 	{Types: []string{"aws:iam/"}, Prefix: "iam", Global: true, Writes: verbs("Put", "Attach", "Detach", "Update", "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile"), Resources: func(n names) []string {
-		var out []string
-		for _, kind := range []string{"role", "policy", "instance-profile"} {
-			out = append(out, n.account.ARN("iam", "", n.account.ID, kind+"/"+n.prefix+"-*"))
-		}
-		return out
+		return []string{n.roles(), n.account.ARN("iam", "", n.account.ID, "policy/"+n.prefix+"-*"), n.account.ARN("iam", "", n.account.ID, "instance-profile/"+n.prefix+"-*")}
 	}},
 	{Types: []string{"aws:kms/"}, Prefix: "kms", Writes: verbs("Put", "Update", "Enable", "Disable", "ScheduleKeyDeletion", "CancelKeyDeletion")},
 	{Types: []string{"aws:rds/"}, Prefix: "rds", Writes: []string{"Create", "Delete", "Modify", "AddTagsToResource", "RemoveTagsFromResource", "Reboot", "Promote", "Start", "Stop", "Switchover", "AddSourceIdentifierToSubscription", "RemoveSourceIdentifierFromSubscription"}},
@@ -152,8 +151,8 @@ var serviceLinkedRoles = []string{
 }
 
 // readStatement lets a role read what a preview with refresh reads: every Describe, List and Get
-// of the platform's services, except the reads of secret values and object contents, which
-// secretReads grants for the environment's own only.
+// of the platform's services; readFences take back the reads of secret values and object
+// contents other than the environment's own.
 func readStatement() awsbase.Statement {
 	var actions []string
 	for _, s := range Services {
@@ -200,10 +199,10 @@ func listState(r stateRefs) awsbase.Statement {
 	return awsbase.Statement{Sid: "ListTheStateBucket", Effect: awsbase.Allow, Action: []string{"s3:ListBucket"}, Resource: []string{r.bucketArn}}
 }
 
-// PreviewPolicy is the preview role's policy: read the platform's services (refresh), read its own
+// previewPolicy is the preview role's policy: read the platform's services (refresh), read its own
 // stack's state, decrypt the state and the stack's config secrets. A DIY backend's preview takes
 // no lock and writes nothing (pkg/backend/diy: Preview does not Lock).
-func PreviewPolicy(n names, r stateRefs) awsbase.PolicyDocument {
+func previewPolicy(n names, r stateRefs) awsbase.PolicyDocument {
 	statements := append([]awsbase.Statement{readStatement(), listState(r),
 		{Sid: "ReadTheStacksState", Effect: awsbase.Allow, Action: []string{"s3:GetObject"}, Resource: append([]string{r.meta()}, r.stateObjects(n.env)...)},
 		{Sid: "DecryptStateAndSecrets", Effect: awsbase.Allow, Action: []string{"kms:Decrypt", "kms:DescribeKey"}, Resource: []string{r.stateKeyArn, r.secretsKeyArn}},
@@ -215,11 +214,11 @@ func PreviewPolicy(n names, r stateRefs) awsbase.PolicyDocument {
 // attach them to the roles it creates (the escalation a role-creating identity otherwise has).
 var adminPolicies = []string{"AdministratorAccess", "IAMFullAccess", "PowerUserAccess", "AWSOrganizationsFullAccess"}
 
-// DeployPolicy is the deploy role's inline policy: reads, its own stack's state read and written,
+// deployPolicy is the deploy role's inline policy: reads, its own stack's state read and written,
 // the state key and its secrets key used but never administered, and the fences; its writes of
 // the platform's services are WritePolicies, managed policies attached beside it (one inline
 // policy cannot hold them: AWS caps a role's inline policies at 10,240 characters).
-func DeployPolicy(n names, r stateRefs) awsbase.PolicyDocument {
+func deployPolicy(n names, r stateRefs) awsbase.PolicyDocument {
 	var admin []string
 	for _, p := range adminPolicies {
 		admin = append(admin, n.account.ARN("iam", "", "aws", "policy/"+p))
@@ -268,27 +267,17 @@ func fenceStatements(n names, r stateRefs) []awsbase.Statement {
 	}
 	tag := "aws:ResourceTag/" + platform.EnvironmentTag
 	requestTag := "aws:RequestTag/" + platform.EnvironmentTag
-	roles := Services[indexOf("iam")].Resources(n)
 	return []awsbase.Statement{
 		// The state key is guarded by NeverAdministerTheBootstrapKeys instead.
 		{Sid: EnvironmentFence, Effect: awsbase.Deny, Action: anywhere, NotResource: []string{r.stateKeyArn},
 			Condition: awsbase.Conditions{"StringNotEquals": {tag: n.env}, "Null": {tag: "false"}}},
 		{Sid: "CreateOnlyThisEnvironmentsTags", Effect: awsbase.Deny, Action: anywhere, Resource: []string{"*"},
 			Condition: awsbase.Conditions{"StringNotEquals": {requestTag: n.env}, "Null": {requestTag: "false"}}},
-		{Sid: "PassOnlyTheEnvironmentsRoles", Effect: awsbase.Allow, Action: []string{"iam:PassRole"}, Resource: roles[:1]},
+		{Sid: "PassOnlyTheEnvironmentsRoles", Effect: awsbase.Allow, Action: []string{"iam:PassRole"}, Resource: []string{n.roles()}},
 		{Sid: "ServiceLinkedRoles", Effect: awsbase.Allow, Action: []string{"iam:CreateServiceLinkedRole"},
 			Resource:  []string{n.account.ARN("iam", "", n.account.ID, "role/aws-service-role/*")},
 			Condition: awsbase.Conditions{"StringEquals": {"iam:AWSServiceName": serviceLinkedRoles}}},
 	}
-}
-
-func indexOf(prefix string) int {
-	for i, s := range Services {
-		if s.Prefix == prefix {
-			return i
-		}
-	}
-	panic(fmt.Sprintf("no service %s", prefix))
 }
 
 // AWS's size limits on policy documents, in characters without whitespace (IAM User Guide, "IAM
@@ -300,9 +289,9 @@ const (
 	AttachedPolicyLimit = 10
 )
 
-// WritePolicies are the deploy role's service writes packed into as few managed policies as fit
+// writePolicies are the deploy role's service writes packed into as few managed policies as fit
 // AWS's size limit, in Services order.
-func WritePolicies(n names) ([]awsbase.PolicyDocument, error) {
+func writePolicies(n names) ([]awsbase.PolicyDocument, error) {
 	var docs []awsbase.PolicyDocument
 	current := awsbase.Policy()
 	for _, st := range serviceStatements(n) {
@@ -318,7 +307,7 @@ func WritePolicies(n names) ([]awsbase.PolicyDocument, error) {
 		current = next
 	}
 	docs = append(docs, current)
-	if len(docs) > AttachedPolicyLimit-1 {
+	if len(docs) > AttachedPolicyLimit {
 		return nil, fmt.Errorf("the deploy role's writes need %d managed policies; AWS attaches at most %d to a role", len(docs), AttachedPolicyLimit)
 	}
 	return docs, nil
