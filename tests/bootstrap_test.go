@@ -357,18 +357,19 @@ func TestBootstrapRefusesBadConfiguration(t *testing.T) {
 		raw  map[string]string
 		want string
 	}{
-		"a wildcard repository": {set: map[string]any{"repository": "langgraph-platform/*"}, want: `repository: "langgraph-platform/*" is not a GitHub repository`},
-		"an owner only":         {set: map[string]any{"repository": "langgraph-platform"}, want: `repository: "langgraph-platform" is not a GitHub repository`},
-		"no environment":        {raw: envs(`[]`), want: `environments: none given`},
-		"an environment twice":  {raw: envs(`[{"name":"prod","githubEnvironment":"a"},{"name":"prod","githubEnvironment":"b"}]`), want: `environments[1].name: "prod" is listed twice`},
-		"the shared tag":        {raw: envs(`[{"name":"shared","githubEnvironment":"a"}]`), want: `environments[0].name: "shared" is the bootstrap's own Environment tag`},
-		"a bad environment":     {raw: envs(`[{"name":"Prod!","githubEnvironment":"a"}]`), want: `environments[0].name: "Prod!" is not an environment name`},
-		"a wildcard GitHub env": {raw: envs(`[{"name":"prod","githubEnvironment":"prod*"}]`), want: `environments[0].githubEnvironment: "prod*" is not a GitHub environment name`},
-		"a bad region":          {raw: envs(`[{"name":"prod","githubEnvironment":"a","regions":["us-east"]}]`), want: `environments[0].regions[0]: "us-east" is not an AWS region`},
-		"a bad cluster":         {raw: envs(`[{"name":"prod","githubEnvironment":"a","cluster":"-x"}]`), want: `environments[0].cluster: "-x" is not an EKS cluster name`},
-		"an unknown field":      {raw: envs(`[{"name":"prod","githubEnvironment":"a","cluser":"x"}]`), want: `unknown field "cluser"`},
-		"a retention of zero":   {set: map[string]any{"stateVersionRetentionDays": 0}, want: `stateVersionRetentionDays: 0 is out of range (allowed: 1-3650 days)`},
-		"no owner":              {set: map[string]any{"tags.owner": nil}, want: `tags: owner "" and costCenter "cc-4471" are required`},
+		"a wildcard repository":      {set: map[string]any{"repository": "langgraph-platform/*"}, want: `repository: "langgraph-platform/*" is not a GitHub repository`},
+		"an owner only":              {set: map[string]any{"repository": "langgraph-platform"}, want: `repository: "langgraph-platform" is not a GitHub repository`},
+		"no environment":             {raw: envs(`[]`), want: `environments: none given`},
+		"an environment twice":       {raw: envs(`[{"name":"prod","githubEnvironment":"a"},{"name":"prod","githubEnvironment":"b"}]`), want: `environments[1].name: "prod" is listed twice`},
+		"a GitHub environment twice": {raw: envs(`[{"name":"prod","githubEnvironment":"a"},{"name":"staging","githubEnvironment":"a"}]`), want: `environments[1].githubEnvironment: "a" is listed twice`},
+		"the shared tag":             {raw: envs(`[{"name":"shared","githubEnvironment":"a"}]`), want: `environments[0].name: "shared" is the bootstrap's own Environment tag`},
+		"a bad environment":          {raw: envs(`[{"name":"Prod!","githubEnvironment":"a"}]`), want: `environments[0].name: "Prod!" is not an environment name`},
+		"a wildcard GitHub env":      {raw: envs(`[{"name":"prod","githubEnvironment":"prod*"}]`), want: `environments[0].githubEnvironment: "prod*" is not a GitHub environment name`},
+		"a bad region":               {raw: envs(`[{"name":"prod","githubEnvironment":"a","regions":["us-east"]}]`), want: `environments[0].regions[0]: "us-east" is not an AWS region`},
+		"a bad cluster":              {raw: envs(`[{"name":"prod","githubEnvironment":"a","cluster":"-x"}]`), want: `environments[0].cluster: "-x" is not an EKS cluster name`},
+		"an unknown field":           {raw: envs(`[{"name":"prod","githubEnvironment":"a","cluser":"x"}]`), want: `unknown field "cluser"`},
+		"a retention of zero":        {set: map[string]any{"stateVersionRetentionDays": 0}, want: `stateVersionRetentionDays: 0 is out of range (allowed: 1-3650 days)`},
+		"no owner":                   {set: map[string]any{"tags.owner": nil}, want: `tags: owner "" and costCenter "cc-4471" are required`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -118,7 +118,6 @@ func newEnvironment(ctx *pulumi.Context, cfg *Config, env Environment, account a
 		if err != nil {
 			return nil, err
 		}
-		kind := kind
 		if _, err := iam.NewRolePolicy(ctx, RoleName(env.Name, kind), &iam.RolePolicyArgs{
 			Role: role.Name,
 			Policy: refs.ApplyT(func(a []any) (string, error) {

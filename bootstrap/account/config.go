@@ -138,7 +138,7 @@ func (cfg *Config) validate(region string) []string {
 	if len(cfg.Environments) == 0 {
 		errs = append(errs, "environments: none given (allowed: one entry or more, such as {name: staging, githubEnvironment: staging})")
 	}
-	seen := map[string]bool{}
+	seen, seenGitHub := map[string]bool{}, map[string]bool{}
 	for i := range cfg.Environments {
 		e := &cfg.Environments[i]
 		key := fmt.Sprintf("environments[%d]", i)
@@ -149,6 +149,10 @@ func (cfg *Config) validate(region string) []string {
 			errs = append(errs, fmt.Sprintf("%s.name: %q is listed twice (allowed: each environment once)", key, e.Name))
 		}
 		seen[e.Name] = true
+		if seenGitHub[e.GitHubEnvironment] {
+			errs = append(errs, fmt.Sprintf("%s.githubEnvironment: %q is listed twice (allowed: one GitHub environment per platform environment: its deploy role trusts that environment alone)", key, e.GitHubEnvironment))
+		}
+		seenGitHub[e.GitHubEnvironment] = true
 		if !githubEnvironmentPattern.MatchString(e.GitHubEnvironment) || strings.TrimSpace(e.GitHubEnvironment) != e.GitHubEnvironment {
 			errs = append(errs, fmt.Sprintf("%s.githubEnvironment: %q is not a GitHub environment name (allowed: letters, digits, ' ', '.', '_', '-'; no wildcards)", key, e.GitHubEnvironment))
 		}

@@ -188,6 +188,12 @@ func TestArgsValidate(t *testing.T) {
 		"cache.Args.AvailabilityZones", "cache.Args.VPCID", "cache.Args.NodeType", "cache.Args.Account"} {
 		assert.Contains(t, err.Error(), want)
 	}
+	for _, bad := range []cache.Args{{AuthTokenStrategy: "SET"}, {AuthTokenGeneration: 2}, {AuthTokenGeneration: 1, AuthTokenStrategy: "DELETE"}} {
+		assert.ErrorContains(t, bad.Validate(), "cache.Args.AuthTokenStrategy", "%+v", bad)
+	}
+	for _, good := range []cache.Args{{}, {AuthTokenGeneration: 1, AuthTokenStrategy: "ROTATE"}, {AuthTokenGeneration: 3, AuthTokenStrategy: "SET"}} {
+		assert.NotContains(t, good.Validate().Error(), "AuthTokenStrategy", "%+v", good)
+	}
 }
 
 func mustJSON(t *testing.T, v any) string {
