@@ -132,15 +132,7 @@ func warn(ctx *pulumi.Context, messages ...string) error {
 // lookupAccount is the account, partition and region the AWS provider deploys to, and the
 // region's available zones.
 func lookupAccount(ctx *pulumi.Context) (awsbase.Account, []string, error) {
-	identity, err := aws.GetCallerIdentity(ctx, nil)
-	if err != nil {
-		return awsbase.Account{}, nil, err
-	}
-	partition, err := aws.GetPartition(ctx, nil)
-	if err != nil {
-		return awsbase.Account{}, nil, err
-	}
-	region, err := aws.GetRegion(ctx, nil)
+	account, err := awsbase.LookupAccount(ctx)
 	if err != nil {
 		return awsbase.Account{}, nil, err
 	}
@@ -148,7 +140,7 @@ func lookupAccount(ctx *pulumi.Context) (awsbase.Account, []string, error) {
 	if err != nil {
 		return awsbase.Account{}, nil, err
 	}
-	return awsbase.Account{ID: identity.AccountId, Partition: partition.Partition, Region: region.Name}, zones.Names, nil
+	return account, zones.Names, nil
 }
 
 // dataTier is what wireData creates.

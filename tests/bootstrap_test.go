@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -264,22 +265,13 @@ func TestPreviewRolesOnlyRead(t *testing.T) {
 			for _, a := range list(st.Action) {
 				assert.True(t, read(a), "%s preview allows %s", env, a)
 			}
-			if slicesContain(list(st.Action), "s3:GetObject") && st.Sid != "ReadThePlatformsServices" {
+			if slices.Contains(list(st.Action), "s3:GetObject") && st.Sid != "ReadThePlatformsServices" {
 				for _, r := range list(st.Resource) {
 					assert.True(t, strings.HasSuffix(r, "/.pulumi/meta.yaml") || strings.Contains(r, "/langgraph-platform/"+env), "%s preview reads %s", env, r)
 				}
 			}
 		}
 	}
-}
-
-func slicesContain(xs []string, x string) bool {
-	for _, e := range xs {
-		if e == x {
-			return true
-		}
-	}
-	return false
 }
 
 // No deploy role can change a CI role, another environment's resources, or the bootstrap keys.

@@ -9,7 +9,6 @@ package account
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -23,7 +22,7 @@ func Build(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	account, err := lookupAccount(ctx)
+	account, err := awsbase.LookupAccount(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -140,23 +139,6 @@ func newEnvironment(ctx *pulumi.Context, cfg *Config, env Environment, account a
 		}
 	}
 	return roles, nil
-}
-
-// lookupAccount is the account, partition and region the bootstrap runs in.
-func lookupAccount(ctx *pulumi.Context) (awsbase.Account, error) {
-	identity, err := aws.GetCallerIdentity(ctx, nil)
-	if err != nil {
-		return awsbase.Account{}, err
-	}
-	partition, err := aws.GetPartition(ctx, nil)
-	if err != nil {
-		return awsbase.Account{}, err
-	}
-	region, err := aws.GetRegion(ctx, nil)
-	if err != nil {
-		return awsbase.Account{}, err
-	}
-	return awsbase.Account{ID: identity.AccountId, Partition: partition.Partition, Region: region.Name}, nil
 }
 
 // attachWrites attaches the deploy role's service writes as managed policies.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -72,7 +73,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	var errs []string
 	intKey := func(key string, into *int) {
 		if v := get(key); v != "" {
-			n, err := parseInt(v)
+			n, err := strconv.Atoi(v)
 			if err != nil {
 				errs = append(errs, fmt.Sprintf("%s: %q is not a whole number of days (allowed: %d-%d)", key, v, minRetentionDays, maxRetentionDays))
 				return
@@ -107,15 +108,6 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 		return nil, fmt.Errorf("invalid bootstrap configuration:\n  %s", strings.Join(errs, "\n  "))
 	}
 	return cfg, nil
-}
-
-func parseInt(s string) (int, error) {
-	var n int
-	_, err := fmt.Sscanf(s, "%d", &n)
-	if err == nil && fmt.Sprint(n) != strings.TrimSpace(s) {
-		err = fmt.Errorf("trailing text")
-	}
-	return n, err
 }
 
 // validate fills defaults (an environment's cluster) and returns every problem.

@@ -7,6 +7,7 @@ package awsbase
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -19,6 +20,23 @@ type Account struct {
 	ID        string // 12-digit account ID
 	Partition string // aws, aws-cn, aws-us-gov
 	Region    string
+}
+
+// LookupAccount is the account, partition and region the AWS provider deploys to.
+func LookupAccount(ctx *pulumi.Context) (Account, error) {
+	identity, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return Account{}, err
+	}
+	partition, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return Account{}, err
+	}
+	region, err := aws.GetRegion(ctx, nil)
+	if err != nil {
+		return Account{}, err
+	}
+	return Account{ID: identity.AccountId, Partition: partition.Partition, Region: region.Name}, nil
 }
 
 // LogsPrincipal is CloudWatch Logs' service principal in the account's region: a key that
