@@ -25,6 +25,11 @@ const (
 const (
 	LangGraphHealthPath  = "/ok"
 	LangGraphMetricsPath = "/metrics"
+	// LangGraphDependencyCheckQuery asks /ok to probe the server's data dependencies (PostgreSQL
+	// and Redis in the licensed runtime) too: api/__init__.py's ok() answers 200 with
+	// {"ok": true, "services": {<name>: "healthy"}}, 500 with "unhealthy" for a dependency that
+	// failed its probe, 503 when overloaded. Without it every dependency is "skipped".
+	LangGraphDependencyCheckQuery = "check_db=1"
 	// LangGraphMetricPrefix is METRIC_PREFIX's default.
 	LangGraphMetricPrefix = "lg_api_"
 )

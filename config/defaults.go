@@ -179,6 +179,17 @@ func Defaults() Config {
 			// Off: an existing cluster may have its own node autoscaling; create mode requires it on.
 			Karpenter: Karpenter{Enabled: false, ChartVersion: "1.12.1", Replicas: 2, CapacityTypes: []string{"on-demand"}},
 		},
+		// Off: a stack turns its drills on (staging does); prod's are started by a person.
+		GameDay: GameDay{
+			Drills:           append([]string(nil), catalog.Drills...),
+			DurationMinutes:  5,
+			PodPercent:       50,
+			StopErrorPercent: 10,
+			LogRetentionDays: 90,
+			Schedule: GameDaySchedule{
+				Drill: catalog.DrillDatabaseFailover, Expression: "cron(0 10 ? 1,4,7,10 3#2 *)", TimeZone: "UTC",
+			},
+		},
 		// On, as production needs it; a stack without a recovery region sets enabled false.
 		DR: DR{
 			Enabled:             true,

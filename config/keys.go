@@ -55,6 +55,8 @@ var Keys = []Key{
 		Description: "Requests and limits (CPU, memory, ephemeral storage) of every container the charts run: prometheus, alertmanager, configReloader, operator, admissionJobs, grafana, grafanaSidecar, kubeStateMetrics, nodeExporter, postgresExporter, redisExporter, metricsServer, loadBalancerController, prometheusAdapter, fluentBit, karpenter (docs/workloads.md)."},
 	{Name: "rotation", Type: "object", object: func(c *Config) any { return &c.Rotation },
 		Description: "Credential rotation on the next up: the cache AUTH token (ROTATE, then SET), the database master password, Grafana's admin password; each a generation to raise (README \"Rotating credentials\")."},
+	{Name: "gameday", Type: "object", object: func(c *Config) any { return &c.GameDay },
+		Description: "Game days as code: AWS FIS experiment templates for the failover and recovery drills, their stop-condition alarms, and a scheduled drill (README \"Game days\", docs/gameday.md)."},
 	{Name: "charts", Type: "object", object: func(c *Config) any { return &c.Charts },
 		Description: "Where Helm fetches the pinned charts: a mirror (https:// Helm repository or oci:// registry such as ECR) for all, and per-chart overrides; empty: upstream."},
 

@@ -203,6 +203,7 @@ func Validate(cfg *Config) []error {
 	validateCost(c, cfg)
 	validateDR(c, cfg)
 	validateRotation(c, cfg.Rotation)
+	validateGameDay(c, cfg)
 	return c.errs
 }
 

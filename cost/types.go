@@ -76,6 +76,8 @@ var NotBilled = map[string]string{
 	"aws:ec2/routeTable:RouteTable":                                                              "route tables are free",
 	"aws:ec2/routeTableAssociation:RouteTableAssociation":                                        "route tables are free",
 	"aws:iam/rolePolicy:RolePolicy":                                                              "IAM is free",
+	"aws:fis/experimentTemplate:ExperimentTemplate":                                              "a template is free; FIS bills $0.10 per action-minute while a drill runs (a quarterly 5-minute drill: about $2 a year)",
+	"aws:scheduler/schedule:Schedule":                                                            "EventBridge Scheduler's first 14 million invocations a month are free; a drill schedule fires four times a year",
 	"aws:eks/accessEntry:AccessEntry":                                                            "EKS access entries are free",
 	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                                    "EKS access entries are free",
 	"aws:eks/addon:Addon":                                                                        "EKS add-ons are free; their pods run on the system nodes",

@@ -65,6 +65,7 @@ untaggable_types := {
 	"aws:backup/selection:Selection",
 	"aws:backup/restoreTestingSelection:RestoreTestingSelection",
 	"aws:cloudwatch/eventTarget:EventTarget",
+	"aws:scheduler/schedule:Schedule",
 	"aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
 	"aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 	"aws:ec2/securityGroupRule:SecurityGroupRule",

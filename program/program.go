@@ -22,6 +22,7 @@ import (
 	"github.com/langgraph-platform/infra/components/database"
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/edge"
+	"github.com/langgraph-platform/infra/components/gameday"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/components/notifications"
 	"github.com/langgraph-platform/infra/components/recovery"
@@ -112,7 +113,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 	if err != nil {
 		return nil, err
 	}
-	guards, err := wireGuards(ctx, cfg, account, data, kube)
+	guards, err := wireGuards(ctx, cfg, account, cluster, data, kube)
 	if err != nil {
 		return nil, err
 	}
@@ -180,10 +181,11 @@ func wireData(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account, 
 
 // kubernetesSide is what wireKubernetes creates.
 type kubernetesSide struct {
-	addons *clusteraddons.ClusterAddons
-	front  *edge.Edge
-	mon    *monitoring.Monitoring
-	dp     *dataplane.Dataplane
+	provider pulumi.ProviderResource
+	addons   *clusteraddons.ClusterAddons
+	front    *edge.Edge
+	mon      *monitoring.Monitoring
+	dp       *dataplane.Dataplane
 }
 
 // wireKubernetes creates the cluster add-ons, the edge (WAF and access logs), the monitoring
@@ -194,7 +196,7 @@ func wireKubernetes(ctx *pulumi.Context, cfg *config.Config, account awsbase.Acc
 	if err != nil {
 		return nil, err
 	}
-	var k kubernetesSide
+	k := kubernetesSide{provider: k8s}
 	if k.addons, err = clusteraddons.New(ctx, prefix+"-addons", AddonsArgs(cfg, account, cluster), pulumi.Providers(k8s)); err != nil {
 		return nil, err
 	}
@@ -232,6 +234,7 @@ func wireKubernetes(ctx *pulumi.Context, cfg *config.Config, account awsbase.Acc
 
 // guardRails is what wireGuards creates.
 type guardRails struct {
+	gameDay  *gameday.GameDay // nil without gameday.enabled
 	alarms   *alarms.Alarms
 	budget   *budget.Budget
 	recovery *recovery.Recovery // nil without dr
@@ -239,13 +242,19 @@ type guardRails struct {
 
 // wireGuards creates the CloudWatch alarms (on the controller's ALB, once the Ingress has one),
 // the budget and, with dr, the recovery set.
-func wireGuards(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account, data *dataTier, kube *kubernetesSide) (*guardRails, error) {
+func wireGuards(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account, cluster *Cluster, data *dataTier, kube *kubernetesSide) (*guardRails, error) {
 	prefix := Prefix(cfg)
 	topic := data.notes.TopicARN
 	var g guardRails
 	var err error
-	if g.alarms, err = alarms.New(ctx, prefix+"-alarms", AlarmsArgs(cfg, data.db, data.redis, kube.front, loadBalancerARNSuffix(ctx, kube.dp), account.Region, topic)); err != nil {
+	loadBalancer := loadBalancerARNSuffix(ctx, kube.dp)
+	if g.alarms, err = alarms.New(ctx, prefix+"-alarms", AlarmsArgs(cfg, data.db, data.redis, kube.front, loadBalancer, account.Region, topic)); err != nil {
 		return nil, err
+	}
+	if cfg.GameDay.Enabled {
+		if g.gameDay, err = wireGameDay(ctx, cfg, account, cluster, data, kube, g.alarms, loadBalancer); err != nil {
+			return nil, err
+		}
 	}
 	if g.budget, err = budget.New(ctx, prefix+"-budget", BudgetArgs(cfg, topic)); err != nil {
 		return nil, err
@@ -280,7 +289,7 @@ func loadBalancerARNSuffix(ctx *pulumi.Context, dp *dataplane.Dataplane) pulumi.
 func stackOutputs(cfg *config.Config, report capacity.Report, estimate cost.Estimate, cluster *Cluster, data *dataTier, kube *kubernetesSide, guards *guardRails) map[string]pulumi.Output {
 	db, redis := data.db, data.redis
 	outputs := map[string]pulumi.Output{
-		"alarmNames":                       guards.alarms.Names,
+		"alarmNames":                       alarmNames(guards),
 		"budgetName":                       guards.budget.BudgetName,
 		"costMonthlyIdleUsd":               pulumi.Float64(math.Round(estimate.Idle)).ToFloat64Output(),
 		"costMonthlyExpectedUsd":           pulumi.Float64(math.Round(estimate.Expected)).ToFloat64Output(),
@@ -316,6 +325,10 @@ func stackOutputs(cfg *config.Config, report capacity.Report, estimate cost.Esti
 		"hpaQueueMetric":                kube.addons.QueueMetric,
 		"containerLogGroups":            kube.addons.LogGroups,
 	}
+	if g := guards.gameDay; g != nil {
+		outputs["gamedayTemplateIds"] = g.TemplateIDs
+		outputs["gamedayLogGroup"] = g.LogGroupName
+	}
 	if rec := guards.recovery; rec != nil {
 		outputs["drReplicatedBackupsArn"] = rec.ReplicatedBackupsARN
 		outputs["drRecoveryVaultArn"] = rec.RecoveryVaultARN
@@ -332,4 +345,14 @@ func seconds(v float64) pulumi.Float64Output {
 		v = -1
 	}
 	return pulumi.Float64(v).ToFloat64Output()
+}
+
+// alarmNames are every CloudWatch alarm of the stack: the set's and the game day's stop alarm.
+func alarmNames(g *guardRails) pulumi.StringArrayOutput {
+	if g.gameDay == nil {
+		return g.alarms.Names
+	}
+	return pulumi.All(g.alarms.Names, g.gameDay.StopAlarmName).ApplyT(func(v []any) []string {
+		return append(append([]string(nil), v[0].([]string)...), v[1].(string))
+	}).(pulumi.StringArrayOutput)
 }

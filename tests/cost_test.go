@@ -110,7 +110,7 @@ func TestCostQuantitiesMatchTheRendering(t *testing.T) {
 
 // Budgets and anomaly alerts in both stacks, on the stack's own tag, to the topic and e-mails.
 func TestBudgetAndAnomalyAlerts(t *testing.T) {
-	for stack, amount := range map[string]string{"prod": "6000.00", "staging": "1000.00"} {
+	for stack, amount := range map[string]string{"prod": "6000.00", "staging": "1300.00"} {
 		res := stacktest.Run(t, stack, nil)
 		tag := "langgraph-platform/" + stack
 		b := stacktest.One(t, res, "aws:budgets/budget:Budget", "-budget")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/langgraph-platform/infra/components/awsbase"
+	"github.com/langgraph-platform/infra/components/gameday"
 	platform "github.com/langgraph-platform/infra/config"
 )
 
@@ -63,7 +64,7 @@ var Services = []Service{
 		var out []string
 		// The components' names: autonamed, the containers' and flow logs', WAF's required
 		// aws-waf-logs- prefix, and EKS's fixed control-plane group.
-		for _, g := range []string{n.prefix + "-*", "/langgraph/" + n.env + "/*", "/langgraph/" + n.prefix + "-*", "aws-waf-logs-" + n.prefix + "-*", "/aws/eks/" + n.cluster + "/*"} {
+		for _, g := range []string{n.prefix + "-*", "/langgraph/" + n.env + "/*", "/langgraph/" + n.prefix + "-*", "aws-waf-logs-" + n.prefix + "-*", "/aws/eks/" + n.cluster + "/*", gameday.LogGroupPrefix + n.prefix} {
 			out = append(out, n.arn("logs", "log-group:"+g), n.arn("logs", "log-group:"+g+":*"))
 		}
 		return out
@@ -79,6 +80,8 @@ var Services = []Service{
 		}
 		return out
 	}},
+	// FIS picks the template IDs: fenced by region and environment tag.
+	{Types: []string{"aws:fis/"}, Prefix: "fis", Writes: verbs("Update")},
 	{Types: []string{"aws:elasticache/"}, Prefix: "elasticache", Writes: []string{"Create", "Delete", "Modify", "AddTagsToResource", "RemoveTagsFromResource", "IncreaseReplicaCount", "DecreaseReplicaCount", "Reboot"}},
 	{Types: []string{"aws:iam/"}, Prefix: "iam", Global: true, Writes: verbs("Put", "Attach", "Detach", "Update", "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile"), Resources: func(n names) []string {
 		return []string{n.roles(), n.account.ARN("iam", "", n.account.ID, "policy/"+n.prefix+"-*"), n.account.ARN("iam", "", n.account.ID, "instance-profile/"+n.prefix+"-*")}
@@ -87,6 +90,9 @@ var Services = []Service{
 	{Types: []string{"aws:rds/"}, Prefix: "rds", Writes: []string{"Create", "Delete", "Modify", "AddTagsToResource", "RemoveTagsFromResource", "Reboot", "Promote", "Start", "Stop", "Switchover", "AddSourceIdentifierToSubscription", "RemoveSourceIdentifierFromSubscription"}},
 	{Types: []string{"aws:s3/"}, Prefix: "s3", Global: true, Writes: []string{"CreateBucket", "DeleteBucket", "Put", "DeleteBucketPolicy", "DeleteBucketOwnershipControls", "DeleteBucketEncryption"}, Resources: func(n names) []string {
 		return []string{n.account.ARN("s3", "", "", n.prefix+"-*"), n.account.ARN("s3", "", "", n.prefix+"-*/*")}
+	}},
+	{Types: []string{"aws:scheduler/"}, Prefix: "scheduler", Writes: verbs("Update"), Resources: func(n names) []string {
+		return []string{n.arn("scheduler", "schedule/default/"+n.prefix+"-*")}
 	}},
 	{Types: []string{"aws:secretsmanager/"}, Prefix: "secretsmanager", Writes: verbs("Put", "Update", "Replicate", "RemoveRegionsFromReplication", "Restore", "Rotate"), Resources: func(n names) []string {
 		return []string{n.arn("secretsmanager", "secret:"+n.prefix+"-*")}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -107,7 +108,13 @@ type Alarms struct {
 
 	// Names are the alarm names, in creation order.
 	Names pulumi.StringArrayOutput `pulumi:"names"`
+	// UserFacingARNs are the alarms that mean users are hurt (UserFacing): a game-day drill
+	// stops on them.
+	UserFacingARNs pulumi.StringArrayOutput `pulumi:"userFacingArns"`
 }
+
+// UserFacing are the suffixes of the alarms on what users see: errors and latency at the ALB.
+var UserFacing = []string{"alb-5xx", "alb-response-time"}
 
 const gib = 1 << 30
 
@@ -230,7 +237,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource(TypeToken, name, a, opts...); err != nil {
 		return nil, err
 	}
-	var names pulumi.StringArray
+	var names, userFacing pulumi.StringArray
 	for _, d := range definitions(args) {
 		alarmName := args.Prefix + "-" + d.suffix
 		d.args.Name = pulumi.String(alarmName)
@@ -241,11 +248,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// dead man's switch covers silence.
 		d.args.TreatMissingData = pulumi.String("notBreaching")
 		d.args.Tags = pulumi.ToStringMap(args.Tags)
-		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+d.suffix, &d.args, pulumi.Parent(a)); err != nil {
+		alarm, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+d.suffix, &d.args, pulumi.Parent(a))
+		if err != nil {
 			return nil, err
 		}
 		names = append(names, pulumi.String(alarmName))
+		if slices.Contains(UserFacing, d.suffix) {
+			userFacing = append(userFacing, alarm.Arn)
+		}
 	}
 	a.Names = names.ToStringArrayOutput()
-	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"names": a.Names})
+	a.UserFacingARNs = userFacing.ToStringArrayOutput()
+	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"names": a.Names, "userFacingArns": a.UserFacingARNs})
 }

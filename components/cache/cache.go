@@ -120,6 +120,8 @@ type Cache struct {
 	SecurityGroupID pulumi.StringOutput `pulumi:"securityGroupId"`
 	// MemberClusters are the nodes' cache cluster IDs (CloudWatch's CacheClusterId).
 	MemberClusters pulumi.StringArrayOutput `pulumi:"memberClusters"`
+	// ARN is the replication group's (a game-day drill's target).
+	ARN pulumi.StringOutput `pulumi:"arn"`
 }
 
 // New provisions the cache.
@@ -274,9 +276,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	c.SecretARN = secret.Arn
 	c.SecurityGroupID = sg.ID().ToStringOutput()
 	c.MemberClusters = group.MemberClusters
+	c.ARN = group.Arn
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"primaryEndpoint": c.PrimaryEndpoint, "readerEndpoint": c.ReaderEndpoint, "port": c.Port,
-		"uri": c.URI, "secretArn": c.SecretARN, "securityGroupId": c.SecurityGroupID, "memberClusters": c.MemberClusters,
+		"uri": c.URI, "secretArn": c.SecretARN, "securityGroupId": c.SecurityGroupID, "memberClusters": c.MemberClusters, "arn": c.ARN,
 	})
 }
 

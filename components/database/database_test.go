@@ -46,7 +46,8 @@ func TestPrimaryInstance(t *testing.T) {
 			assert.Equal(t, key.Out("arn"), p.In("kmsKeyId"))
 			assert.Equal(t, true, key.In("enableKeyRotation"))
 			assert.Equal(t, false, p.In("publiclyAccessible"))
-			assert.Equal(t, prod, p.In("multiAz"))
+			// Both: prod for its RTO, staging for its quarterly failover drill (gameday).
+			assert.Equal(t, true, p.In("multiAz"))
 			assert.Greater(t, p.In("maxAllocatedStorage"), p.In("allocatedStorage"), "storage autoscaling")
 			retention := p.In("backupRetentionPeriod").(float64)
 			assert.GreaterOrEqual(t, retention, 1.0)

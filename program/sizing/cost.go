@@ -32,13 +32,20 @@ func kmsKeys(c *config.Config) int {
 	if c.Cluster.Mode == config.ModeCreate {
 		n += 2 // the cluster's (Secrets, control-plane logs) and the flow logs'
 	}
+	if c.GameDay.Enabled {
+		n++ // the experiments' log group
+	}
 	return n
 }
 
 // alarmMetrics are the metrics the CloudWatch alarms read: one per single-metric alarm, every
-// node's for the cache's worst-node alarms, three for the ALB's 5xx share.
+// node's for the cache's worst-node alarms, three for each ALB 5xx share.
 func alarmMetrics(c *config.Config) int {
-	return 4 + 2*c.Database.ReadReplicas + 5*c.Cache.Nodes + 1 + 3 + 1
+	n := 4 + 2*c.Database.ReadReplicas + 5*c.Cache.Nodes + 1 + 3 + 1
+	if c.GameDay.Enabled {
+		n += 3 // the drills' fast stop alarm: the ALB's 5xx share, per minute
+	}
+	return n
 }
 
 const secrets = 2 // database and cache credentials
