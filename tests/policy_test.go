@@ -102,15 +102,16 @@ type mutation struct {
 }
 
 var (
-	deployment     = "kubernetes:apps/v1:Deployment"
-	container      = []any{"spec", "template", "spec", "containers", 0}
-	hpaType        = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-	rdsType        = "aws:rds/instance:Instance"
-	iamPolicyType  = "aws:iam/policy:Policy"
-	ingressType    = "kubernetes:networking.k8s.io/v1:Ingress"
-	cacheType      = "aws:elasticache/replicationGroup:ReplicationGroup"
-	eksClusterType = "aws:eks/cluster:Cluster"
-	withHeadroom   = map[string]any{"capacity.headroomPods": 6}
+	deployment      = "kubernetes:apps/v1:Deployment"
+	container       = []any{"spec", "template", "spec", "containers", 0}
+	hpaType         = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+	rdsType         = "aws:rds/instance:Instance"
+	iamPolicyType   = "aws:iam/policy:Policy"
+	ingressType     = "kubernetes:networking.k8s.io/v1:Ingress"
+	cacheType       = "aws:elasticache/replicationGroup:ReplicationGroup"
+	eksClusterType  = "aws:eks/cluster:Cluster"
+	fisTemplateType = "aws:fis/experimentTemplate:ExperimentTemplate"
+	withHeadroom    = map[string]any{"capacity.headroomPods": 6}
 )
 
 func at(base []any, more ...any) []any { return append(append([]any(nil), base...), more...) }
@@ -316,6 +317,19 @@ func mutations() map[string]mutation {
 		}, want: `runs at PriorityClass "langgraph-prod-dataplane" (-1), not above the placeholders' -1`},
 		"stack_deny_k8s_headroompriority#3": {set: withHeadroom, typ: deployment, name: "-dataplane-deployment", path: []any{"spec", "template", "spec", "priorityClassName"},
 			value: "batch-low", want: `names PriorityClass "batch-low", which the stack does not create`},
+		// Issue 29: game-day drills (staging runs them).
+		"deny_fis_stopcondition": {stack: "staging", typ: fisTemplateType, name: "-gameday-podDelete", path: []any{"stopConditions"},
+			value: []any{map[string]any{"source": "none"}}, want: "no CloudWatch alarm stop condition"},
+		"stack_deny_fis_rolescope#1": {stack: "staging", typ: "aws:iam/rolePolicy:RolePolicy", name: "-gameday-nodeTermination-policy",
+			mutate: editStatement("TerminateOnlyThisClustersNodes", func(st map[string]any) { delete(st, "Condition") }),
+			want:   `statement "TerminateOnlyThisClustersNodes" allows "ec2:TerminateInstances" on "arn:aws:ec2:us-east-1:123456789012:instance/*"`},
+		"stack_deny_fis_rolescope#2": {stack: "staging", typ: "aws:iam/role:Role", name: "-gameday-databaseFailover-role", mutate: func(doc map[string]any) {
+			b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+				// A region condition satisfies the general wildcard rule, not this one.
+				"Sid": "AnyInstance", "Effect": "Allow", "Action": "rds:RebootDBInstance", "Resource": "*",
+				"Condition": map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": "us-east-1"}}}}})
+			doc["inlinePolicies"] = []any{map[string]any{"name": "extra", "policy": string(b)}}
+		}, want: `inline policy "extra": statement "AnyInstance" allows "rds:RebootDBInstance" on "*"`},
 		"stack_deny_capacity_dbconnections": {typ: deployment, name: "-dataplane-deployment", mutate: func(doc map[string]any) {
 			for _, e := range dig(doc, container...).(map[string]any)["env"].([]any) {
 				if m := e.(map[string]any); m["name"] == "LANGGRAPH_POSTGRES_POOL_MAX_SIZE" {
@@ -345,6 +359,23 @@ func setDocument(property string, doc map[string]any) func(map[string]any) {
 	return func(d map[string]any) {
 		b, _ := json.Marshal(doc)
 		d[property] = string(b)
+	}
+}
+
+// editStatement returns a mutation that changes one statement (by Sid) of a resource's "policy".
+func editStatement(sid string, edit func(map[string]any)) func(doc map[string]any) {
+	return func(doc map[string]any) {
+		var p map[string]any
+		if err := json.Unmarshal([]byte(doc["policy"].(string)), &p); err != nil {
+			panic(err)
+		}
+		for _, st := range p["Statement"].([]any) {
+			if m := st.(map[string]any); m["Sid"] == sid {
+				edit(m)
+			}
+		}
+		b, _ := json.Marshal(p)
+		doc["policy"] = string(b)
 	}
 }
 
