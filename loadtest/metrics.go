@@ -104,3 +104,27 @@ func queueWaitOf(deltas []queueBuckets) *QueueWait {
 	q.Avg = total.sum / total.count / 1000
 	return q
 }
+
+// QueueSnapshot is one scrape of the queue-wait histogram, for a caller that follows it over
+// time (cmd/gameday judges each interval of a drill).
+type QueueSnapshot struct{ b queueBuckets }
+
+// ScrapeQueueWait reads the queue-wait histogram from one metrics endpoint.
+func ScrapeQueueWait(ctx context.Context, c *http.Client, u *url.URL, prefix string) (QueueSnapshot, error) {
+	b, err := scrapeQueueWait(ctx, c, u, prefix)
+	return QueueSnapshot{b}, err
+}
+
+// QueueWaitBetween is the queue wait of the runs queued between two scrapes of the same
+// endpoints (index by index); an endpoint whose counts went down restarted, and counts from zero.
+func QueueWaitBetween(before, after []QueueSnapshot) *QueueWait {
+	var deltas []queueBuckets
+	for i := range min(len(before), len(after)) {
+		d := after[i].b.minus(before[i].b)
+		if d.count < 0 {
+			d = after[i].b
+		}
+		deltas = append(deltas, d)
+	}
+	return queueWaitOf(deltas)
+}

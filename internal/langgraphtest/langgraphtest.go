@@ -100,6 +100,10 @@ type Server struct {
 	logs *syncBuffer
 }
 
+// Kill stops the server at once (SIGKILL to its process group), as a node's loss or a pod
+// deleted without a grace period would.
+func (s *Server) Kill() error { return syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL) }
+
 // Logs is what the server printed so far.
 func (s *Server) Logs() string { return s.logs.String() }
 
