@@ -185,14 +185,14 @@ type observer struct {
 	o      Options
 	client *http.Client
 
-	mu       sync.Mutex
-	ticks    []Tick
-	probes   []Probe
-	queue    []loadtest.QueueSnapshot
+	mu     sync.Mutex
+	ticks  []Tick
+	probes []Probe
+	queue  []loadtest.QueueSnapshot
 	// queueWait: the endpoints serve the queue-wait histogram (the in-memory runtime does not).
 	queueWait bool
 	counters  []map[string]float64
-	warnings []string
+	warnings  []string
 }
 
 func newObserver(o Options) *observer {
