@@ -1,7 +1,9 @@
 package program
 
 import (
+	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -42,7 +44,13 @@ func GameDayArgs(cfg *config.Config, account awsbase.Account, cluster *Cluster, 
 // wireGameDay creates the drills and, for the pod drills, their access inside the cluster.
 func wireGameDay(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account, cluster *Cluster, data *dataTier, kube *kubernetesSide, set *alarms.Alarms, loadBalancer pulumi.StringInput) (*gameday.GameDay, error) {
 	prefix := Prefix(cfg)
-	g, err := gameday.New(ctx, prefix+"-gameday", GameDayArgs(cfg, account, cluster, data, set.UserFacingARNs, loadBalancer))
+	args := GameDayArgs(cfg, account, cluster, data, set.UserFacingARNs, loadBalancer)
+	zonal := cfg.GameDay.HasDrill(catalog.DrillCacheAZPower) || cfg.GameDay.HasDrill(catalog.DrillAZNetworkLoss)
+	if zonal && (len(cluster.AZs) < 2 || !slices.Contains(cluster.AZs, args.Zone)) {
+		return nil, &config.Error{Stack: cfg.Stack, Problems: []error{fmt.Errorf(
+			"gameday.availabilityZone=%q: the zonal drills (cacheAzPower, azNetworkLoss) need a zone of the data tier's %v, and at least two of them", args.Zone, cluster.AZs)}}
+	}
+	g, err := gameday.New(ctx, prefix+"-gameday", args)
 	if err != nil {
 		return nil, err
 	}

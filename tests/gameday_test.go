@@ -12,6 +12,7 @@ import (
 	"github.com/langgraph-platform/infra/components/gameday"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/program"
 )
 
 // policyOf parses a resource's JSON policy property.
@@ -145,4 +146,16 @@ func TestProdDrillsAreOffUntilEnabledAndNeverScheduled(t *testing.T) {
 	for _, v := range vs {
 		assert.NotContains(t, v.Rule, "fis", v.Message)
 	}
+}
+
+// A zonal drill needs a zone the data tier is in; config alone cannot know the region's zones.
+func TestZonalDrillsNeedAZoneOfTheDataTier(t *testing.T) {
+	_, err := harness.Run(program.Build, harness.Options{Stack: "staging", Secrets: harness.DefaultSecrets(),
+		Set: map[string]any{"gameday.availabilityZone": "us-east-1z"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `gameday.availabilityZone="us-east-1z": the zonal drills (cacheAzPower, azNetworkLoss) need a zone of the data tier's`)
+	// Without a zonal drill the zone is not used.
+	_, err = harness.Run(program.Build, harness.Options{Stack: "staging", Secrets: harness.DefaultSecrets(),
+		Set: map[string]any{"gameday.availabilityZone": "us-east-1z", "gameday.drills": []any{"databaseFailover", "podDelete"}}})
+	assert.NoError(t, err)
 }

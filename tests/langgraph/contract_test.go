@@ -181,6 +181,26 @@ func TestRoutesEqualTheServersOpenAPIDocument(t *testing.T) {
 	}
 }
 
+// cmd/gameday's dependency probe: /ok with the dependency check answers JSON with "ok" and a
+// "services" map without a credential (the in-memory runtime has no dependency to probe, so the
+// map is empty; the licensed runtime names PostgreSQL and Redis there).
+func TestTheDependencyCheckAnswersAsGamedayReadsIt(t *testing.T) {
+	s := langgraphtest.Start(t, langgraphtest.Options{Config: "langgraph-auth.json", Env: map[string]string{"LOADTEST_API_KEY": "k-123"}})
+	code, body := get(t, s.URL+catalog.LangGraphHealthPath+"?"+catalog.LangGraphDependencyCheckQuery, nil)
+	require.Equal(t, http.StatusOK, code, body)
+	var answer struct {
+		OK       *bool             `json:"ok"`
+		Services map[string]string `json:"services"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &answer))
+	require.NotNil(t, answer.OK, body)
+	assert.True(t, *answer.OK)
+	assert.NotNil(t, answer.Services, body)
+	// Without the check every dependency is skipped, not probed.
+	_, plain := get(t, s.URL+catalog.LangGraphHealthPath, nil)
+	assert.Contains(t, plain, `"ok":true`)
+}
+
 // Under the env the program sets, the server exposes the run outcome counters; under the
 // server's defaults (the pods before this contract) it does not: the SLO would be silent.
 func TestTheEnvDecidesWhatTheServerExposes(t *testing.T) {
