@@ -89,6 +89,7 @@ func Defaults() Config {
 			WAFClientRateLimit:     1000,
 			WAFLogRetentionDays:    90,
 			AccessLogRetentionDays: 90,
+			DNS:                    DNS{TTLSeconds: 60, HealthCheckIntervalSeconds: 10, FailureThreshold: 3},
 		},
 		// No default that opens the API: an internet-facing stack must choose langsmith or custom.
 		Auth: Auth{Mode: AuthNone, Header: "x-api-key"},
@@ -197,6 +198,9 @@ func Defaults() Config {
 			BackupSchedule:      "cron(0 3 * * ? *)",
 			DrillSchedule:       "cron(0 6 1 1,4,7,10 ? *)",
 			DrillTimeZone:       "UTC",
+			Role:                RolePrimary,
+			TargetRTOMinutes:    30,
+			Standby:             DRStandby{MinReplicas: 2},
 		},
 		Cost: Cost{
 			NodeInstanceType:     "m7g.2xlarge",

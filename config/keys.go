@@ -19,7 +19,7 @@ type Key struct {
 // Keys lists every top-level key the program reads.
 var Keys = []Key{
 	{Name: "environment", Type: "string", Required: true, str: func(c *Config) *string { return &c.Environment },
-		Description: "Environment name used in tags and resource names (lowercase, 2-12 characters); 'prod' turns on production guard-rails."},
+		Description: "Environment name used in tags and resource names (lowercase, 2-12 characters); 'prod' (and prod-<suffix>, such as prod's standby prod-standby) turns on production guard-rails."},
 	{Name: "tags", Type: "object", Required: true, object: func(c *Config) any { return &c.Tags },
 		Description: "Tags on every taggable AWS resource: project, owner, costCenter (Environment comes from 'environment')."},
 	{Name: "cluster", Type: "object", Required: true, object: func(c *Config) any { return &c.Cluster },

@@ -63,7 +63,13 @@ type Config struct {
 }
 
 // Production reports whether this stack gets production guard-rails.
-func (c *Config) Production() bool { return c.Environment == ProductionEnvironment }
+func (c *Config) Production() bool { return IsProduction(c.Environment) }
+
+// IsProduction reports whether an environment gets production guard-rails: prod, and a
+// prod-<suffix> environment such as prod's warm standby (prod-standby).
+func IsProduction(environment string) bool {
+	return environment == ProductionEnvironment || strings.HasPrefix(environment, ProductionEnvironment+"-")
+}
 
 // ProductionEnvironment is the environment name that turns on production guard-rails.
 const ProductionEnvironment = "prod"
@@ -203,6 +209,7 @@ type Ingress struct {
 	WAFClientRateLimit     int    `json:"wafClientRateLimit" doc:"Requests per client credential (the auth.header value) per 5 minutes before WAF blocks that credential; one leaked key cannot take the whole budget."`
 	WAFLogRetentionDays    int    `json:"wafLogRetentionDays" doc:"Days the WAF log group (every request WAF saw, the auth header redacted) is kept in CloudWatch Logs."`
 	AccessLogRetentionDays int    `json:"accessLogRetentionDays" doc:"Days ALB access logs are kept in S3."`
+	DNS                    DNS    `json:"dns"`
 }
 
 // Authentication modes of the LangGraph API.
@@ -458,6 +465,12 @@ type DR struct {
 	DrillSchedule       string    `json:"drillSchedule" doc:"AWS Backup restore testing schedule (an AWS schedule expression): quarterly by default, the seed's DR test cadence."`
 	DrillTimeZone       string    `json:"drillTimeZone" doc:"IANA time zone of dr.drillSchedule."`
 	Replica             DRReplica `json:"replica"`
+	Role                string    `json:"role" doc:"primary (serves the traffic) or standby (a warm standby of dr.primaryStack in this stack's region: docs/disaster-recovery.md)."`
+	// PrimaryStack and StandbyStack name the pair: each stack names the other.
+	PrimaryStack     string    `json:"primaryStack" doc:"On a standby: the primary's stack, organization/project/stack (read through a StackReference)."`
+	StandbyStack     string    `json:"standbyStack" doc:"On a primary: the stack that stands by for it; required in prod when dr.targetRtoMinutes is below what backups alone give (45)."`
+	TargetRTOMinutes int       `json:"targetRtoMinutes" doc:"The full-system recovery target after a region loss, minutes (the seed's 30)."`
+	Standby          DRStandby `json:"standby"`
 }
 
 // DRReplica is a read replica of the database in the recovery region: promoted after a region

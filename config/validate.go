@@ -204,6 +204,7 @@ func Validate(cfg *Config) []error {
 	validateDR(c, cfg)
 	validateRotation(c, cfg.Rotation)
 	validateGameDay(c, cfg)
+	validateStandby(c, cfg)
 	return c.errs
 }
 

@@ -49,7 +49,7 @@ func (o *Options) Validate() error {
 	if o.Stack == "" {
 		errs = append(errs, errors.New("-stack is required: the stack whose drill to run"))
 	}
-	if o.Environment == config.ProductionEnvironment && !o.AllowProd {
+	if config.IsProduction(o.Environment) && !o.AllowProd {
 		errs = append(errs, fmt.Errorf("-stack=%s is a production stack: a drill there hurts real users; pass -allow-prod when a person has decided to run it (docs/gameday.md)", o.Stack))
 	}
 	if o.Warmup <= 0 || o.Hold <= 0 || o.Observe < o.Hold || o.PollEvery <= 0 {
@@ -76,7 +76,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if tpl.Environment == config.ProductionEnvironment && !o.AllowProd {
+	if config.IsProduction(tpl.Environment) && !o.AllowProd {
 		return nil, fmt.Errorf("experiment template %s is tagged Environment=prod: pass -allow-prod when a person has decided to run it", tpl.ID)
 	}
 	if err := errors.Join(o.Clients.CheckStopAlarms(ctx, tpl), o.Clients.CheckTarget(ctx, o.Drill, tpl)); err != nil {

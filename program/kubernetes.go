@@ -135,7 +135,7 @@ func DataplaneArgs(cfg *config.Config, cluster *Cluster, db *database.Database, 
 		TerminationGracePeriodSeconds: d.TerminationGracePeriodSeconds,
 		PreStopSeconds:                d.PreStopSeconds,
 		Autoscaling: dataplane.Autoscaling{
-			MinReplicas: h.MinReplicas, MaxReplicas: h.MaxReplicas,
+			MinReplicas: cfg.StandingReplicas(), MaxReplicas: h.MaxReplicas,
 			CPUUtilization: h.CPUUtilization, MemoryUtilization: h.MemoryUtilization,
 			ScaleUp: dataplane.ScalingRule{Pods: h.ScaleUp.Pods, Percent: h.ScaleUp.Percent, PeriodSeconds: h.ScaleUp.PeriodSeconds,
 				StabilizationWindowSeconds: h.ScaleUp.StabilizationWindowSeconds},

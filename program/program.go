@@ -117,7 +117,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 	if err != nil {
 		return nil, err
 	}
-	return stackOutputs(cfg, report, estimate, cluster, data, kube, guards), nil
+	return stackOutputs(cfg, account, report, estimate, cluster, data, kube, guards), nil
 }
 
 // warn prints each message as a warning on every preview and update.
@@ -170,7 +170,13 @@ func wireData(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account, 
 	if t.notes, err = notifications.New(ctx, prefix+"-notifications", NotificationsArgs(ctx, cfg, account)); err != nil {
 		return nil, err
 	}
-	if t.db, err = database.New(ctx, prefix+"-db", DatabaseArgs(cfg, account, cluster, t.notes.TopicARN, secretReplica, t.recoveryRegion)); err != nil {
+	dbArgs := DatabaseArgs(cfg, account, cluster, t.notes.TopicARN, secretReplica, t.recoveryRegion)
+	if cfg.Standby() {
+		if dbArgs.ReplicaOf, err = readPrimary(ctx, cfg, account); err != nil {
+			return nil, err
+		}
+	}
+	if t.db, err = database.New(ctx, prefix+"-db", dbArgs); err != nil {
 		return nil, err
 	}
 	if t.redis, err = cache.New(ctx, prefix+"-cache", CacheArgs(cfg, account, cluster, secretReplica)); err != nil {
@@ -286,7 +292,7 @@ func loadBalancerARNSuffix(ctx *pulumi.Context, dp *dataplane.Dataplane) pulumi.
 }
 
 // stackOutputs are the stack's outputs.
-func stackOutputs(cfg *config.Config, report capacity.Report, estimate cost.Estimate, cluster *Cluster, data *dataTier, kube *kubernetesSide, guards *guardRails) map[string]pulumi.Output {
+func stackOutputs(cfg *config.Config, account awsbase.Account, report capacity.Report, estimate cost.Estimate, cluster *Cluster, data *dataTier, kube *kubernetesSide, guards *guardRails) map[string]pulumi.Output {
 	db, redis := data.db, data.redis
 	outputs := map[string]pulumi.Output{
 		"alarmNames":                       alarmNames(guards),
@@ -325,6 +331,7 @@ func stackOutputs(cfg *config.Config, report capacity.Report, estimate cost.Esti
 		"hpaQueueMetric":                kube.addons.QueueMetric,
 		"containerLogGroups":            kube.addons.LogGroups,
 	}
+	maps.Copy(outputs, standbyExports(cfg, account, db))
 	if g := guards.gameDay; g != nil {
 		outputs["gamedayTemplateIds"] = g.TemplateIDs
 		outputs["gamedayLogGroup"] = g.LogGroupName

@@ -99,6 +99,8 @@ func TestWorkflowsCoverEveryStack(t *testing.T) {
 	assert.Equal(t, stacks, deployed)
 	assert.Equal(t, "production", deploy.Jobs["prod"].Environment, "prod waits for the environment's required reviewers")
 	assert.Equal(t, "staging", deploy.Jobs["prod"].Needs, "prod deploys after staging")
+	assert.Equal(t, "prod", deploy.Jobs["prod-standby"].Needs, "the standby reads prod's outputs: it deploys after prod")
+	assert.Equal(t, "production-standby", deploy.Jobs["prod-standby"].Environment, "its own deploy role, behind reviewers")
 	assert.False(t, deploy.Concurrency.CancelInProgress, "a deploy is never cancelled halfway")
 	assert.NotEmpty(t, deploy.Concurrency.Group)
 }
@@ -213,7 +215,7 @@ func TestWorkflowsInstallThePinnedAnalyzer(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, 3, n, "the preview and both deploys apply the pack")
+	assert.Equal(t, 4, n, "the preview and the three deploys apply the pack")
 	readme, err := os.ReadFile(repoPath(t, "policies", "README.md"))
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(readme), install), "policies/README.md says which analyzer the pack needs: %s", install)
@@ -280,13 +282,14 @@ func TestOwnedElsewhereFieldsAreNotInTheDesiredState(t *testing.T) {
 
 // previewRole is how a matrix job names its stack's preview role: the repository variable the
 // bootstrap program outputs (account.PreviewRoleVariable), looked up case-insensitively.
-const previewRole = "${{ vars[format('AWS_PREVIEW_ROLE_ARN_{0}', matrix.stack)] }}"
+const previewRole = "${{ steps.role.outputs.arn }}"
 
 // The workflows use the bootstrap's identities and its KMS secrets provider: previews and the
 // drift check assume their stack's preview role, deploys the GitHub environment's deploy role, the
 // backend is the bootstrap's bucket, and no passphrase is anywhere.
 func TestWorkflowsUseTheBootstrapRolesAndKMSSecrets(t *testing.T) {
 	assert.Equal(t, "AWS_PREVIEW_ROLE_ARN_PROD", account.PreviewRoleVariable("prod"))
+	assert.Equal(t, "AWS_PREVIEW_ROLE_ARN_PROD_STANDBY", account.PreviewRoleVariable("prod-standby"), "the workflows' role step maps a stack name the same way (tr 'a-z-' 'A-Z_')")
 	assert.Equal(t, "AWS_PREVIEW_ROLE_ARN_"+"{0}", strings.ToUpper(account.PreviewRoleVariable("{0}")))
 	files, err := filepath.Glob(repoPath(t, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
@@ -316,6 +319,7 @@ func TestWorkflowsUseTheBootstrapRolesAndKMSSecrets(t *testing.T) {
 		"drift.yml drift":          previewRole,
 		"deploy.yml staging":       "${{ vars." + account.DeployRoleVariable + " }}",
 		"deploy.yml prod":          "${{ vars." + account.DeployRoleVariable + " }}",
+		"deploy.yml prod-standby":  "${{ vars." + account.DeployRoleVariable + " }}",
 	}, roles)
 	// A deploy's credentials last as long as the job may run, within the role's maximum session.
 	for _, job := range []string{"staging", "prod"} {

@@ -54,7 +54,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *out == "" {
 		*out = filepath.Join("out", *stack)
 	}
-	res, err := harness.Run(program.Build, harness.Options{Dir: *dir, Stack: *stack, Secrets: harness.DefaultSecrets()})
+	// A standby reads its primary's outputs: the primary is rendered first, offline as well.
+	opts, err := harness.WithPrimary(program.Build, harness.Options{Dir: *dir, Stack: *stack, Secrets: harness.DefaultSecrets()})
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: %v\n", err)
+		return 2
+	}
+	res, err := harness.Run(program.Build, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 2

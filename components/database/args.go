@@ -74,6 +74,15 @@ type Args struct {
 	// RecoveryReplica is a read replica in the recovery region, promoted after a region loss
 	// (nil: none; the replicated backups are restored instead).
 	RecoveryReplica *RecoveryReplica
+	// ReplicaOf makes the primary a cross-region read replica of another stack's database (a
+	// warm standby, promoted by cmd/failover); nil: a database of its own.
+	ReplicaOf *ReplicaSource
+}
+
+// ReplicaSource is the database a standby replicates: its ARN and the credentials the replica
+// inherits (the primary stack's outputs).
+type ReplicaSource struct {
+	SourceARN, Username, DatabaseName, Password pulumi.StringInput
 }
 
 // Validate reports what the component needs that package config cannot see: missing inputs and
@@ -116,6 +125,14 @@ func (a *Args) Validate() error {
 	}
 	if rr := a.RecoveryReplica; rr != nil && (rr.Provider == nil || rr.KMSKeyID == nil || len(rr.SubnetIDs) < 2 || len(rr.SecurityGroupIDs) < 1) {
 		bad("RecoveryReplica", fmt.Sprint(rr.SubnetIDs, rr.SecurityGroupIDs), "needs the recovery region's provider and key, 2 or more subnets and a security group there")
+	}
+	if r := a.ReplicaOf; r != nil {
+		if r.SourceARN == nil || r.Username == nil || r.DatabaseName == nil || r.Password == nil {
+			bad("ReplicaOf", "nil field", "the source's ARN, username, database name and password are required")
+		}
+		if a.Restore != nil || a.Upgrade != nil || a.ReadReplicas != 0 || a.RecoveryReplica != nil {
+			bad("ReplicaOf", "with Restore/Upgrade/ReadReplicas/RecoveryReplica", "a replica of another stack's database has none of them (they are the source's)")
+		}
 	}
 	if r := a.Restore; r != nil {
 		if (r.SourceInstanceIdentifier == "") == (r.SourceAutomatedBackupsARN == "") {

@@ -38,7 +38,10 @@ func (f *foundation) credentials(ctx *pulumi.Context, name string, args Args, pr
 		username: pulumi.String(args.MasterUsername).ToStringOutput(),
 		dbName:   pulumi.String(args.DatabaseName).ToStringOutput(),
 	}
-	password := f.password.Result
+	if r := args.ReplicaOf; r != nil {
+		c.username, c.dbName = r.Username.ToStringOutput(), r.DatabaseName.ToStringOutput()
+	}
+	password := f.masterPassword(args)
 	c.uri = postgresURI(c.username, password, primary.Address, c.dbName)
 	c.readerURI = c.uri
 	if args.ReadReplicas > 0 {

@@ -104,7 +104,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	db.ReaderAddresses = replicas.addresses.ToStringArrayOutput()
 	db.DatabaseName = creds.dbName
 	db.Username = creds.username
-	db.Password = pulumi.ToSecret(base.password.Result).(pulumi.StringOutput)
+	db.Password = pulumi.ToSecret(base.masterPassword(args)).(pulumi.StringOutput)
 	db.URI = pulumi.ToSecret(creds.uri).(pulumi.StringOutput)
 	db.ReaderURI = pulumi.ToSecret(creds.readerURI).(pulumi.StringOutput)
 	db.SecretARN = creds.secretARN
@@ -168,6 +168,10 @@ func newFoundation(ctx *pulumi.Context, name string, args Args, child pulumi.Res
 	}, child); err != nil {
 		return nil, err
 	}
+	if args.ReplicaOf != nil {
+		// A replica's master password is its source's.
+		return monitoring(ctx, name, args, child, &f)
+	}
 	passwordArgs := &random.RandomPasswordArgs{
 		Length:          pulumi.Int(32),
 		Special:         pulumi.Bool(true),
@@ -183,6 +187,20 @@ func newFoundation(ctx *pulumi.Context, name string, args Args, child pulumi.Res
 	if f.password, err = random.NewRandomPassword(ctx, name+"-master-password", passwordArgs, child); err != nil {
 		return nil, err
 	}
+	return monitoring(ctx, name, args, child, &f)
+}
+
+// masterPassword is the password clients use: the generated one, or a replica's source's.
+func (f *foundation) masterPassword(args Args) pulumi.StringOutput {
+	if r := args.ReplicaOf; r != nil {
+		return r.Password.ToStringOutput()
+	}
+	return f.password.Result
+}
+
+// monitoring creates the enhanced-monitoring role.
+func monitoring(ctx *pulumi.Context, name string, args Args, child pulumi.ResourceOption, f *foundation) (*foundation, error) {
+	var err error
 	// Enhanced monitoring acts for this account's instances only (the confused-deputy
 	// conditions); any region, as the recovery region's replica reports with the same role.
 	monitoringTrust, err := awsbase.ServiceTrust("monitoring.rds.amazonaws.com", args.Account,
@@ -203,5 +221,5 @@ func newFoundation(ctx *pulumi.Context, name string, args Args, child pulumi.Res
 	}, child); err != nil {
 		return nil, err
 	}
-	return &f, nil
+	return f, nil
 }

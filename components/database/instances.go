@@ -37,9 +37,29 @@ func (f *foundation) instance(args Args, ia *rds.InstanceArgs) *rds.InstanceArgs
 	return ia
 }
 
-// primary creates the primary: new, or restored to a point in time (args.Restore).
+// primary creates the primary: new, restored to a point in time (args.Restore), or a
+// cross-region replica of another stack's database (args.ReplicaOf).
 func (f *foundation) primary(ctx *pulumi.Context, name string, args Args, data []pulumi.ResourceOption) (*rds.Instance, error) {
 	primaryName := name + "-primary"
+	if r := args.ReplicaOf; r != nil {
+		// Engine, version, database and master user come from the source; storage is encrypted
+		// with this region's key (a cross-region replica cannot use the source's). Its own
+		// backups run from the start, so a promoted standby has point-in-time recovery at once.
+		replica := f.instance(args, &rds.InstanceArgs{
+			ReplicateSourceDb:      r.SourceARN,
+			DbSubnetGroupName:      f.subnets.Name,
+			MultiAz:                pulumi.Bool(args.MultiAZ),
+			BackupRetentionPeriod:  pulumi.Int(args.BackupRetentionDays),
+			BackupWindow:           pulumi.String(args.BackupWindow),
+			MaintenanceWindow:      pulumi.String(args.MaintenanceWindow),
+			DeleteAutomatedBackups: pulumi.Bool(false),
+			SkipFinalSnapshot:      pulumi.Bool(true),
+		})
+		// Promotion (cmd/failover) clears replicateSourceDb outside Pulumi: the promoted
+		// instance is not replaced by the next up, which reads it as it is.
+		return rds.NewInstance(ctx, primaryName, replica, append(append([]pulumi.ResourceOption(nil), data...),
+			pulumi.IgnoreChanges([]string{"engineVersion", "replicateSourceDb"}))...)
+	}
 	primaryArgs := f.instance(args, &rds.InstanceArgs{
 		Engine:                pulumi.String("postgres"),
 		EngineVersion:         pulumi.String(args.EngineVersion),

@@ -16,7 +16,9 @@ var Stacks = []string{"prod", "staging"}
 // Run runs the program for stack with the default test secrets and the given --path changes.
 func Run(t testing.TB, stack string, set map[string]any) *harness.Result {
 	t.Helper()
-	res, err := harness.Run(program.Build, harness.Options{Stack: stack, Secrets: harness.DefaultSecrets(), Set: set})
+	opts, err := harness.WithPrimary(program.Build, harness.Options{Stack: stack, Secrets: harness.DefaultSecrets(), Set: set})
+	require.NoError(t, err)
+	res, err := harness.Run(program.Build, opts)
 	require.NoError(t, err)
 	return res
 }

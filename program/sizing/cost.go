@@ -102,7 +102,11 @@ func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
 	}
 	d := c.Dataplane
 	api := cost.Tier{Name: "API", CPU: cpuCores(d.Resources.CPURequest), MemoryGiB: memoryGiB(d.Resources.MemoryRequest),
-		Min: c.HPA.MinReplicas, Settled: report.ReplicasFor}
+		Min: c.StandingReplicas(), Settled: report.ReplicasFor}
+	if c.Standby() {
+		// A standby takes no load until a failover: it stands at its standing size all month.
+		api.Settled = c.StandingReplicas()
+	}
 	if q := d.Queue; q.Enabled {
 		// The queue tier runs the runs and settles under load; the API tier stays near its minimum.
 		api.Settled = c.HPA.MinReplicas
@@ -111,6 +115,11 @@ func CostInputs(c *config.Config, report capacity.Report) cost.Inputs {
 	} else {
 		api.Headroom = c.Capacity.HeadroomPods
 		in.Tiers = append(in.Tiers, api)
+	}
+	if c.Standby() {
+		// No traffic, no runs: the standby's month is its standing infrastructure.
+		in.LoadHoursPerDay = 0
+		return in
 	}
 	for _, m := range c.Cost.LLM {
 		in.LLM = append(in.LLM, cost.LLMModel{Name: m.Model, TokensPerRun: m.TokensPerRun, USDPer1KToken: m.LLMPrice()})

@@ -1,0 +1,106 @@
+package tests
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/program"
+)
+
+const primaryRef = "organization/langgraph-platform/prod"
+
+// primaryOutputs are prod's rendered outputs, as its standby's StackReference reads them.
+func primaryOutputs(t *testing.T) map[string]any {
+	t.Helper()
+	res := stacktest.Run(t, "prod", nil)
+	out := map[string]any{}
+	for name, o := range res.Outputs {
+		out[name] = o.Value
+	}
+	return out
+}
+
+func runStandby(t *testing.T, primary map[string]any, set map[string]any) (*harness.Result, error) {
+	return harness.Run(program.Build, harness.Options{Stack: "prod-standby", Secrets: harness.DefaultSecrets(), Set: set,
+		ReferencedStacks: map[string]map[string]any{primaryRef: primary}})
+}
+
+func TestPrimaryExportsTheStandbyContract(t *testing.T) {
+	out := primaryOutputs(t)
+	for _, name := range program.StandbyContract {
+		assert.Contains(t, out, name)
+	}
+	assert.Equal(t, "primary", out[program.OutputDRRole])
+	assert.Equal(t, "us-east-1", out[program.OutputRegion])
+	res := stacktest.Run(t, "prod", nil)
+	assert.True(t, res.Outputs[program.OutputDatabasePassword].Secret, "the password reaches the standby as a secret")
+	// Staging names no standby: it exports its role only.
+	staging := stacktest.Run(t, "staging", nil)
+	assert.Contains(t, staging.Outputs, program.OutputDRRole)
+	assert.NotContains(t, staging.Outputs, program.OutputDatabasePassword)
+}
+
+func TestStandbyReplicatesThePrimaryAndStandsSmall(t *testing.T) {
+	primary := primaryOutputs(t)
+	res, err := runStandby(t, primary, nil)
+	require.NoError(t, err)
+	db := stacktest.One(t, res, rdsType, "-db-primary")
+	assert.Equal(t, primary[program.OutputDatabaseARN], db.In("replicateSourceDb"))
+	key := stacktest.One(t, res, "aws:kms/key:Key", "-db-key")
+	assert.Equal(t, key.Out("arn"), db.In("kmsKeyId"), "encrypted with this region's key")
+	assert.Equal(t, true, db.In("storageEncrypted"))
+	assert.Equal(t, false, db.In("publiclyAccessible"))
+	assert.False(t, db.Has("password"), "a replica inherits the source's credentials")
+	for _, p := range res.ByType("random:index/randomPassword:RandomPassword") {
+		assert.NotContains(t, p.Name, "-db-master-password", "the standby's password is the primary's")
+	}
+	// Its clients' credentials are the primary's, as a secret.
+	assert.True(t, res.Outputs[program.OutputDatabasePassword].Secret)
+	for _, r := range res.ByType(rdsType) {
+		assert.Equal(t, db.URN, r.URN, "no read replicas of its own")
+	}
+	hpa := stacktest.One(t, res, hpaType, "-dataplane-hpa")
+	assert.Equal(t, 3.0, hpa.In("spec.minReplicas"), "the standing size")
+	assert.Equal(t, 50.0, hpa.In("spec.maxReplicas"))
+	assert.Equal(t, "standby", res.Outputs[program.OutputDRRole].Value)
+	// Its own cache.
+	assert.Len(t, res.ByType(cacheType), 1)
+	// The standby passes the pack with its policy config.
+	vs := evaluate(t, loadPack(t), "prod-standby", lightDocs(res))
+	for _, v := range vs {
+		assert.NotEqual(t, "mandatory", string(v.Level), "%s: %s", v.Rule, v.Message)
+	}
+}
+
+// A standby refuses a reference that is not a primary, one in its own region, and a standing
+// size above the primary's maximum.
+func TestStandbyRefusesAWrongPrimary(t *testing.T) {
+	base := primaryOutputs(t)
+	edit := func(k string, v any) map[string]any {
+		out := map[string]any{}
+		for name, value := range base {
+			out[name] = value
+		}
+		out[k] = v
+		return out
+	}
+	for _, tc := range []struct {
+		primary map[string]any
+		set     map[string]any
+		want    string
+	}{
+		{edit(program.OutputDRRole, "standby"), nil, `dr.primaryStack="organization/langgraph-platform/prod" is not a primary (its dr.role is "standby")`},
+		{edit(program.OutputRegion, "us-west-2"), nil, `aws:region="us-west-2" is the primary's region`},
+		{edit(program.OutputHPAMaxReplicas, 2.0), nil, `dr.standby.minReplicas=3 is above the primary's hpa.maxReplicas (2)`},
+		{map[string]any{}, nil, `has no output "drRole"`},
+	} {
+		_, err := runStandby(t, tc.primary, tc.set)
+		if assert.Error(t, err, tc.want) {
+			assert.Contains(t, err.Error(), tc.want)
+		}
+	}
+}
