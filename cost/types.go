@@ -78,6 +78,8 @@ var NotBilled = map[string]string{
 	"aws:iam/rolePolicy:RolePolicy":                                                              "IAM is free",
 	"aws:fis/experimentTemplate:ExperimentTemplate":                                              "a template is free; FIS bills $0.10 per action-minute while a drill runs (a quarterly 5-minute drill: about $2 a year)",
 	"aws:scheduler/schedule:Schedule":                                                            "EventBridge Scheduler's first 14 million invocations a month are free; a drill schedule fires four times a year",
+	"aws:route53/healthCheck:HealthCheck":                                                        "about $2.50 a month (a health check of an AWS endpoint $0.50, HTTPS and the 10-second interval $1 each): below the model's resolution, left out",
+	"aws:route53/record:Record":                                                                  "a record in an existing hosted zone is free; its queries cost $0.40 per million",
 	"aws:eks/accessEntry:AccessEntry":                                                            "EKS access entries are free",
 	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                                    "EKS access entries are free",
 	"aws:eks/addon:Addon":                                                                        "EKS add-ons are free; their pods run on the system nodes",

@@ -66,6 +66,7 @@ untaggable_types := {
 	"aws:backup/restoreTestingSelection:RestoreTestingSelection",
 	"aws:cloudwatch/eventTarget:EventTarget",
 	"aws:scheduler/schedule:Schedule",
+	"aws:route53/record:Record",
 	"aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
 	"aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 	"aws:ec2/securityGroupRule:SecurityGroupRule",

@@ -156,6 +156,7 @@ func DataplaneArgs(cfg *config.Config, cluster *Cluster, db *database.Database, 
 			SSLPolicy: cfg.Ingress.SSLPolicy, IdleTimeoutSeconds: cfg.Ingress.IdleTimeoutSeconds,
 			MaintenanceMode: d.MaintenanceMode, AccessLogBucket: front.AccessLogBucket, AccessLogPrefix: front.AccessLogPrefix,
 			WebACLARN: front.WebACLARN, DeletionProtection: cfg.Production(), Tags: Tags(cfg),
+			HealthOnAnyHost: cfg.Ingress.DNS.Enabled(),
 		},
 		Network: dataplane.Network{
 			LoadBalancerCIDRs:   cluster.LoadBalancerCIDRs,

@@ -21,6 +21,7 @@ import (
 	"github.com/langgraph-platform/infra/components/clusteraddons"
 	"github.com/langgraph-platform/infra/components/database"
 	"github.com/langgraph-platform/infra/components/dataplane"
+	"github.com/langgraph-platform/infra/components/dns"
 	"github.com/langgraph-platform/infra/components/edge"
 	"github.com/langgraph-platform/infra/components/gameday"
 	"github.com/langgraph-platform/infra/components/monitoring"
@@ -253,9 +254,15 @@ func wireGuards(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account
 	topic := data.notes.TopicARN
 	var g guardRails
 	var err error
-	loadBalancer := loadBalancerARNSuffix(ctx, kube.dp)
+	alb := lookupLoadBalancer(ctx, kube.dp)
+	loadBalancer := alb.ArnSuffix()
 	if g.alarms, err = alarms.New(ctx, prefix+"-alarms", AlarmsArgs(cfg, data.db, data.redis, kube.front, loadBalancer, account.Region, topic)); err != nil {
 		return nil, err
+	}
+	if d := cfg.Ingress.DNS; d.Enabled() {
+		if _, err = dns.New(ctx, prefix+"-dns", DNSArgs(cfg, alb.DnsName())); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.GameDay.Enabled {
 		if g.gameDay, err = wireGameDay(ctx, cfg, account, cluster, data, kube, g.alarms, loadBalancer); err != nil {
@@ -275,7 +282,7 @@ func wireGuards(ctx *pulumi.Context, cfg *config.Config, account awsbase.Account
 
 // loadBalancerARNSuffix finds the controller's ALB: by the name in the Ingress's status when it
 // has one, else by the tag the Ingress puts on it.
-func loadBalancerARNSuffix(ctx *pulumi.Context, dp *dataplane.Dataplane) pulumi.StringOutput {
+func lookupLoadBalancer(ctx *pulumi.Context, dp *dataplane.Dataplane) lb.LookupLoadBalancerResultOutput {
 	byName := dp.LoadBalancerName.ApplyT(func(n string) *string {
 		if n == "" {
 			return nil
@@ -288,7 +295,7 @@ func loadBalancerARNSuffix(ctx *pulumi.Context, dp *dataplane.Dataplane) pulumi.
 		}
 		return v[1].(map[string]string)
 	}).(pulumi.StringMapOutput)
-	return lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Name: byName, Tags: byTag}).ArnSuffix()
+	return lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Name: byName, Tags: byTag})
 }
 
 // stackOutputs are the stack's outputs.

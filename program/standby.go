@@ -10,6 +10,8 @@ import (
 
 	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/langgraph-platform/infra/components/database"
+	"github.com/langgraph-platform/infra/components/dataplane"
+	"github.com/langgraph-platform/infra/components/dns"
 	"github.com/langgraph-platform/infra/config"
 )
 
@@ -93,4 +95,20 @@ func readPrimary(ctx *pulumi.Context, cfg *config.Config, account awsbase.Accoun
 		SourceARN: pulumi.String(str(OutputDatabaseARN)), Username: pulumi.String(str(OutputDatabaseUsername)),
 		DatabaseName: pulumi.String(str(OutputDatabaseName)), Password: pulumi.ToSecret(pulumi.String(str(OutputDatabasePassword))).(pulumi.StringOutput),
 	}, nil
+}
+
+// DNSArgs map ingress.dns onto the stack's failover record: PRIMARY on a primary, SECONDARY on
+// its standby, each checking its own load balancer.
+func DNSArgs(cfg *config.Config, loadBalancerDNSName pulumi.StringInput) dns.Args {
+	d := cfg.Ingress.DNS
+	failover := dns.Primary
+	if cfg.Standby() {
+		failover = dns.Secondary
+	}
+	return dns.Args{
+		ZoneID: d.ZoneID, RecordName: d.RecordName, Failover: failover, SetIdentifier: cfg.Stack,
+		LoadBalancerDNSName: loadBalancerDNSName, HealthPath: dataplane.HealthPath,
+		TTLSeconds: d.TTLSeconds, IntervalSeconds: d.HealthCheckIntervalSeconds, FailureThreshold: d.FailureThreshold,
+		Tags: Tags(cfg),
+	}
 }

@@ -104,3 +104,39 @@ func TestStandbyRefusesAWrongPrimary(t *testing.T) {
 		}
 	}
 }
+
+// Route 53 fails the name over: PRIMARY to prod's ALB, SECONDARY to the standby's, each with an
+// HTTPS health check of its own ALB's /ok, which the Ingress serves on any host name for it.
+func TestDNSFailsOverToTheStandby(t *testing.T) {
+	prod := stacktest.Run(t, "prod", nil)
+	standby, err := runStandby(t, primaryOutputs(t), nil)
+	require.NoError(t, err)
+	for stack, res := range map[string]*harness.Result{"PRIMARY": prod, "SECONDARY": standby} {
+		record := stacktest.One(t, res, "aws:route53/record:Record", "-dns-record")
+		check := stacktest.One(t, res, "aws:route53/healthCheck:HealthCheck", "-dns-health")
+		assert.Equal(t, "agents.example.com", record.In("name"), stack)
+		assert.Equal(t, "Z04512345ABCDEFGHIJKL", record.In("zoneId"), stack)
+		assert.Equal(t, "CNAME", record.In("type"), stack)
+		assert.Equal(t, 60.0, record.In("ttl"), stack)
+		assert.Equal(t, stack, record.In("failoverRoutingPolicies[0].type"))
+		assert.Equal(t, check.ID, record.In("healthCheckId"), stack)
+		assert.Equal(t, []any{check.In("fqdn")}, record.In("records"), "the record and its check name the same ALB")
+		assert.Equal(t, "HTTPS", check.In("type"))
+		assert.Equal(t, "/ok", check.In("resourcePath"))
+		assert.Equal(t, 10.0, check.In("requestInterval"))
+		assert.Equal(t, 3.0, check.In("failureThreshold"))
+		ingress := stacktest.One(t, res, ingressType, "-dataplane-ingress")
+		rules := ingress.In("spec.rules").([]any)
+		require.Len(t, rules, 2, stack)
+		anyHost := rules[1].(map[string]any)
+		assert.NotContains(t, anyHost, "host", "the health check asks by the ALB's own name")
+		assert.Equal(t, []any{map[string]any{"path": "/ok", "pathType": "Exact", "backend": rules[0].(map[string]any)["http"].(map[string]any)["paths"].([]any)[1].(map[string]any)["backend"]}},
+			anyHost["http"].(map[string]any)["paths"], "only /ok, exactly")
+	}
+	assert.NotEqual(t, stacktest.One(t, prod, "aws:route53/record:Record", "-dns-record").In("setIdentifier"),
+		stacktest.One(t, standby, "aws:route53/record:Record", "-dns-record").In("setIdentifier"))
+	// Without ingress.dns: no record, and the Ingress answers its host only.
+	staging := stacktest.Run(t, "staging", nil)
+	assert.Empty(t, staging.ByType("aws:route53/record:Record"))
+	assert.Len(t, stacktest.One(t, staging, ingressType, "-dataplane-ingress").In("spec.rules"), 1)
+}

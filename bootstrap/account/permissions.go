@@ -91,6 +91,8 @@ var Services = []Service{
 	{Types: []string{"aws:s3/"}, Prefix: "s3", Global: true, Writes: []string{"CreateBucket", "DeleteBucket", "Put", "DeleteBucketPolicy", "DeleteBucketOwnershipControls", "DeleteBucketEncryption"}, Resources: func(n names) []string {
 		return []string{n.account.ARN("s3", "", "", n.prefix+"-*"), n.account.ARN("s3", "", "", n.prefix+"-*/*")}
 	}},
+	// Route 53 is global: its record changes name a hosted zone the bootstrap does not know.
+	{Types: []string{"aws:route53/"}, Prefix: "route53", Global: true, Writes: []string{"ChangeResourceRecordSets", "CreateHealthCheck", "UpdateHealthCheck", "DeleteHealthCheck", "ChangeTagsForResource"}},
 	{Types: []string{"aws:scheduler/"}, Prefix: "scheduler", Writes: verbs("Update"), Resources: func(n names) []string {
 		return []string{n.arn("scheduler", "schedule/default/"+n.prefix+"-*")}
 	}},

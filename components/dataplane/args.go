@@ -70,6 +70,9 @@ type Ingress struct {
 	DeletionProtection bool
 	// Tags are applied to the ALB and its target groups.
 	Tags map[string]string
+	// HealthOnAnyHost serves the health path on any host name too: a Route 53 health check
+	// asks the load balancer by its own name (ingress.dns).
+	HealthOnAnyHost bool
 }
 
 // Network lists the peers the NetworkPolicies admit.

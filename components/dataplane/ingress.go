@@ -100,18 +100,24 @@ func ingress(ctx *pulumi.Context, name string, args Args, meta func(string, stri
 	}
 	m := meta(Name, ComponentAPI)
 	m.Annotations = annotations
+	rules := networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
+		Host: pulumi.String(in.Host),
+		Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
+			networkingv1.HTTPIngressPathArgs{Path: pulumi.String(MetricsPath), PathType: pulumi.String("Prefix"), Backend: metricsBackend},
+			networkingv1.HTTPIngressPathArgs{Path: pulumi.String("/"), PathType: pulumi.String("Prefix"), Backend: backend},
+		}},
+	}}
+	if in.HealthOnAnyHost {
+		rules = append(rules, networkingv1.IngressRuleArgs{Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
+			networkingv1.HTTPIngressPathArgs{Path: pulumi.String(HealthPath), PathType: pulumi.String("Exact"), Backend: backend},
+		}}})
+	}
 	return networkingv1.NewIngress(ctx, name+"-ingress", &networkingv1.IngressArgs{
 		Metadata: m,
 		Spec: &networkingv1.IngressSpecArgs{
 			IngressClassName: pulumi.String(in.ClassName),
 			Tls:              networkingv1.IngressTLSArray{networkingv1.IngressTLSArgs{Hosts: pulumi.ToStringArray([]string{in.Host})}},
-			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
-				Host: pulumi.String(in.Host),
-				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
-					networkingv1.HTTPIngressPathArgs{Path: pulumi.String(MetricsPath), PathType: pulumi.String("Prefix"), Backend: metricsBackend},
-					networkingv1.HTTPIngressPathArgs{Path: pulumi.String("/"), PathType: pulumi.String("Prefix"), Backend: backend},
-				}},
-			}},
+			Rules: rules,
 		},
 	}, opts...)
 }
