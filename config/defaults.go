@@ -155,6 +155,7 @@ func Defaults() Config {
 			DatabaseFreeStoragePercent: 10,
 			DatabaseFreeMemoryPercent:  10,
 			ReplicaLagSeconds:          60,
+			ReplicationSlotLagMB:       1024,
 			WAFBlockedRequests:         1000,
 		},
 		Capacity: Capacity{

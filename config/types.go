@@ -312,6 +312,7 @@ type Alerts struct {
 	DatabaseFreeMemoryPercent  float64 `json:"databaseFreeMemoryPercent" doc:"CloudWatch alarm when RDS freeable memory falls below this % of the instance class's memory."`
 	ReplicaLagSeconds          float64 `json:"replicaLagSeconds" doc:"CloudWatch alarm when an RDS read replica or an ElastiCache replica lags more than this."`
 	WAFBlockedRequests         float64 `json:"wafBlockedRequests" doc:"CloudWatch alarm when WAF blocks more than this many requests in 5 minutes (an attack or a broken client)."`
+	ReplicationSlotLagMB       float64 `json:"replicationSlotLagMb" doc:"With a warm standby (dr.standbyStack): CloudWatch alarm on the primary when the most lagging replication slot holds more WAL than this (MB): the standby's RPO seen from the primary's region."`
 }
 
 // KPI are the seed's targets for 5,000 users (section 2, "Target Metrics").

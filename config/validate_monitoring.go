@@ -45,6 +45,7 @@ func validateThresholds(c *checker, cfg *Config) {
 	c.percent("alerts.databaseFreeStoragePercent", a.DatabaseFreeStoragePercent)
 	c.percent("alerts.databaseFreeMemoryPercent", a.DatabaseFreeMemoryPercent)
 	c.positive("alerts.replicaLagSeconds", a.ReplicaLagSeconds)
+	c.positive("alerts.replicationSlotLagMb", a.ReplicationSlotLagMB)
 	c.positive("alerts.wafBlockedRequests", a.WAFBlockedRequests)
 	if k.ConcurrentUsers < 1 {
 		c.failf("kpi.concurrentUsers", k.ConcurrentUsers, "must be >= 1")

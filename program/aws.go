@@ -79,15 +79,16 @@ func BudgetArgs(cfg *config.Config, topicARN pulumi.StringInput) budget.Args {
 func AlarmThresholds(cfg *config.Config) alarms.Thresholds {
 	a, r := cfg.Alerts, cfg.Alerts.Ratios()
 	return alarms.Thresholds{
-		ErrorRatio:         r.Error,
-		AvgResponseSeconds: a.AvgResponseSeconds,
-		DBPoolRatio:        r.DBPool,
-		CacheMemoryRatio:   r.CacheMemory,
-		CPURatio:           r.DataTierCPU,
-		FreeStorageRatio:   r.DatabaseFreeStorage,
-		FreeMemoryRatio:    r.DatabaseFreeMemory,
-		ReplicaLagSeconds:  a.ReplicaLagSeconds,
-		WAFBlockedRequests: a.WAFBlockedRequests,
+		ErrorRatio:              r.Error,
+		AvgResponseSeconds:      a.AvgResponseSeconds,
+		DBPoolRatio:             r.DBPool,
+		CacheMemoryRatio:        r.CacheMemory,
+		CPURatio:                r.DataTierCPU,
+		FreeStorageRatio:        r.DatabaseFreeStorage,
+		FreeMemoryRatio:         r.DatabaseFreeMemory,
+		ReplicaLagSeconds:       a.ReplicaLagSeconds,
+		WAFBlockedRequests:      a.WAFBlockedRequests,
+		ReplicationSlotLagBytes: a.ReplicationSlotLagMB * (1 << 20),
 	}
 }
 
@@ -101,6 +102,7 @@ func AlarmsArgs(cfg *config.Config, db *database.Database, redis *cache.Cache, f
 		Database: alarms.Database{
 			Identifier: db.Identifier, ReplicaIdentifiers: db.ReplicaIdentifiers, Replicas: d.ReadReplicas,
 			AllocatedStorageGB: d.AllocatedStorageGB, MemoryGiB: catalog.RDSInstanceMemoryGiB[d.InstanceClass], MaxConnections: d.MaxConnections(),
+			Standby: cfg.Standby(), HasStandby: cfg.DR.StandbyStack != "",
 		},
 		Cache: alarms.Cache{MemberClusters: redis.MemberClusters, Nodes: cfg.Cache.Nodes},
 		Edge:  alarms.Edge{Region: region, WebACLName: front.WebACLName, LoadBalancer: loadBalancer},

@@ -35,7 +35,7 @@ func alarmsBySuffix(t *testing.T, res *harness.Result) map[string]*harness.Resou
 func TestAlarmsOutliveTheCluster(t *testing.T) {
 	runbook, err := os.ReadFile(repoPath(t, "docs", "runbooks", "aws-alarms.md"))
 	require.NoError(t, err)
-	for stack, want := range map[string]int{"prod": 16, "staging": 15} {
+	for stack, want := range map[string]int{"prod": 17, "staging": 15} {
 		res := stacktest.Run(t, stack, nil)
 		topic := stacktest.One(t, res, "aws:sns/topic:Topic", "-notifications-topic")
 		alarms := alarmsBySuffix(t, res)

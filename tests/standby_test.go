@@ -140,3 +140,22 @@ func TestDNSFailsOverToTheStandby(t *testing.T) {
 	assert.Empty(t, staging.ByType("aws:route53/record:Record"))
 	assert.Len(t, stacktest.One(t, staging, ingressType, "-dataplane-ingress").In("spec.rules"), 1)
 }
+
+// The RPO is alarmed in both regions: the replica's lag on the standby, the WAL the primary
+// holds for it on the primary.
+func TestStandbyLagIsAlarmedInBothRegions(t *testing.T) {
+	prod := stacktest.Run(t, "prod", nil)
+	slot := stacktest.One(t, prod, alarmType, "-rds-standby-slot-lag")
+	assert.Equal(t, "OldestReplicationSlotLag", slot.In("metricName"))
+	assert.Equal(t, 1024.0*(1<<20), slot.In("threshold"))
+	assert.Equal(t, stacktest.One(t, prod, rdsType, "-db-primary").Out("identifier"), slot.In("dimensions.DBInstanceIdentifier"))
+	standby, err := runStandby(t, primaryOutputs(t), nil)
+	require.NoError(t, err)
+	lag := stacktest.One(t, standby, alarmType, "-rds-standby-lag")
+	assert.Equal(t, "ReplicaLag", lag.In("metricName"))
+	assert.Equal(t, 60.0, lag.In("threshold"))
+	assert.Equal(t, stacktest.One(t, standby, rdsType, "-db-primary").Out("identifier"), lag.In("dimensions.DBInstanceIdentifier"))
+	for _, a := range stacktest.Run(t, "staging", nil).ByType(alarmType) {
+		assert.NotContains(t, a.Name, "standby", "no standby, no standby alarms")
+	}
+}

@@ -30,6 +30,9 @@ type Thresholds struct {
 	FreeMemoryRatio    float64 // RDS freeable memory / instance memory
 	ReplicaLagSeconds  float64 // RDS replicas and ElastiCache replicas
 	WAFBlockedRequests float64 // per 5 minutes
+	// ReplicationSlotLagBytes is the WAL a primary holds for its most lagging replica
+	// (alerts.replicationSlotLagMb), alarmed when a warm standby replicates from it.
+	ReplicationSlotLagBytes float64
 }
 
 // Database is the RDS primary and its replicas.
@@ -38,8 +41,11 @@ type Database struct {
 	ReplicaIdentifiers pulumi.StringArrayInput
 	Replicas           int
 	AllocatedStorageGB int
-	MemoryGiB          float64 // of the instance class
-	MaxConnections     int
+	// Standby: the primary instance is a cross-region replica of another stack's database
+	// (its lag is the standby's RPO); HasStandby: a standby replicates from this primary.
+	Standby, HasStandby bool
+	MemoryGiB           float64 // of the instance class
+	MaxConnections      int
 }
 
 // Cache is the ElastiCache replication group's nodes.
@@ -159,6 +165,14 @@ func definitions(a Args) []alarm {
 		metric("AWS/RDS", "FreeableMemory", "Minimum", primary, Below, t.FreeMemoryRatio*d.MemoryGiB*gib, 3))
 	add("rds-connections", fmt.Sprintf("RDS connections above %g%% of max_connections (%d) for 5 minutes (Prometheus: LangGraphDatabaseConnectionsHigh)", t.DBPoolRatio*100, d.MaxConnections),
 		metric("AWS/RDS", "DatabaseConnections", "Maximum", primary, Above, t.DBPoolRatio*float64(d.MaxConnections), 1))
+	if d.Standby {
+		add("rds-standby-lag", fmt.Sprintf("The standby's replica of the primary's database lags more than %gs for 10 minutes: the RPO of a failover now", t.ReplicaLagSeconds),
+			metric("AWS/RDS", "ReplicaLag", "Maximum", primary, Above, t.ReplicaLagSeconds, 2))
+	}
+	if d.HasStandby {
+		add("rds-standby-slot-lag", fmt.Sprintf("The primary holds more than %g MB of WAL for its most lagging replica for 10 minutes: the standby in the recovery region falls behind", t.ReplicationSlotLagBytes/(1<<20)),
+			metric("AWS/RDS", "OldestReplicationSlotLag", "Maximum", primary, Above, t.ReplicationSlotLagBytes, 2))
+	}
 	for i := 0; i < d.Replicas; i++ {
 		replica := rds(d.ReplicaIdentifiers.ToStringArrayOutput().Index(pulumi.Int(i)))
 		add(fmt.Sprintf("rds-replica-%d-lag", i+1), fmt.Sprintf("Read replica %d lags more than %gs for 10 minutes", i+1, t.ReplicaLagSeconds),

@@ -42,6 +42,9 @@ func kmsKeys(c *config.Config) int {
 // node's for the cache's worst-node alarms, three for each ALB 5xx share.
 func alarmMetrics(c *config.Config) int {
 	n := 4 + 2*c.Database.ReadReplicas + 5*c.Cache.Nodes + 1 + 3 + 1
+	if c.Standby() || c.DR.StandbyStack != "" {
+		n++ // the standby's lag: ReplicaLag on the standby, OldestReplicationSlotLag on the primary
+	}
 	if c.GameDay.Enabled {
 		n += 3 // the drills' fast stop alarm: the ALB's 5xx share, per minute
 	}
