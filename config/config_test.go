@@ -169,7 +169,7 @@ func TestDefaultsAreTheSeedNumbers(t *testing.T) {
 	assert.Equal(t, config.KPI{ConcurrentUsers: 5000, SuccessRatePercent: 95, AvgResponseSeconds: 180, P95ResponseSeconds: 300,
 		QueueWaitSeconds: 60, ErrorRatePercent: 2, CPUPercent: 80, MemoryPercent: 85}, d.KPI)
 	assert.Equal(t, config.Alerts{ErrorRatePercent: 5, AvgResponseSeconds: 300, PodResourcePercent: 90, DBPoolPercent: 80, QueueDepth: 100,
-		CacheMemoryPercent: 90, DataTierCPUPercent: 90, DatabaseFreeStoragePercent: 10, DatabaseFreeMemoryPercent: 10, ReplicaLagSeconds: 60, WAFBlockedRequests: 1000}, d.Alerts)
+		CacheMemoryPercent: 90, DataTierCPUPercent: 90, DatabaseFreeStoragePercent: 10, DatabaseFreeMemoryPercent: 10, ReplicaLagSeconds: 60, WAFBlockedRequests: 1000, ReplicationSlotLagMB: 1024}, d.Alerts)
 	assert.Equal(t, "allkeys-lru", d.Cache.MaxmemoryPolicy)
 	assert.Equal(t, 3, d.Cache.Nodes)
 }

@@ -5,7 +5,7 @@ import (
 	"regexp"
 )
 
-var hostedZoneID = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
+var hostedZoneID = regexp.MustCompile(`^[A-Z0-9]{1,32}$`)
 
 const stackReferenceAllowed = `a fully qualified stack name, organization/project/stack (the DIY backend's organization is "organization")`
 
@@ -64,7 +64,7 @@ func validateDNS(c *checker, d DNS) {
 	case d.RecordName == "":
 		c.failf("ingress.dns.recordName", d.RecordName, "is required with ingress.dns.zoneId (%q): the name clients call", d.ZoneID)
 	default:
-		c.match("ingress.dns.zoneId", d.ZoneID, hostedZoneID, "a Route 53 hosted zone ID (Z followed by capital letters and digits)")
+		c.match("ingress.dns.zoneId", d.ZoneID, hostedZoneID, "a Route 53 hosted zone ID (up to 32 capital letters and digits, such as Z04512345ABCDEFGHIJKL)")
 		c.match("ingress.dns.recordName", d.RecordName, dnsName, "a lowercase DNS name such as api.example.com")
 	}
 	c.between("ingress.dns.ttlSeconds", d.TTLSeconds, 0, 86400)

@@ -57,7 +57,7 @@ func TestActionlint(t *testing.T) {
 	actionlint := tooltest.Build(t, "actionlint", "github.com/rhysd/actionlint/cmd/actionlint")
 	files, err := filepath.Glob(repoPath(t, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
-	require.Len(t, files, 4)
+	require.Len(t, files, 5)
 	out, err := exec.Command(actionlint, append([]string{"-color=false"}, files...)...).CombinedOutput()
 	assert.NoError(t, err, "actionlint:\n%s", out)
 }
@@ -82,6 +82,17 @@ func TestWorkflowsCoverEveryStack(t *testing.T) {
 		sort.Strings(got)
 		assert.Equal(t, want, got, "pull-request.yml %s matrix", job)
 	}
+	// The daily standby check covers every warm standby.
+	var standbys []string
+	for _, s := range stacks {
+		raw, err := os.ReadFile(repoPath(t, "Pulumi."+s+".yaml"))
+		require.NoError(t, err)
+		if strings.Contains(string(raw), "\n    role: standby\n") {
+			standbys = append(standbys, s)
+		}
+	}
+	require.NotEmpty(t, standbys)
+	assert.Equal(t, standbys, readWorkflow(t, "standby-check.yml").Jobs["check"].Strategy.Matrix["stack"], "standby-check.yml matrix")
 	deploy := readWorkflow(t, "deploy.yml")
 	var deployed []string
 	for _, job := range deploy.Jobs {
@@ -300,7 +311,7 @@ func TestWorkflowsUseTheBootstrapRolesAndKMSSecrets(t *testing.T) {
 		assert.NotContains(t, string(raw), "secrets.PULUMI_BACKEND_URL", "%s: the backend URL is the variable %s", f, account.BackendURLVariable)
 	}
 	roles := map[string]string{}
-	for _, name := range []string{"pull-request.yml", "drift.yml", "deploy.yml"} {
+	for _, name := range []string{"pull-request.yml", "drift.yml", "deploy.yml", "standby-check.yml"} {
 		w := readWorkflow(t, name)
 		for jobName, job := range w.Jobs {
 			for _, s := range job.Steps {
@@ -317,6 +328,7 @@ func TestWorkflowsUseTheBootstrapRolesAndKMSSecrets(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"pull-request.yml preview": previewRole,
 		"drift.yml drift":          previewRole,
+		"standby-check.yml check":  previewRole,
 		"deploy.yml staging":       "${{ vars." + account.DeployRoleVariable + " }}",
 		"deploy.yml prod":          "${{ vars." + account.DeployRoleVariable + " }}",
 		"deploy.yml prod-standby":  "${{ vars." + account.DeployRoleVariable + " }}",

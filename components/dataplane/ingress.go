@@ -117,7 +117,7 @@ func ingress(ctx *pulumi.Context, name string, args Args, meta func(string, stri
 		Spec: &networkingv1.IngressSpecArgs{
 			IngressClassName: pulumi.String(in.ClassName),
 			Tls:              networkingv1.IngressTLSArray{networkingv1.IngressTLSArgs{Hosts: pulumi.ToStringArray([]string{in.Host})}},
-			Rules: rules,
+			Rules:            rules,
 		},
 	}, opts...)
 }
