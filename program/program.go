@@ -339,6 +339,11 @@ func stackOutputs(cfg *config.Config, account awsbase.Account, report capacity.R
 		"containerLogGroups":            kube.addons.LogGroups,
 	}
 	maps.Copy(outputs, standbyExports(cfg, account, db))
+	if cfg.Standby() {
+		a := sizing.Absorb(cfg)
+		outputs["capacityStandbyAbsorbSeconds"] = seconds(a.WithFailover)
+		outputs["capacityStandbyAbsorbHpaOnlySeconds"] = seconds(a.HPAOnly)
+	}
 	if g := guards.gameDay; g != nil {
 		outputs["gamedayTemplateIds"] = g.TemplateIDs
 		outputs["gamedayLogGroup"] = g.LogGroupName

@@ -159,3 +159,21 @@ func TestStandbyLagIsAlarmedInBothRegions(t *testing.T) {
 		assert.NotContains(t, a.Name, "standby", "no standby, no standby alarms")
 	}
 }
+
+// The capacity model tells how long the standby takes to carry the full load from its standing
+// size: with cmd/failover's scale-up faster than with the HPA alone, and both within the
+// application's recovery target once DNS has moved.
+func TestStandbyAbsorbTimeIsModelled(t *testing.T) {
+	res, err := runStandby(t, primaryOutputs(t), nil)
+	require.NoError(t, err)
+	with := res.Outputs["capacityStandbyAbsorbSeconds"].Value.(float64)
+	alone := res.Outputs["capacityStandbyAbsorbHpaOnlySeconds"].Value.(float64)
+	t.Logf("standby absorbs 5,000 users in %.0f s with cmd/failover, %.0f s with the HPA alone", with, alone)
+	assert.Positive(t, with)
+	assert.Less(t, with, alone, "raising the minimum at once beats the HPA's steps")
+	// A larger standing size absorbs sooner.
+	bigger, err := runStandby(t, primaryOutputs(t), map[string]any{"dr.standby.minReplicas": 20})
+	require.NoError(t, err)
+	assert.Less(t, bigger.Outputs["capacityStandbyAbsorbHpaOnlySeconds"].Value.(float64), alone)
+	assert.NotContains(t, stacktest.Run(t, "prod", nil).Outputs, "capacityStandbyAbsorbSeconds")
+}
