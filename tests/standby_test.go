@@ -177,3 +177,21 @@ func TestStandbyAbsorbTimeIsModelled(t *testing.T) {
 	assert.Less(t, bigger.Outputs["capacityStandbyAbsorbHpaOnlySeconds"].Value.(float64), alone)
 	assert.NotContains(t, stacktest.Run(t, "prod", nil).Outputs, "capacityStandbyAbsorbSeconds")
 }
+
+// The pack holds the standby's replica to the database rules: encrypted, never public.
+func TestPackRefusesAnUnencryptedOrPublicStandbyReplica(t *testing.T) {
+	res, err := runStandby(t, primaryOutputs(t), nil)
+	require.NoError(t, err)
+	pack := loadPack(t)
+	for rule, m := range map[string]mutation{
+		"deny_rds_encrypted": {typ: rdsType, name: "-db-primary", path: []any{"storageEncrypted"}, value: false},
+		"deny_rds_public":    {typ: rdsType, name: "-db-primary", path: []any{"publiclyAccessible"}, value: true},
+	} {
+		vs := evaluate(t, pack, "prod-standby", mutate(t, m, lightDocs(res), res))
+		fired := false
+		for _, v := range vs {
+			fired = fired || v.Rule == rule
+		}
+		assert.True(t, fired, "%s on the standby's replica", rule)
+	}
+}
