@@ -255,7 +255,7 @@ func TestPreviewRolesOnlyRead(t *testing.T) {
 		}
 		return a == "kms:Decrypt"
 	}
-	for _, env := range []string{"staging", "prod"} {
+	for _, env := range []string{"staging", "prod", "prod-standby"} {
 		policy := stacktest.One(t, res, "aws:iam/rolePolicy:RolePolicy", "ci-langgraph-"+env+"-preview")
 		d, _ := parseDocument(t, policy, "policy")
 		for _, st := range d.Statement {
@@ -267,7 +267,10 @@ func TestPreviewRolesOnlyRead(t *testing.T) {
 			}
 			if slices.Contains(list(st.Action), "s3:GetObject") && st.Sid != "ReadThePlatformsServices" {
 				for _, r := range list(st.Resource) {
-					assert.True(t, strings.HasSuffix(r, "/.pulumi/meta.yaml") || strings.Contains(r, "/langgraph-platform/"+env), "%s preview reads %s", env, r)
+					// The standby reads its primary's outputs too (environments[].reads).
+					reads := strings.Contains(r, "/langgraph-platform/"+env+".json") || strings.Contains(r, "/langgraph-platform/"+env+"/") ||
+						(env == "prod-standby" && st.Sid == "ReadTheReferencedStacksState" && (strings.Contains(r, "/langgraph-platform/prod.json") || strings.Contains(r, "/langgraph-platform/prod/")))
+					assert.True(t, strings.HasSuffix(r, "/.pulumi/meta.yaml") || reads, "%s preview reads %s", env, r)
 				}
 			}
 		}
@@ -358,6 +361,8 @@ func TestBootstrapRefusesBadConfiguration(t *testing.T) {
 		"a bad environment":          {raw: envs(`[{"name":"Prod!","githubEnvironment":"a"}]`), want: `environments[0].name: "Prod!" is not an environment name`},
 		"a wildcard GitHub env":      {raw: envs(`[{"name":"prod","githubEnvironment":"prod*"}]`), want: `environments[0].githubEnvironment: "prod*" is not a GitHub environment name`},
 		"a bad region":               {raw: envs(`[{"name":"prod","githubEnvironment":"a","regions":["us-east"]}]`), want: `environments[0].regions[0]: "us-east" is not an AWS region`},
+		"a read of no environment":   {raw: envs(`[{"name":"prod","githubEnvironment":"a","reads":["staging"]}]`), want: `environments[0].reads[0]: "staging" is not another environment of this account`},
+		"a read of itself":           {raw: envs(`[{"name":"prod","githubEnvironment":"a","reads":["prod"]}]`), want: `environments[0].reads[0]: "prod" is not another environment`},
 		"a bad cluster":              {raw: envs(`[{"name":"prod","githubEnvironment":"a","cluster":"-x"}]`), want: `environments[0].cluster: "-x" is not an EKS cluster name`},
 		"an unknown field":           {raw: envs(`[{"name":"prod","githubEnvironment":"a","cluser":"x"}]`), want: `unknown field "cluser"`},
 		"a retention of zero":        {set: map[string]any{"stateVersionRetentionDays": 0}, want: `stateVersionRetentionDays: 0 is out of range (allowed: 1-3650 days)`},

@@ -94,7 +94,7 @@ func newEnvironment(ctx *pulumi.Context, cfg *Config, env Environment, account a
 	if err != nil {
 		return nil, err
 	}
-	n := names{account: account, env: env.Name, prefix: platform.ResourcePrefix(env.Name), cluster: env.Cluster, regions: env.Regions}
+	n := names{account: account, env: env.Name, prefix: platform.ResourcePrefix(env.Name), cluster: env.Cluster, regions: env.Regions, reads: env.Reads}
 	refs := pulumi.All(state.bucket.Arn, state.key.Arn, key.Arn)
 	roles := &environmentRoles{}
 	for _, kind := range []string{previewKind, deployKind} {

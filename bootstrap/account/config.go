@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,10 @@ type Environment struct {
 	// Regions the stack deploys to: its aws:region and, with dr, its recovery region; default
 	// the bootstrap stack's region. The deploy role writes nowhere else.
 	Regions []string `json:"regions"`
+	// Reads are the environments whose stacks this one reads through a StackReference (a warm
+	// standby reads its primary's outputs): its roles may read their state and decrypt their
+	// secret outputs, never write them.
+	Reads []string `json:"reads"`
 }
 
 // SharedEnvironment is the Environment tag of the bootstrap's account-wide resources (the state
@@ -161,6 +166,11 @@ func (cfg *Config) validate(region string) []string {
 		}
 		if e.Name == SharedEnvironment {
 			errs = append(errs, fmt.Sprintf("%s.name: %q is the bootstrap's own Environment tag (allowed: any other environment name)", key, e.Name))
+		}
+		for j, r := range e.Reads {
+			if r == e.Name || !slices.ContainsFunc(cfg.Environments, func(o Environment) bool { return o.Name == r }) {
+				errs = append(errs, fmt.Sprintf("%s.reads[%d]: %q is not another environment of this account (allowed: a name listed in environments)", key, j, r))
+			}
 		}
 		if !clusterPattern.MatchString(e.Cluster) {
 			errs = append(errs, fmt.Sprintf("%s.cluster: %q is not an EKS cluster name (allowed: 1-100 letters, digits, '-', '_', starting with a letter or digit)", key, e.Cluster))

@@ -35,6 +35,7 @@ type names struct {
 	prefix  string // langgraph-<env>
 	cluster string
 	regions []string // where the environment's stacks deploy (its region and recovery region)
+	reads   []string // environments whose stacks it reads through a StackReference
 }
 
 func (n names) arn(service, resource string) string {
@@ -195,10 +196,32 @@ func (r stateRefs) meta() string { return r.bucketArn + "/" + BackendMetadata }
 // value, and an object's content, other than the environment's own (its buckets, its state).
 func readFences(n names, r stateRefs) []awsbase.Statement {
 	objects := append([]string{n.account.ARN("s3", "", "", n.prefix+"-*/*"), r.meta()}, r.stateObjects(n.env)...)
+	for _, other := range n.reads {
+		objects = append(objects, r.stateObjects(other)...)
+	}
 	return []awsbase.Statement{
 		{Sid: "NoOtherSecretValues", Effect: awsbase.Deny, Action: []string{"secretsmanager:GetSecretValue"},
 			NotResource: []string{n.arn("secretsmanager", "secret:"+n.prefix+"-*")}},
 		{Sid: "NoOtherObjects", Effect: awsbase.Deny, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, NotResource: objects},
+	}
+}
+
+// readReferences let a role read the stacks its stack references: their state, and their
+// secret outputs, decrypted with their secrets keys (named by alias: the keys are another
+// environment's). Never a write.
+func readReferences(n names, r stateRefs) []awsbase.Statement {
+	if len(n.reads) == 0 {
+		return nil
+	}
+	var objects, aliases []string
+	for _, other := range n.reads {
+		objects = append(objects, r.stateObjects(other)...)
+		aliases = append(aliases, "alias/"+SecretsKeyAlias(other))
+	}
+	return []awsbase.Statement{
+		{Sid: "ReadTheReferencedStacksState", Effect: awsbase.Allow, Action: []string{"s3:GetObject"}, Resource: objects},
+		{Sid: "DecryptTheReferencedStacksSecrets", Effect: awsbase.Allow, Action: []string{"kms:Decrypt", "kms:DescribeKey"}, Resource: []string{"*"},
+			Condition: awsbase.Conditions{"ForAnyValue:StringEquals": {"kms:ResourceAliases": aliases}}},
 	}
 }
 
@@ -215,7 +238,7 @@ func previewPolicy(n names, r stateRefs) awsbase.PolicyDocument {
 		{Sid: "ReadTheStacksState", Effect: awsbase.Allow, Action: []string{"s3:GetObject"}, Resource: append([]string{r.meta()}, r.stateObjects(n.env)...)},
 		{Sid: "DecryptStateAndSecrets", Effect: awsbase.Allow, Action: []string{"kms:Decrypt", "kms:DescribeKey"}, Resource: []string{r.stateKeyArn, r.secretsKeyArn}},
 	}, readFences(n, r)...)
-	return awsbase.Policy(statements...)
+	return awsbase.Policy(append(statements, readReferences(n, r)...)...)
 }
 
 // adminPolicies are AWS managed policies no platform role ever needs; a deploy role may not
@@ -247,6 +270,7 @@ func deployPolicy(n names, r stateRefs) awsbase.PolicyDocument {
 			Resource:  []string{"*"},
 			Condition: awsbase.Conditions{"ArnEquals": {"iam:PolicyARN": admin}}},
 	)
+	statements = append(statements, readReferences(n, r)...)
 	return awsbase.Policy(append(statements, readFences(n, r)...)...)
 }
 
