@@ -69,14 +69,18 @@ func run(m *testing.M) int {
 	}
 	defer repo.Close()
 	env = &environment{dir: dir, tools: tl, charts: repo, renderings: map[string]*harness.Result{}}
-	for _, stack := range []string{"prod", "staging"} {
+	for _, stack := range []string{"prod", "staging", "prod-standby"} {
 		set := map[string]any{"charts.mirror": repo.URL}
 		for k, v := range optionalConfig[stack] {
 			set[k] = v
 		}
-		res, err := harness.Run(program.Build, harness.Options{
-			Stack: stack, Secrets: harness.DefaultSecrets(), Set: set,
-		})
+		// The standby reads prod's outputs: prod is rendered for it first.
+		opts, err := harness.WithPrimary(program.Build, harness.Options{Stack: stack, Secrets: harness.DefaultSecrets(), Set: set})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: rendering %s's primary on the mock engine: %v\n", stack, err)
+			return 1
+		}
+		res, err := harness.Run(program.Build, opts)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: rendering %s on the mock engine: %v\n", stack, err)
 			return 1
@@ -168,8 +172,12 @@ func inline(ctx *pulumi.Context) error {
 func newCluster(t *testing.T) *cluster {
 	t.Helper()
 	runtime.LockOSThread()
-	dir := filepath.Join(env.dir, "clusters", t.Name())
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// One directory per cluster: a test may start two (prod and its standby).
+	if err := os.MkdirAll(filepath.Join(env.dir, "clusters"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp(filepath.Join(env.dir, "clusters"), strings.ReplaceAll(t.Name(), "/", "_")+"-")
+	if err != nil {
 		t.Fatal(err)
 	}
 	c, err := startCluster(env.tools, dir)
@@ -202,6 +210,13 @@ const project = "langgraph-platform"
 // kubeContext) and points charts.mirror at the loopback repository.
 func newDeployment(t *testing.T, ctx context.Context, stackName string) *deployment {
 	t.Helper()
+	return newDeploymentIn(t, ctx, stackName, stackName)
+}
+
+// newDeploymentIn is newDeployment with the state in backend's directory: a standby shares its
+// primary's backend, as its StackReference reads the primary there.
+func newDeploymentIn(t *testing.T, ctx context.Context, stackName, backend string) *deployment {
+	t.Helper()
 	root, err := harness.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +242,7 @@ func newDeployment(t *testing.T, ctx context.Context, stackName string) *deploym
 	if cluster, ok := sc.Values[project+":cluster"]; ok {
 		kubeContext = jsonField(cluster, "kubeContext")
 	}
-	state := filepath.Join(env.dir, "state", stackName)
+	state := filepath.Join(env.dir, "state", backend)
 	if err := os.MkdirAll(state, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -333,6 +333,7 @@ func TestProdUpPreviewAndProtectedResources(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d, res := deployAndCheck(t, ctx, "prod", "60")
+	checkStandbyBesidePrimary(t, ctx, d)
 
 	var protected []string
 	for _, r := range res.Resources {
@@ -348,13 +349,40 @@ func TestProdUpPreviewAndProtectedResources(t *testing.T) {
 	for _, urn := range protected {
 		assert.Contains(t, state, `"`+urn+`"`, "a protected resource survived the destroy")
 	}
-	checkStateWithinTheCIRolesReach(t, d)
+	checkStateWithinTheCIRolesReach(t, d, "prod-standby")
+}
+
+// checkStandbyBesidePrimary deploys prod's warm standby into its own API server, beside prod,
+// with prod's backend: its StackReference reads prod's real outputs, and its database replicates
+// prod's, with prod's credentials as a secret.
+func checkStandbyBesidePrimary(t *testing.T, ctx context.Context, primary *deployment) {
+	t.Helper()
+	d := newDeploymentIn(t, ctx, "prod-standby", primary.name)
+	res := env.renderings["prod-standby"]
+	up(t, ctx, d)
+	checkState(t, ctx, d, res)
+	checkObjectsExist(t, d.kube, res)
+	checkNoPlaintextSecrets(t, ctx, d, res)
+	assert.Empty(t, previewSteps(t, ctx, d), "a second preview of the standby changes nothing")
+	out, err := primary.stack.Outputs(ctx)
+	require.NoError(t, err)
+	arn, _ := out["databaseArn"].Value.(string)
+	require.NotEmpty(t, arn)
+	assert.True(t, out["databasePassword"].Secret, "prod exports its password as a secret")
+	assert.Contains(t, d.state(t, ctx), `"replicateSourceDb": "`+arn+`"`, "the standby's database replicates prod's")
+	standby, err := d.stack.Outputs(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "standby", standby["drRole"].Value)
+	hpa, err := d.kube.object("autoscaling/v2", "HorizontalPodAutoscaler", "langgraph", "langgraph-dataplane")
+	require.NoError(t, err)
+	require.NotNil(t, hpa)
+	assert.EqualValues(t, 3, hpa["spec"].(map[string]any)["minReplicas"], "the standby stands small")
 }
 
 // checkStateWithinTheCIRolesReach: after an up, a preview, a refresh and a destroy by the real
 // CLI, every object the stack wrote to its DIY backend is one the bootstrap's deploy role may
 // write (account.StatePaths), so the roles' state grants match the CLI's layout.
-func checkStateWithinTheCIRolesReach(t *testing.T, d *deployment) {
+func checkStateWithinTheCIRolesReach(t *testing.T, d *deployment, sharing ...string) {
 	t.Helper()
 	var files []string
 	require.NoError(t, filepath.WalkDir(d.backend, func(p string, e fs.DirEntry, err error) error {
@@ -366,6 +394,9 @@ func checkStateWithinTheCIRolesReach(t *testing.T, d *deployment) {
 	}))
 	require.NotEmpty(t, files)
 	patterns := append(account.StatePaths(d.name), account.BackendMetadata)
+	for _, other := range sharing { // stacks sharing the backend: each file is some stack's roles'
+		patterns = append(patterns, account.StatePaths(other)...)
+	}
 	for _, f := range files {
 		if strings.HasSuffix(f, ".attrs") { // the file backend's own metadata beside each object (gocloud fileblob); S3 has none
 			continue
