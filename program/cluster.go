@@ -245,11 +245,15 @@ func Preflight(ctx *pulumi.Context, cfg *config.Config, c *Cluster) ([]string, e
 	case !autoMode && cfg.NodeAutoscaler() == catalog.NodeAutoscalerAutoMode:
 		problems = append(problems, fmt.Errorf("cluster.nodeAutoscaler=autoMode but EKS cluster %q does not run Auto Mode", c.Name))
 	}
-	if cfg.Addons.Karpenter.Enabled {
-		for _, ac := range found.AccessConfigs {
-			if ac.AuthenticationMode == "CONFIG_MAP" {
-				problems = append(problems, fmt.Errorf("addons.karpenter.enabled=true but EKS cluster %q authenticates with CONFIG_MAP only: Karpenter's nodes join through an access entry; switch the cluster to API_AND_CONFIG_MAP first", c.Name))
-			}
+	for _, ac := range found.AccessConfigs {
+		if ac.AuthenticationMode != "CONFIG_MAP" {
+			continue
+		}
+		if cfg.Addons.Karpenter.Enabled {
+			problems = append(problems, fmt.Errorf("addons.karpenter.enabled=true but EKS cluster %q authenticates with CONFIG_MAP only: Karpenter's nodes join through an access entry; switch the cluster to API_AND_CONFIG_MAP first", c.Name))
+		}
+		if cfg.GameDay.HasDrill(catalog.DrillPodDelete) || cfg.GameDay.HasDrill(catalog.DrillPodCPUStress) {
+			problems = append(problems, fmt.Errorf("gameday.drills has podDelete/podCpuStress but EKS cluster %q authenticates with CONFIG_MAP only: FIS reaches the pods through an access entry; switch the cluster to API_AND_CONFIG_MAP first, or leave the pod drills out", c.Name))
 		}
 	}
 	if len(problems) > 0 {

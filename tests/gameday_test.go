@@ -159,3 +159,14 @@ func TestZonalDrillsNeedAZoneOfTheDataTier(t *testing.T) {
 		Set: map[string]any{"gameday.availabilityZone": "us-east-1z", "gameday.drills": []any{"databaseFailover", "podDelete"}}})
 	assert.NoError(t, err)
 }
+
+// The pod drills reach the cluster through EKS access entries: a cluster that authenticates with
+// the aws-auth ConfigMap only is refused before any resource, not at the entry's create.
+func TestPodDrillsNeedAccessEntries(t *testing.T) {
+	_, err := harness.Run(program.Build, harness.Options{Stack: "staging", Secrets: harness.DefaultSecrets(), ConfigMapClusters: []string{"langgraph-staging"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `gameday.drills has podDelete/podCpuStress but EKS cluster "langgraph-staging" authenticates with CONFIG_MAP only`)
+	_, err = harness.Run(program.Build, harness.Options{Stack: "staging", Secrets: harness.DefaultSecrets(), ConfigMapClusters: []string{"langgraph-staging"},
+		Set: map[string]any{"gameday.drills": []any{"databaseFailover", "cacheAzPower"}}})
+	assert.NoError(t, err, "without the pod drills there is no access entry")
+}

@@ -82,6 +82,7 @@ func Run(program Program, opts Options) (*Result, error) {
 
 	mocks := newMocks(opts.Stack, project, region)
 	mocks.referenced, mocks.autoMode, mocks.created = opts.ReferencedStacks, opts.AutoModeClusters, opts.CreatedClusters
+	mocks.configMapOnly = opts.ConfigMapClusters
 	mocks.upgradeTargets = opts.RDSUpgradeTargets
 	res := &Result{Project: project, Stack: opts.Stack, Outputs: map[string]Output{}, Config: values, SecretKeys: secretKeys}
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {

@@ -43,6 +43,7 @@ type mocks struct {
 	stack, project, region string
 	referenced             map[string]map[string]any
 	autoMode               []string
+	configMapOnly          []string
 	created                map[string]string   // cluster name -> version
 	upgradeTargets         map[string][]string // postgres version -> RDS's valid upgrade targets
 
@@ -234,6 +235,9 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	out, err := Invoke(m.region, args.Token, args.Args)
 	if err == nil && args.Token == "aws:eks/getCluster:getCluster" && slices.Contains(m.autoMode, args.Args["name"].StringValue()) {
 		out["computeConfigs"] = resource.NewPropertyValue([]any{map[string]any{"enabled": true, "nodePools": []any{"general-purpose", "system"}}})
+	}
+	if err == nil && args.Token == "aws:eks/getCluster:getCluster" && slices.Contains(m.configMapOnly, args.Args["name"].StringValue()) {
+		out["accessConfigs"] = resource.NewPropertyValue([]any{map[string]any{"authenticationMode": "CONFIG_MAP", "bootstrapClusterCreatorAdminPermissions": true}})
 	}
 	if err == nil && args.Token == "aws:eks/getCluster:getCluster" {
 		if v, ok := m.created[args.Args["name"].StringValue()]; ok {

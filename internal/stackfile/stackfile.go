@@ -50,6 +50,9 @@ type Options struct {
 	// AutoModeClusters are the EKS clusters the mock engine's describe-cluster reports running
 	// EKS Auto Mode.
 	AutoModeClusters []string
+	// ConfigMapClusters are the EKS clusters the mock engine's describe-cluster reports
+	// authenticating with the aws-auth ConfigMap only (no access entries).
+	ConfigMapClusters []string
 	// CreatedClusters are EKS clusters already in the account, by name, with the Kubernetes
 	// version they run: what a create-mode stack's upgrade preflight reads.
 	CreatedClusters map[string]string
