@@ -10,17 +10,16 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/fis"
 	fistypes "github.com/aws/aws-sdk-go-v2/service/fis/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
-	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/gameday"
 	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/internal/awsclient"
 )
 
 // Clients are the AWS APIs a drill calls: FIS to find and start it, CloudWatch for its stop
@@ -35,14 +34,7 @@ type Clients struct {
 // NewClients makes the clients from one AWS configuration (the SDK's default chain: a profile,
 // the environment, AWS_ENDPOINT_URL for an emulator).
 func NewClients(cfg aws.Config) Clients {
-	return Clients{FIS: fis.NewFromConfig(cfg), CloudWatch: NewCloudWatch(cfg), RDS: rds.NewFromConfig(cfg), ElastiCache: elasticache.NewFromConfig(cfg)}
-}
-
-// NewCloudWatch is a CloudWatch client on the awsQuery protocol: CloudWatch has served it from
-// the start and still does, beside the RPC v2 CBOR the SDK picks since 2025, which moto 5.2.5
-// (the end-to-end test's emulation) does not route.
-func NewCloudWatch(cfg aws.Config) *cloudwatch.Client {
-	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801) })
+	return Clients{FIS: fis.NewFromConfig(cfg), CloudWatch: awsclient.NewCloudWatch(cfg), RDS: rds.NewFromConfig(cfg), ElastiCache: elasticache.NewFromConfig(cfg)}
 }
 
 // Template is a drill's deployed experiment template.

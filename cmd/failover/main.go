@@ -33,7 +33,7 @@ import (
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/failover"
-	"github.com/langgraph-platform/infra/gameday"
+	"github.com/langgraph-platform/infra/internal/awsclient"
 	"github.com/langgraph-platform/infra/internal/stackfile"
 )
 
@@ -111,7 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, kube kube
 		ReplicaLagSeconds: cfg.Alerts.ReplicaLagSeconds,
 		ZoneID:            cfg.Ingress.DNS.ZoneID, RecordName: cfg.Ingress.DNS.RecordName, SetIdentifier: cfg.Stack,
 		PollEvery: *poll, Timeout: *timeout,
-		AWS:  failover.Clients{RDS: rds.NewFromConfig(awsCfg), Route53: route53.NewFromConfig(awsCfg), CloudWatch: gameday.NewCloudWatch(awsCfg)},
+		AWS:  failover.Clients{RDS: rds.NewFromConfig(awsCfg), Route53: route53.NewFromConfig(awsCfg), CloudWatch: awsclient.NewCloudWatch(awsCfg)},
 		Kube: kube, Log: stderr,
 	}
 	var report *failover.Report

@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -40,7 +39,7 @@ import (
 
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/failover"
-	"github.com/langgraph-platform/infra/gameday"
+	"github.com/langgraph-platform/infra/internal/awsclient"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/mototest"
 )
@@ -57,10 +56,6 @@ type world struct {
 	stopped  chan struct{}
 }
 
-func region(moto, name string) aws.Config {
-	return aws.Config{Region: name, BaseEndpoint: aws.String(moto), Credentials: credentials.NewStaticCredentialsProvider(mototest.AccessKey, mototest.SecretKey, "")}
-}
-
 // newWorld seeds moto and a project directory whose standby stack names moto's hosted zone.
 func newWorld(t *testing.T) *world {
 	ctx := context.Background()
@@ -68,11 +63,8 @@ func newWorld(t *testing.T) *world {
 	w := &world{t: t}
 	standin := httptest.NewServer(w.promotionStandIn(moto))
 	t.Cleanup(standin.Close)
-	w.east, w.west = region(standin.URL, "us-east-1"), region(standin.URL, "us-west-2")
-	for k, v := range map[string]string{"AWS_ENDPOINT_URL": standin.URL, "AWS_ACCESS_KEY_ID": mototest.AccessKey, "AWS_SECRET_ACCESS_KEY": mototest.SecretKey,
-		"AWS_CONFIG_FILE": filepath.Join(t.TempDir(), "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "credentials"), "AWS_EC2_METADATA_DISABLED": "true"} {
-		t.Setenv(k, v)
-	}
+	w.east, w.west = mototest.Config(standin.URL, "us-east-1"), mototest.Config(standin.URL, "us-west-2")
+	mototest.UseEndpoint(t, standin.URL, "us-west-2")
 	primary, err := rds.NewFromConfig(w.east).CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
 		DBInstanceIdentifier: aws.String("langgraph-prod-db-primary-9f8e7d6"), Engine: aws.String("postgres"), DBInstanceClass: aws.String("db.r7g.2xlarge"),
 		MasterUsername: aws.String("langgraph_admin"), MasterUserPassword: aws.String("not-a-secret-0001"), AllocatedStorage: aws.Int32(200), MultiAZ: aws.Bool(true),
@@ -184,7 +176,7 @@ func (w *world) promotionStandIn(moto string) http.Handler {
 
 // lag publishes the replica's ReplicaLag, as RDS does every minute.
 func (w *world) lag(seconds float64) {
-	_, err := gameday.NewCloudWatch(w.west).PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("AWS/RDS"),
+	_, err := awsclient.NewCloudWatch(w.west).PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("AWS/RDS"),
 		MetricData: []cwtypes.MetricDatum{{MetricName: aws.String("ReplicaLag"), Value: aws.Float64(seconds), Timestamp: aws.Time(time.Now()),
 			Dimensions: []cwtypes.Dimension{{Name: aws.String("DBInstanceIdentifier"), Value: aws.String(replicaID)}}}}})
 	require.NoError(w.t, err)

@@ -43,19 +43,6 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// urlList is a repeatable URL flag.
-type urlList []*url.URL
-
-func (l *urlList) String() string { return fmt.Sprint(len(*l), " URLs") }
-func (l *urlList) Set(v string) error {
-	u, err := url.Parse(v)
-	if err != nil {
-		return err
-	}
-	*l = append(*l, u)
-	return nil
-}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gameday", flag.ContinueOnError)
 	flags.SetOutput(stderr)
@@ -76,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	mode := flags.String("mode", loadtest.ModeWait, "wait or stream")
 	assistant := flags.String("assistant", "agent", "assistant (graph) ID to run")
 	apiKeyEnv := flags.String("api-key-env", "LANGSMITH_API_KEY", "environment variable holding the API key, sent in the stack's auth.header")
-	var metrics urlList
+	var metrics loadtest.URLList
 	flags.Var(&metrics, "metrics-url", "server metrics endpoint for queue wait and retried runs; repeat per pod")
 	prefix := flags.String("metric-prefix", "lg_api_", "the server's METRIC_PREFIX")
 	jsonFile := flags.String("json", "gameday-report.json", "JSON report file (\"\" for none)")

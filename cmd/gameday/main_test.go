@@ -21,7 +21,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
@@ -34,6 +33,7 @@ import (
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/gameday"
 	rep "github.com/langgraph-platform/infra/gameday"
+	"github.com/langgraph-platform/infra/internal/awsclient"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/langgraphtest"
 	"github.com/langgraph-platform/infra/internal/mototest"
@@ -59,8 +59,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	w := &world{t: t, alarms: map[string]string{}}
 	moto := mototest.Start(t)
-	w.aws = aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(moto),
-		Credentials: credentials.NewStaticCredentialsProvider(mototest.AccessKey, mototest.SecretKey, "")}
+	w.aws = mototest.Config(moto, "us-east-1")
 	motoURL, err := url.Parse(moto)
 	require.NoError(t, err)
 	w.standin = httptest.NewServer(w.faultStandIn(httputil.NewSingleHostReverseProxy(motoURL)))
@@ -75,14 +74,8 @@ func newWorld(t *testing.T) *world {
 	})
 	t.Cleanup(w.lb.Close)
 	// The command's AWS configuration: the SDK's default chain, pointed at the stand-in.
-	home := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": w.standin.URL, "AWS_ACCESS_KEY_ID": mototest.AccessKey, "AWS_SECRET_ACCESS_KEY": mototest.SecretKey,
-		"AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
-		"AWS_EC2_METADATA_DISABLED": "true", "LANGSMITH_API_KEY": "lsv2_pt_gameday_e2e_0001",
-	} {
-		t.Setenv(k, v)
-	}
+	mototest.UseEndpoint(t, w.standin.URL, "us-east-1")
+	t.Setenv("LANGSMITH_API_KEY", "lsv2_pt_gameday_e2e_0001")
 	return w
 }
 
@@ -181,7 +174,7 @@ func (w *world) seed(ctx context.Context, drills ...string) {
 		AutomaticFailoverEnabled: aws.Bool(true), MultiAZEnabled: aws.Bool(true),
 	})
 	require.NoError(t, err)
-	cw := rep.NewCloudWatch(w.aws)
+	cw := awsclient.NewCloudWatch(w.aws)
 	for _, suffix := range []string{gameday.StopAlarmSuffix, "alb-5xx", "alb-response-time"} {
 		name := "langgraph-staging-" + suffix
 		_, err := cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
@@ -335,7 +328,7 @@ func TestGameDayRefusesWhatItCannotRunSafely(t *testing.T) {
 		assert.Contains(t, stderr, tc.want, tc.name)
 	}
 	// A stop alarm already firing: users are hurt, no drill on top.
-	cw := rep.NewCloudWatch(w.aws)
+	cw := awsclient.NewCloudWatch(w.aws)
 	_, err := cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("langgraph-staging-alb-5xx"), StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("incident")})
 	require.NoError(t, err)
 	code, _, stderr := gamedayRun(t, w.fast(catalog.DrillDatabaseFailover, report)...)

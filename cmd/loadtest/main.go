@@ -57,19 +57,6 @@ func isTerminal(f *os.File) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// urlList is a repeatable URL flag.
-type urlList []*url.URL
-
-func (l *urlList) String() string { return fmt.Sprint(len(*l), " URLs") }
-func (l *urlList) Set(v string) error {
-	u, err := url.Parse(v)
-	if err != nil {
-		return err
-	}
-	*l = append(*l, u)
-	return nil
-}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal bool) int {
 	flags := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	flags.SetOutput(stderr)
@@ -85,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	bodyFile := flags.String("body", "", "JSON file with the run request (input, config, ...); assistant_id is added from -assistant when absent")
 	assistant := flags.String("assistant", "agent", "assistant (graph) ID to run")
 	apiKeyEnv := flags.String("api-key-env", "LANGSMITH_API_KEY", "environment variable holding the API key, sent in the stack's auth.header (never a flag: flags show up in process lists)")
-	var metrics urlList
+	var metrics loadtest.URLList
 	flags.Var(&metrics, "metrics-url", "server metrics endpoint (the pod's API port, /metrics) for queue wait; repeat for each pod (kubectl port-forward)")
 	prefix := flags.String("metric-prefix", "lg_api_", "the server's METRIC_PREFIX")
 	interval := flags.Duration("interval", 5*time.Second, "time-series interval and progress cadence")

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/tooltest"
 )
@@ -62,5 +64,24 @@ func Start(t testing.TB) string {
 			t.Fatalf("moto_server did not answer on %s within 60 s", url)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// Config is an AWS configuration that calls endpoint (moto, or a stand-in in front of it) in
+// region with the emulator's credentials.
+func Config(endpoint, region string) aws.Config {
+	return aws.Config{Region: region, BaseEndpoint: aws.String(endpoint), Credentials: credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, "")}
+}
+
+// UseEndpoint points the SDK's default chain (what the commands load) at endpoint for the test:
+// the emulator's credentials, no profile files, no instance metadata.
+func UseEndpoint(t *testing.T, endpoint, region string) {
+	home := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": AccessKey, "AWS_SECRET_ACCESS_KEY": SecretKey, "AWS_REGION": region,
+		"AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
+		"AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		t.Setenv(k, v)
 	}
 }
