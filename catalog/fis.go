@@ -51,6 +51,10 @@ const (
 	DrillNodeTermination  = "nodeTermination"  // FISActionTerminateInstances on one of the cluster's nodes
 )
 
+// PodDrills are the drills that act inside the cluster (aws:eks:pod-*): they need an EKS access
+// entry and RBAC in the dataplane's namespace.
+var PodDrills = []string{DrillPodDelete, DrillPodCPUStress}
+
 // Drills is every drill, in the order the docs list them.
 var Drills = []string{DrillDatabaseFailover, DrillCacheAZPower, DrillPodDelete, DrillPodCPUStress, DrillAZNetworkLoss, DrillNodeTermination}
 

@@ -2,6 +2,8 @@ package config
 
 import (
 	"slices"
+
+	"github.com/langgraph-platform/infra/catalog"
 )
 
 // The game-day settings: failover and recovery drills as AWS Fault Injection Service experiment
@@ -30,6 +32,11 @@ type GameDaySchedule struct {
 	Drill      string `json:"drill" doc:"The scheduled drill (one of gameday.drills)."`
 	Expression string `json:"expression" doc:"EventBridge Scheduler expression: quarterly by default (the seed's DR test cadence), second Tuesday of Jan, Apr, Jul, Oct at 10:00."`
 	TimeZone   string `json:"timeZone" doc:"IANA time zone of gameday.schedule.expression."`
+}
+
+// HasPodDrill reports whether the stack creates a drill that acts inside the cluster.
+func (g GameDay) HasPodDrill() bool {
+	return slices.ContainsFunc(catalog.PodDrills, g.HasDrill)
 }
 
 // HasDrill reports whether the stack creates the drill.

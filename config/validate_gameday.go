@@ -36,7 +36,7 @@ func validateGameDay(c *checker, cfg *Config) {
 	if seen[catalog.DrillDatabaseFailover] && !cfg.Database.MultiAZ {
 		c.failf("gameday.drills", catalog.DrillDatabaseFailover, "needs database.multiAz true: a reboot with failover needs a standby to fail over to (a single-AZ instance only restarts)")
 	}
-	if (seen[catalog.DrillPodDelete] || seen[catalog.DrillPodCPUStress]) && cfg.HPA.MinReplicas < 2 {
+	if g.HasPodDrill() && cfg.HPA.MinReplicas < 2 {
 		c.failf("gameday.drills", "podDelete/podCpuStress", "need hpa.minReplicas >= 2 (is %d): with one pod the drill is an outage", cfg.HPA.MinReplicas)
 	}
 	if z := g.AvailabilityZone; z != "" && (cfg.Region == "" || !strings.HasPrefix(z, cfg.Region) || len(z) != len(cfg.Region)+1) {

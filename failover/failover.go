@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 )
 
@@ -126,10 +127,10 @@ func Dry(ctx context.Context, o Options) *Report {
 		r.add("promote the replica", time.Now(), err, detail)
 	}
 	start = time.Now()
-	_, err = o.Kube.AppsV1().Deployments(o.Namespace).Get(ctx, o.Deployment, metav1Get)
+	_, err = o.Kube.AppsV1().Deployments(o.Namespace).Get(ctx, o.Deployment, metav1.GetOptions{})
 	r.add("roll the dataplane onto the promoted database", start, err, fmt.Sprintf("would restart %s/%s", o.Namespace, o.Deployment))
 	start = time.Now()
-	_, err = o.Kube.AutoscalingV2().HorizontalPodAutoscalers(o.Namespace).Get(ctx, o.HPA, metav1Get)
+	_, err = o.Kube.AutoscalingV2().HorizontalPodAutoscalers(o.Namespace).Get(ctx, o.HPA, metav1.GetOptions{})
 	r.add("scale the dataplane to the primary's minimum", start, err, fmt.Sprintf("would raise %s's minimum from %d to %d", o.HPA, o.StandingReplicas, o.TargetReplicas))
 	r.OK = allOK(r.Steps)
 	return r

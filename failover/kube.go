@@ -9,8 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 )
 
-var metav1Get = metav1.GetOptions{}
-
 // RestartedAtAnnotation rolls the dataplane's pods, as `kubectl rollout restart` does.
 const RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt"
 

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/loadtest"
 )
 
 // Recovery targets of the seed document ("Recovery Time Objectives"): what a drill's recovery is
@@ -25,12 +28,12 @@ type RTO struct {
 // RTOs are the drills' classes: the data tier's drills are judged as the database's (an AZ's
 // network takes the primaries in it down), the others as the application's.
 var RTOs = map[string]RTO{
-	"databaseFailover": {"database < 15 min", DatabaseRTO},
-	"azNetworkLoss":    {"database < 15 min", DatabaseRTO},
-	"cacheAzPower":     {"application < 5 min", ApplicationRTO},
-	"podDelete":        {"application < 5 min", ApplicationRTO},
-	"podCpuStress":     {"application < 5 min", ApplicationRTO},
-	"nodeTermination":  {"application < 5 min", ApplicationRTO},
+	catalog.DrillDatabaseFailover: {"database < 15 min", DatabaseRTO},
+	catalog.DrillAZNetworkLoss:    {"database < 15 min", DatabaseRTO},
+	catalog.DrillCacheAZPower:     {"application < 5 min", ApplicationRTO},
+	catalog.DrillPodDelete:        {"application < 5 min", ApplicationRTO},
+	catalog.DrillPodCPUStress:     {"application < 5 min", ApplicationRTO},
+	catalog.DrillNodeTermination:  {"application < 5 min", ApplicationRTO},
 }
 
 // Figure is one line of the report: a measured value beside its target, or a fact with none.
@@ -47,11 +50,11 @@ type Figure struct {
 	Note    string `json:"note,omitempty"`
 }
 
-// Verdicts.
+// Verdicts: the load test's, and Info for a figure without a target.
 const (
-	Pass        = "pass"
-	Fail        = "FAIL"
-	NotMeasured = "not measured"
+	Pass        = loadtest.VerdictPass
+	Fail        = loadtest.VerdictFail
+	NotMeasured = loadtest.VerdictNotMeasured
 	Info        = "info"
 )
 

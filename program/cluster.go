@@ -252,7 +252,7 @@ func Preflight(ctx *pulumi.Context, cfg *config.Config, c *Cluster) ([]string, e
 		if cfg.Addons.Karpenter.Enabled {
 			problems = append(problems, fmt.Errorf("addons.karpenter.enabled=true but EKS cluster %q authenticates with CONFIG_MAP only: Karpenter's nodes join through an access entry; switch the cluster to API_AND_CONFIG_MAP first", c.Name))
 		}
-		if cfg.GameDay.HasDrill(catalog.DrillPodDelete) || cfg.GameDay.HasDrill(catalog.DrillPodCPUStress) {
+		if cfg.GameDay.HasPodDrill() {
 			problems = append(problems, fmt.Errorf("gameday.drills has podDelete/podCpuStress but EKS cluster %q authenticates with CONFIG_MAP only: FIS reaches the pods through an access entry; switch the cluster to API_AND_CONFIG_MAP first, or leave the pod drills out", c.Name))
 		}
 	}

@@ -54,7 +54,7 @@ func wireGameDay(ctx *pulumi.Context, cfg *config.Config, account awsbase.Accoun
 	if err != nil {
 		return nil, err
 	}
-	if cfg.GameDay.HasDrill(catalog.DrillPodDelete) || cfg.GameDay.HasDrill(catalog.DrillPodCPUStress) {
+	if cfg.GameDay.HasPodDrill() {
 		labels := maps.Clone(dataplane.Labels(prefix, cfg.Dataplane.Image.Version(), "gameday"))
 		if _, err := gameday.NewPodAccess(ctx, prefix+"-gameday-pods", gameday.PodAccessArgs{Namespace: kube.dp.Namespace, Labels: labels},
 			pulumi.Providers(kube.provider)); err != nil {

@@ -83,7 +83,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		if err != nil {
 			return nil, err
 		}
-		if slices.Contains(def.needs, "Namespace") {
+		if slices.Contains(catalog.PodDrills, d) {
 			podRoles[d] = role
 		}
 		templateTags := pulumi.StringMap{DrillTag: pulumi.String(d), StackTag: pulumi.String(args.Stack), "Name": pulumi.String(args.Prefix + "-" + d)}
