@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/langgraph-platform/infra/components/awsbase"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -220,18 +221,9 @@ func definitions(a Args) []alarm {
 	add("waf-blocked", fmt.Sprintf("WAF blocked more than %g requests in 5 minutes", t.WAFBlockedRequests),
 		metric("AWS/WAFV2", "BlockedRequests", "Sum", pulumi.StringMap{"WebACL": e.WebACLName, "Region": pulumi.String(e.Region), "Rule": pulumi.String("ALL")}, Above, t.WAFBlockedRequests, 1))
 	lb := pulumi.StringMap{"LoadBalancer": e.LoadBalancer}
-	albMetric := func(id, name string) cloudwatch.MetricAlarmMetricQueryArgs {
-		return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), ReturnData: pulumi.Bool(false), Metric: cloudwatch.MetricAlarmMetricQueryMetricArgs{
-			Namespace: pulumi.String("AWS/ApplicationELB"), MetricName: pulumi.String(name), Stat: pulumi.String("Sum"), Period: pulumi.Int(300), Dimensions: lb,
-		}}
-	}
 	add("alb-5xx", fmt.Sprintf("More than %g%% of requests through the ALB answered 5xx (targets' and the ALB's own) for 5 minutes (Prometheus: LangGraphHighErrorRate)", t.ErrorRatio*100),
 		cloudwatch.MetricAlarmArgs{
-			MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{
-				albMetric("target5xx", "HTTPCode_Target_5XX_Count"), albMetric("alb5xx", "HTTPCode_ELB_5XX_Count"), albMetric("requests", "RequestCount"),
-				cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String("ratio"), Label: pulumi.String("5xx share"), ReturnData: pulumi.Bool(true),
-					Expression: pulumi.String("IF(requests > 0, (FILL(target5xx, 0) + FILL(alb5xx, 0)) / requests, 0)")},
-			},
+			MetricQueries:     awsbase.FiveXXShare(e.LoadBalancer, 300),
 			EvaluationPeriods: pulumi.Int(1), DatapointsToAlarm: pulumi.Int(1), ComparisonOperator: pulumi.String(Above), Threshold: pulumi.Float64(t.ErrorRatio),
 		})
 	add("alb-response-time", fmt.Sprintf("ALB target response time above %gs on average for 10 minutes (Prometheus: LangGraphSlowAverageResponse)", t.AvgResponseSeconds),

@@ -1,4 +1,5 @@
 // Package awsbase holds the AWS building blocks the components share: a customer-managed KMS key,
+// the ALB 5xx-share metric math two alarms read,
 // a security group that admits one port from named groups only, a KMS-encrypted Secrets Manager
 // secret (optionally replicated to a second region), and a private, versioned, expiring bucket. They are helpers that register resources under a caller's component,
 // not components of their own.

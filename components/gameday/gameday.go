@@ -185,22 +185,12 @@ func policyJSON(statements []statement) pulumi.StringOutput {
 // stopAlarm is the fast stop condition: the ALB's 5xx share above the threshold for
 // StopAlarmMinutes one-minute periods.
 func stopAlarm(ctx *pulumi.Context, name string, args Args, here pulumi.ResourceOption) (*cloudwatch.MetricAlarm, error) {
-	lb := pulumi.StringMap{"LoadBalancer": args.LoadBalancer}
-	m := func(id, metric string) cloudwatch.MetricAlarmMetricQueryArgs {
-		return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), ReturnData: pulumi.Bool(false), Metric: cloudwatch.MetricAlarmMetricQueryMetricArgs{
-			Namespace: pulumi.String("AWS/ApplicationELB"), MetricName: pulumi.String(metric), Stat: pulumi.String("Sum"), Period: pulumi.Int(60), Dimensions: lb,
-		}}
-	}
 	alarmName := args.Prefix + "-" + StopAlarmSuffix
 	return cloudwatch.NewMetricAlarm(ctx, name+"-"+StopAlarmSuffix, &cloudwatch.MetricAlarmArgs{
 		Name: pulumi.String(alarmName),
 		AlarmDescription: pulumi.String(fmt.Sprintf("Game-day stop condition: more than %g%% of the ALB's requests answered 5xx for %d minutes; a running drill stops. Runbook: docs/runbooks/aws-alarms.md#%s",
 			args.StopErrorRatio*100, StopAlarmMinutes, StopAlarmSuffix)),
-		MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{
-			m("target5xx", "HTTPCode_Target_5XX_Count"), m("alb5xx", "HTTPCode_ELB_5XX_Count"), m("requests", "RequestCount"),
-			cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String("ratio"), Label: pulumi.String("5xx share"), ReturnData: pulumi.Bool(true),
-				Expression: pulumi.String("IF(requests > 0, (FILL(target5xx, 0) + FILL(alb5xx, 0)) / requests, 0)")},
-		},
+		MetricQueries:     awsbase.FiveXXShare(args.LoadBalancer, 60),
 		EvaluationPeriods: pulumi.Int(StopAlarmMinutes), DatapointsToAlarm: pulumi.Int(StopAlarmMinutes),
 		ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(args.StopErrorRatio),
 		TreatMissingData: pulumi.String("notBreaching"),
