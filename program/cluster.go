@@ -99,19 +99,20 @@ func referencedCluster(ctx *pulumi.Context, cfg *config.Config, zones []string) 
 	if err != nil {
 		return nil, err
 	}
+	names := make([]string, len(ReferenceOutputs))
+	for i, o := range ReferenceOutputs {
+		names[i] = o.Name
+	}
+	values, problems, err := referenceOutputs(ref, stack, names, func(name string) error {
+		return fmt.Errorf("cluster.reference.stack=%q has no output %q: that stack must export %s (a stack of this project with cluster.mode create does)", stack, name, referenceContract())
+	})
+	if err != nil {
+		return nil, err
+	}
 	strs, lists := map[string]string{}, map[string][]string{}
-	var problems []error
 	for _, o := range ReferenceOutputs {
-		d, err := ref.GetOutputDetails(o.Name)
-		if err != nil {
-			return nil, fmt.Errorf("reading output %s of stack %s: %w", o.Name, stack, err)
-		}
-		v := d.Value
-		if v == nil {
-			v = d.SecretValue
-		}
-		if v == nil {
-			problems = append(problems, fmt.Errorf("cluster.reference.stack=%q has no output %q: that stack must export %s (a stack of this project with cluster.mode create does)", stack, o.Name, referenceContract()))
+		v, ok := values[o.Name]
+		if !ok {
 			continue
 		}
 		if o.List {
@@ -141,6 +142,30 @@ func referencedCluster(ctx *pulumi.Context, cfg *config.Config, zones []string) 
 		LoadBalancerCIDRs: lists[OutputLoadBalancerSubnetCIDRs], SecurityGroupIDs: pulumi.ToStringArray(lists[OutputSecurityGroupIDs]),
 		OIDCIssuerURL: strs[OutputOIDCIssuerURL], Kubeconfig: kubeconfig, AZs: zones,
 	}, nil
+}
+
+// referenceOutputs reads names from another stack's outputs (the engine resolves a stack
+// reference during preview too): plain or secret values by name, and a problem from missing for
+// each output the stack lacks.
+func referenceOutputs(ref *pulumi.StackReference, stack string, names []string, missing func(name string) error) (map[string]any, []error, error) {
+	values := map[string]any{}
+	var problems []error
+	for _, name := range names {
+		d, err := ref.GetOutputDetails(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading output %s of stack %s: %w", name, stack, err)
+		}
+		v := d.Value
+		if v == nil {
+			v = d.SecretValue
+		}
+		if v == nil {
+			problems = append(problems, missing(name))
+			continue
+		}
+		values[name] = v
+	}
+	return values, problems, nil
 }
 
 func referenceContract() string {

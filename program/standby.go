@@ -58,22 +58,11 @@ func readPrimary(ctx *pulumi.Context, cfg *config.Config, account awsbase.Accoun
 	if err != nil {
 		return nil, err
 	}
-	values := map[string]any{}
-	var problems []error
-	for _, name := range StandbyContract {
-		d, err := ref.GetOutputDetails(name)
-		if err != nil {
-			return nil, fmt.Errorf("reading output %s of stack %s: %w", name, stack, err)
-		}
-		v := d.Value
-		if v == nil {
-			v = d.SecretValue
-		}
-		if v == nil {
-			problems = append(problems, fmt.Errorf("dr.primaryStack=%q has no output %q: a primary of this project with dr.standbyStack exports %v", stack, name, StandbyContract))
-			continue
-		}
-		values[name] = v
+	values, problems, err := referenceOutputs(ref, stack, StandbyContract, func(name string) error {
+		return fmt.Errorf("dr.primaryStack=%q has no output %q: a primary of this project with dr.standbyStack exports %v", stack, name, StandbyContract)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(problems) > 0 {
 		return nil, &config.Error{Stack: cfg.Stack, Problems: problems}
