@@ -3,16 +3,13 @@ package gameday
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/loadtest"
 )
 
 // probe asks the dataplane's /ok?check_db=1 once: did the server answer (any status from the
@@ -55,20 +52,7 @@ const attemptsCounter = "run_attempt_started_counter_total"
 
 // scrapeCounters sums each named counter over its series; a family the endpoint lacks is absent.
 func scrapeCounters(ctx context.Context, c *http.Client, u *url.URL, prefix string) (map[string]float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s answered %d", u.Redacted(), resp.StatusCode)
-	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(io.LimitReader(resp.Body, 64<<20))
+	families, err := loadtest.ScrapeFamilies(ctx, c, u)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/promql"
@@ -41,25 +42,34 @@ func (b queueBuckets) minus(base queueBuckets) queueBuckets {
 	return out
 }
 
-// scrapeQueueWait reads the queue-wait histogram from a Prometheus text endpoint.
-func scrapeQueueWait(ctx context.Context, c *http.Client, u *url.URL, prefix string) (queueBuckets, error) {
-	name := prefix + QueueWaitMetric
+// ScrapeFamilies reads a -metrics-url endpoint's metric families (Prometheus text format).
+func ScrapeFamilies(ctx context.Context, c *http.Client, u *url.URL) (map[string]*dto.MetricFamily, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return queueBuckets{}, fmt.Errorf("-metrics-url=%s: %v", u.Redacted(), err)
+		return nil, fmt.Errorf("-metrics-url=%s: %v", u.Redacted(), err)
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return queueBuckets{}, fmt.Errorf("-metrics-url: cannot reach %s: %v", u.Redacted(), err)
+		return nil, fmt.Errorf("-metrics-url: cannot reach %s: %v", u.Redacted(), err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return queueBuckets{}, fmt.Errorf("-metrics-url: GET %s answered %d", u.Redacted(), resp.StatusCode)
+		return nil, fmt.Errorf("-metrics-url: GET %s answered %d", u.Redacted(), resp.StatusCode)
 	}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return queueBuckets{}, fmt.Errorf("-metrics-url: %s is not Prometheus text format: %v", u.Redacted(), err)
+		return nil, fmt.Errorf("-metrics-url: %s is not Prometheus text format: %v", u.Redacted(), err)
+	}
+	return families, nil
+}
+
+// scrapeQueueWait reads the queue-wait histogram from a Prometheus text endpoint.
+func scrapeQueueWait(ctx context.Context, c *http.Client, u *url.URL, prefix string) (queueBuckets, error) {
+	name := prefix + QueueWaitMetric
+	families, err := ScrapeFamilies(ctx, c, u)
+	if err != nil {
+		return queueBuckets{}, err
 	}
 	family, ok := families[name]
 	if !ok || family.GetType().String() != "HISTOGRAM" {
