@@ -16,12 +16,9 @@ const primaryRef = "organization/langgraph-platform/prod"
 // primaryOutputs are prod's rendered outputs, as its standby's StackReference reads them.
 func primaryOutputs(t *testing.T) map[string]any {
 	t.Helper()
-	res := stacktest.Run(t, "prod", nil)
-	out := map[string]any{}
-	for name, o := range res.Outputs {
-		out[name] = o.Value
-	}
-	return out
+	opts, err := harness.WithPrimary(program.Build, harness.Options{Stack: "prod-standby", Secrets: harness.DefaultSecrets()})
+	require.NoError(t, err)
+	return opts.ReferencedStacks[primaryRef]
 }
 
 func runStandby(t *testing.T, primary map[string]any, set map[string]any) (*harness.Result, error) {
