@@ -54,6 +54,9 @@ type Inputs struct {
 	DBPoolRatio        float64 // 0.8
 	RedisConnsPerPod   int
 	RedisBytesPerRun   float64
+	// RedisReservedBytes is memory other tenants of the cache may take (the LLM gateway's
+	// response cache): the streams in progress must fit beside it.
+	RedisReservedBytes float64
 	RedisNodeMemoryGiB float64
 	HPA                HPAPolicy
 	PodStartupSeconds  float64
@@ -181,7 +184,7 @@ func Evaluate(in Inputs) Report {
 	r.DBConnections = pods*in.PoolPerPod + in.ExporterConns + in.AdminReserveConns
 	r.DBLimit = in.DBPoolRatio * float64(in.MaxConnections)
 	redisConns := float64(pods * in.RedisConnsPerPod)
-	redisBytes := r.OfferedLoad * in.RedisBytesPerRun
+	redisBytes := r.OfferedLoad*in.RedisBytesPerRun + in.RedisReservedBytes
 	redisLimit := in.RedisNodeMemoryGiB * (1 << 30) * 0.75
 	r.Ramp = Simulate(in)
 	r.FastestRampSeconds, _ = FastestRamp(in)
@@ -200,7 +203,7 @@ func Evaluate(in Inputs) Report {
 		{Name: "Redis connections at max replicas", Value: redisConns, Limit: 65000, Unit: "connections", OK: redisConns <= 65000,
 			Detail: fmt.Sprintf("%d pods x %d", pods, in.RedisConnsPerPod)},
 		{Name: "Redis memory for streams in progress", Value: redisBytes / (1 << 30), Limit: redisLimit / (1 << 30), Unit: "GiB", OK: redisBytes <= redisLimit,
-			Detail: fmt.Sprintf("%.0f runs x %.0f KiB against 75%% of %.2f GiB", r.OfferedLoad, in.RedisBytesPerRun/1024, in.RedisNodeMemoryGiB)},
+			Detail: fmt.Sprintf("%.0f runs x %.0f KiB%s against 75%% of %.2f GiB", r.OfferedLoad, in.RedisBytesPerRun/1024, reserved(in.RedisReservedBytes), in.RedisNodeMemoryGiB)},
 		{Name: "HPA ramp: time until capacity covers a step to full load", Value: r.Ramp.SecondsToCapacity, Unit: "s", Info: true,
 			Detail: fmt.Sprintf("from %d to %d ready replicas; %s; peak queue %.0f runs; queue wait p95 %.0f s in the worst %d minutes (%.0f s over the hour), max %.0f s", in.MinReplicas, r.Ramp.FinalReplicas, startup(in), r.Ramp.PeakQueue, r.Ramp.WindowP95, WindowMinutes, r.Ramp.WaitP95, r.Ramp.WaitMax)},
 		{Name: "fastest linear ramp to full load inside the queue-wait target", Value: r.FastestRampSeconds, Unit: "s", Info: true,
@@ -246,4 +249,12 @@ func startup(in Inputs) string {
 		s += fmt.Sprintf("; %d headroom pods' room is ready (%.0f s to preempt a placeholder)", in.HeadroomPods, in.PreemptionSeconds)
 	}
 	return s
+}
+
+// reserved describes the cache memory other tenants take, if any.
+func reserved(bytes float64) string {
+	if bytes == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" + %.0f MiB LLM response cache", bytes/(1<<20))
 }

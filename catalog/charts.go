@@ -15,6 +15,7 @@ const (
 	ChartPrometheusAdapter         = "prometheus-adapter"
 	ChartAWSForFluentBit           = "aws-for-fluent-bit"
 	ChartKarpenter                 = "karpenter"
+	ChartLiteLLM                   = "litellm-helm"
 )
 
 // ChartVersions are the exact chart versions whose values the program's typed Helm values were
@@ -33,6 +34,10 @@ var ChartVersions = map[string][]string{
 	// Karpenter 1.12.1 (2026-05-12): chart and controller share the version; the program applies
 	// its CRDs from the karpenter-provider-aws module at that version (components/clusteraddons/crds).
 	ChartKarpenter: {"1.12.1"},
+	// LiteLLM's chart (BerriAI/litellm deploy/charts/litellm-helm, Chart.yaml 1.1.0); the image
+	// it runs is pinned apart from its appVersion (LiteLLMImageTag), to the release the live
+	// tests run.
+	ChartLiteLLM: {"1.1.0"},
 }
 
 // PrometheusOperatorCRDs maps each kube-prometheus-stack version the program accepts to the

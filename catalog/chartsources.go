@@ -18,6 +18,8 @@ var ChartRepositories = map[string]string{
 	ChartAWSForFluentBit:           "https://aws.github.io/eks-charts",
 	// Karpenter publishes its chart only to an OCI registry.
 	ChartKarpenter: "oci://public.ecr.aws/karpenter",
+	// LiteLLM publishes its chart beside its images on GitHub's registry.
+	ChartLiteLLM: "oci://ghcr.io/berriai",
 }
 
 // ChartSource is where Helm fetches one chart, in the two forms a Helm release takes: from a

@@ -113,3 +113,7 @@ func NextEKSVersion(version string) string {
 	}
 	return major + "." + strconv.Itoa(n+1)
 }
+
+// InstanceMetadataCIDR is EC2's instance metadata service: pods' egress excepts it, so no pod
+// reads the node's IAM credentials.
+const InstanceMetadataCIDR = "169.254.169.254/32"

@@ -41,6 +41,7 @@ const (
 	ContainerPrometheusAdapter      = "prometheusAdapter"
 	ContainerFluentBit              = "fluentBit"
 	ContainerKarpenter              = "karpenter"
+	ContainerLLMGateway             = "llmGateway"
 )
 
 // ChartContainers are every container the stack's charts run, in the order the docs list them.
@@ -93,6 +94,9 @@ var ChartContainers = []ChartContainer{
 	{Name: ContainerKarpenter, Chart: ChartKarpenter, ValuesPath: "controller.resources",
 		CPURequest: "250m", MemoryRequest: "512Mi", MemoryLimit: "1Gi", EphemeralRequest: "16Mi", EphemeralLimit: "64Mi",
 		Sizing: "one NodePool and tens of nodes; the controller's memory grows with the pods and nodes it watches"},
+	{Name: ContainerLLMGateway, Chart: ChartLiteLLM, ValuesPath: "resources",
+		CPURequest: "500m", MemoryRequest: "1Gi", MemoryLimit: "2Gi", EphemeralRequest: "256Mi", EphemeralLimit: "1Gi",
+		Sizing: "one LiteLLM proxy worker holds about 600 MiB resident after start (its Python imports, measured live); a pod carries a few hundred concurrent streamed calls, mostly waiting on the provider; the chart's three 500Mi emptyDirs (/tmp, /.cache, /.npm) count against the ephemeral limit"},
 }
 
 // ChartContainersReadAt are the pinned chart versions ChartContainers were checked against: a
@@ -108,6 +112,7 @@ var ChartContainersReadAt = map[string]string{
 	ChartPrometheusAdapter:         "5.2.1",
 	ChartAWSForFluentBit:           "0.2.1",
 	ChartKarpenter:                 "1.12.1",
+	ChartLiteLLM:                   "1.1.0",
 }
 
 // ChartContainersReadFrom: see ChartContainersReadAt.
@@ -117,6 +122,7 @@ var ChartContainersReadFrom = map[string]string{
 	ChartRedisExporter:       "prometheus-community/helm-charts at 6.29.0",
 	ChartPrometheusAdapter:   "prometheus-community/helm-charts a9ab20a9b (5.2.1)",
 	ChartAWSForFluentBit:     "aws/eks-charts at 0.2.0",
+	ChartLiteLLM:             "BerriAI/litellm deploy/charts/litellm-helm: Chart.yaml 56fab12 (1.1.0), values.yaml fba16f9, templates/deployment.yaml f77fbef",
 }
 
 // ChartContainerNamed is the chart container called name, and whether there is one.

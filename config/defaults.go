@@ -192,6 +192,16 @@ func Defaults() Config {
 				Drill: catalog.DrillDatabaseFailover, Expression: "cron(0 10 ? 1,4,7,10 3#2 *)", TimeZone: "UTC",
 			},
 		},
+		// Off: a stack turns the gateway on and names its models and keys (prod does).
+		Gateway: Gateway{
+			Namespace:   "llm-gateway",
+			MinReplicas: 2, MaxReplicas: 10, CPUUtilization: 70,
+			Retries: 2, RetryAfterSeconds: 1, TimeoutSeconds: 600,
+			Breaker: GatewayBreaker{AllowedFails: 3, CooldownSeconds: 30},
+			Cache:   GatewayCache{TTLSeconds: 0, KeyPrefix: "llm-gateway", MemoryMB: 512},
+			// The providers publish no stable address ranges; narrow this where yours do.
+			ProviderEgressCIDRs: []string{"0.0.0.0/0"},
+		},
 		// On, as production needs it; a stack without a recovery region sets enabled false.
 		DR: DR{
 			Enabled:             true,

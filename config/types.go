@@ -4,7 +4,7 @@
 // (mode existing, reference or create),
 // dataplane, hpa, ingress, auth, database, cache, monitoring, alerts, kpi, capacity, addons, charts,
 // chartResources,
-// cost, dr, rotation, gameday); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
+// cost, dr, rotation, gameday, gateway); each group is a structured (object) value, so `pulumi config set --path hpa.minReplicas 10`
 // sets one field and every other field keeps the default declared here. Secrets are separate top-level keys
 // that must be set with `pulumi config set --secret` (kubeconfig, langsmithApiKey,
 // langgraphLicenseKey, slackWebhookUrl, pagerdutyRoutingKey, heartbeatUrl). aws:region is read as the stack's
@@ -58,6 +58,7 @@ type Config struct {
 	DR             DR             `json:"dr"`
 	Rotation       Rotation       `json:"rotation"`
 	GameDay        GameDay        `json:"gameday"`
+	Gateway        Gateway        `json:"gateway"`
 
 	Secrets Secrets `json:"-"`
 }

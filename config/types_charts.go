@@ -25,6 +25,7 @@ type ChartResources struct {
 	PrometheusAdapter      Resources `json:"prometheusAdapter" doc:"prometheus-adapter (resources)."`
 	FluentBit              Resources `json:"fluentBit" doc:"aws-for-fluent-bit, one per node (resources)."`
 	Karpenter              Resources `json:"karpenter" doc:"The Karpenter controller (controller.resources)."`
+	LLMGateway             Resources `json:"llmGateway" doc:"The LLM gateway's LiteLLM proxy (litellm-helm resources)."`
 }
 
 // byName is every container's resources by its catalog name.
@@ -46,6 +47,7 @@ func (r *ChartResources) byName() map[string]*Resources {
 		catalog.ContainerPrometheusAdapter:      &r.PrometheusAdapter,
 		catalog.ContainerFluentBit:              &r.FluentBit,
 		catalog.ContainerKarpenter:              &r.Karpenter,
+		catalog.ContainerLLMGateway:             &r.LLMGateway,
 	}
 }
 

@@ -205,6 +205,7 @@ func Validate(cfg *Config) []error {
 	validateRotation(c, cfg.Rotation)
 	validateGameDay(c, cfg)
 	validateStandby(c, cfg)
+	validateGateway(c, cfg)
 	return c.errs
 }
 

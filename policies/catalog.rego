@@ -40,6 +40,7 @@ chart_resource_paths := {
 	"aws-load-balancer-controller": [["resources"]],
 	"karpenter": [["controller", "resources"]],
 	"kube-prometheus-stack": [["prometheus", "prometheusSpec", "resources"], ["alertmanager", "alertmanagerSpec", "resources"], ["prometheusOperator", "prometheusConfigReloader", "resources"], ["prometheusOperator", "resources"], ["prometheusOperator", "admissionWebhooks", "patch", "resources"], ["grafana", "resources"], ["grafana", "sidecar", "resources"], ["kube-state-metrics", "resources"], ["prometheus-node-exporter", "resources"]],
+	"litellm-helm": [["resources"]],
 	"metrics-server": [["resources"]],
 	"prometheus-adapter": [["resources"]],
 	"prometheus-postgres-exporter": [["resources"]],

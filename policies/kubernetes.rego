@@ -238,6 +238,10 @@ helm_repository_tls(repo) if startswith(repo, "https://")
 
 helm_repository_tls(repo) if regex.match(`^http://(localhost|127\.[0-9]+\.[0-9]+\.[0-9]+|\[::1\])(:[0-9]+)?(/.*)?$`, repo)
 
+# A value that names an environment variable instead of holding a credential: LiteLLM's
+# config.yaml reads os.environ/<NAME>, set from a Secret.
+environment_reference(value) if regex.match(`^os\.environ/[A-Za-z_][A-Za-z0-9_]*$`, value)
+
 # Value keys that hold a credential (matched at the end of the key, case-insensitive).
 credential_key := `(?i)(password|passwd|secret|token|apikey|api_key|privatekey|private_key|routingkey|routing_key|webhookurl|webhook_url|accesskey|access_key|secretkey|secret_key|dsn)$`
 
@@ -255,5 +259,6 @@ deny_helm_credentialliteral contains msg if {
 	not startswith(lower(key), "existing")
 	is_string(value)
 	value != ""
+	not environment_reference(value)
 	msg := sprintf("%s: values.%s holds a literal; allowed: a reference to a Secret", [res, concat(".", [sprintf("%v", [p]) | some p in path])])
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/langgraph-platform/infra/components/dns"
 	"github.com/langgraph-platform/infra/components/edge"
 	"github.com/langgraph-platform/infra/components/gameday"
+	"github.com/langgraph-platform/infra/components/gateway"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/components/notifications"
 	"github.com/langgraph-platform/infra/components/recovery"
@@ -192,6 +193,7 @@ type kubernetesSide struct {
 	addons   *clusteraddons.ClusterAddons
 	front    *edge.Edge
 	mon      *monitoring.Monitoring
+	gw       *gateway.Gateway // nil without gateway.enabled
 	dp       *dataplane.Dataplane
 }
 
@@ -233,6 +235,19 @@ func wireKubernetes(ctx *pulumi.Context, cfg *config.Config, account awsbase.Acc
 	dpArgs := DataplaneArgs(cfg, cluster, data.db, data.redis, k.front)
 	dpArgs.After = []pulumi.Resource{k.addons.IngressReady}
 	dpArgs.ServiceMonitorCRD = k.mon.CRDs
+	if cfg.Gateway.Enabled {
+		gwArgs := GatewayArgs(ctx, cfg, cluster, data.redis)
+		gwArgs.ServiceMonitorCRD = k.mon.CRDs
+		if k.gw, err = gateway.New(ctx, prefix+"-gateway", gwArgs, pulumi.Providers(k8s)); err != nil {
+			return nil, err
+		}
+		if cfg.Gateway.Routes() {
+			// The gateway is the pods' way to the models; HTTPS beyond it only where the stack
+			// says (LangSmith).
+			dpArgs.LLMGateway = DataplaneGateway(cfg, k.gw.Key)
+			dpArgs.Network.HTTPSEgressCIDRs = cfg.Gateway.DataplaneHTTPSEgressCIDRs
+		}
+	}
 	if k.dp, err = dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s)); err != nil {
 		return nil, err
 	}

@@ -103,6 +103,19 @@ type Connections struct {
 	LicenseKey        pulumi.StringInput
 }
 
+// LLMGateway routes the model clients' calls through the LLM gateway (package components/gateway).
+type LLMGateway struct {
+	// BaseURLs are the base-URL variables the LangChain model clients read, by name.
+	BaseURLs map[string]string
+	// KeyEnvs are the API-key variables the clients read; each holds Key, the gateway's key.
+	KeyEnvs []string
+	Key     pulumi.StringInput
+	// Namespace, Pods and Port are where the pods may connect (their only model egress).
+	Namespace string
+	Pods      map[string]string
+	Port      int
+}
+
 // Args configure the dataplane.
 type Args struct {
 	Namespace string
@@ -124,6 +137,8 @@ type Args struct {
 	ScheduleImage     string
 	PDBMaxUnavailable int
 	Queue             *Queue // nil: no separate queue tier
+	// LLMGateway sends the model calls through the gateway; nil: the pods call the providers.
+	LLMGateway *LLMGateway
 	// Headroom keeps nodes' room for pods that execute runs; nil: none. With it, the dataplane's
 	// pods run at DataplanePriorityClass, above the placeholders.
 	Headroom *Headroom

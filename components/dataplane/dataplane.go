@@ -55,7 +55,7 @@ const (
 	// MaintenanceAction is the ALB action that answers every request while maintenance mode is on.
 	MaintenanceAction = "maintenance-mode"
 	// MetadataCIDR is the instance metadata service, never reachable from the pods.
-	MetadataCIDR = "169.254.169.254/32"
+	MetadataCIDR = catalog.InstanceMetadataCIDR
 	// QueueEntrypoint starts a LangGraph server image as a queue worker (LangChain's chart).
 	QueueEntrypoint = "/storage/queue_entrypoint.sh"
 	// DNSNdots is the pods' resolver ndots option (LangChain's chart).
@@ -191,6 +191,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		secretData["LANGSMITH_API_KEY"] = args.Connections.LangSmithAPIKey
 	} else {
 		secretData["LANGGRAPH_CLOUD_LICENSE_KEY"] = args.Connections.LicenseKey
+	}
+	if g := args.LLMGateway; g != nil {
+		for _, k := range g.KeyEnvs {
+			secretData[k] = g.Key
+		}
+		// Not secret, but a *_URL literal in env is what the pack refuses; the Secret keeps
+		// every connection setting in one place.
+		for k, url := range g.BaseURLs {
+			secretData[k] = pulumi.String(url)
+		}
 	}
 	secret, err := corev1.NewSecret(ctx, name+"-env", &corev1.SecretArgs{
 		Metadata:   meta(SecretName, ComponentAPI),

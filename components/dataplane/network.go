@@ -9,7 +9,7 @@ import (
 )
 
 // NetworkPolicyNames are the policies the namespace gets.
-var NetworkPolicyNames = []string{"default-deny", "allow-api-from-load-balancer", "allow-metrics-from-prometheus", "allow-dns", "allow-data-stores", "allow-https-egress"}
+var NetworkPolicyNames = []string{"default-deny", "allow-api-from-load-balancer", "allow-metrics-from-prometheus", "allow-dns", "allow-data-stores", "allow-https-egress", "allow-llm-gateway"}
 
 func networkPolicies(ctx *pulumi.Context, name string, args Args, meta func(string, string) *metav1.ObjectMetaArgs, opts []pulumi.ResourceOption) error {
 	pods := &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{
@@ -82,8 +82,22 @@ func networkPolicies(ctx *pulumi.Context, name string, args Args, meta func(stri
 			}},
 		},
 	}
+	if g := args.LLMGateway; g != nil {
+		// The pods' only way to a model: the gateway's pods, on its port.
+		specs["allow-llm-gateway"] = &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: pods,
+			PolicyTypes: pulumi.ToStringArray([]string{"Egress"}),
+			Egress: networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{
+				To: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
+					NamespaceSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(g.Namespace)}},
+					PodSelector:       &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(g.Pods)},
+				}},
+				Ports: networkingv1.NetworkPolicyPortArray{tcp(g.Port)},
+			}},
+		}
+	}
 	for _, policy := range NetworkPolicyNames {
-		if policy == "allow-https-egress" && len(args.Network.HTTPSEgressCIDRs) == 0 {
+		if specs[policy] == nil || policy == "allow-https-egress" && len(args.Network.HTTPSEgressCIDRs) == 0 {
 			continue
 		}
 		if _, err := networkingv1.NewNetworkPolicy(ctx, name+"-"+policy, &networkingv1.NetworkPolicyArgs{

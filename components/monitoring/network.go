@@ -3,6 +3,7 @@ package monitoring
 import (
 	"slices"
 
+	"github.com/langgraph-platform/infra/catalog"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,7 +19,7 @@ const (
 	// OperatorWebhookPort is where the operator serves its admission webhook (the chart's
 	// prometheusOperator.tls.internalPort); the API server calls it from the control plane.
 	OperatorWebhookPort = 10250
-	MetadataCIDR        = "169.254.169.254/32"
+	MetadataCIDR        = catalog.InstanceMetadataCIDR
 )
 
 // Network is what the monitoring namespace's NetworkPolicies admit besides its own pods.

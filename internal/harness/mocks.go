@@ -320,6 +320,16 @@ func Invoke(region, token string, args resource.PropertyMap) (resource.PropertyM
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "127311923021", "arn": "arn:aws:iam::127311923021:root",
 		}), nil
+	case "aws:secretsmanager/getSecretVersion:getSecretVersion":
+		// A secret the stack reads but does not own (the gateway's provider keys): its value,
+		// as the provider returns it, marked secret.
+		id := args["secretId"].StringValue()
+		out := resource.NewPropertyMapFromMap(map[string]any{
+			"id": id, "secretId": id, "arn": "arn:aws:secretsmanager:" + region + ":" + AccountID + ":secret:" + id + "-AbCdEf",
+			"versionId": "00000000-0000-0000-0000-000000000001", "versionStages": []any{"AWSCURRENT"},
+		})
+		out["secretString"] = resource.MakeSecret(resource.NewProperty("sk-test-" + id))
+		return out, nil
 	}
 	return nil, fmt.Errorf("the mock engine has no answer for invoke %s: add one to internal/harness/mocks.go", token)
 }

@@ -37,6 +37,7 @@ func Inputs(c *config.Config) capacity.Inputs {
 		DBPoolRatio:        c.Alerts.Ratios().DBPool,
 		RedisConnsPerPod:   c.Capacity.RedisConnectionsPerPod,
 		RedisBytesPerRun:   c.Capacity.RedisKiBPerRun * 1024,
+		RedisReservedBytes: c.Gateway.CacheBytes(),
 		RedisNodeMemoryGiB: catalog.ElastiCacheNodeMemoryGiB[c.Cache.NodeType],
 		PodStartupSeconds:  c.Capacity.PodStartupSeconds,
 		// What adds nodes, and how many pods a node holds (cost.nodeInstanceType).

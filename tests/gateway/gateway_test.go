@@ -1,0 +1,253 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/components/gateway"
+	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/internal/harness"
+	"github.com/langgraph-platform/infra/internal/stackfile"
+	"github.com/langgraph-platform/infra/program"
+)
+
+// The prod stack's gateway with limits small enough to reach in a test: gpt-4o at 6 requests a
+// minute over two keys (3 each) falling back to gpt-4o-mini; everything else is prod's.
+var testModels = []any{
+	map[string]any{"name": "gpt-4o", "provider": "openai", "model": "gpt-4o", "keySecrets": []any{"langgraph/test/key-a", "langgraph/test/key-b"},
+		"rpm": 6, "tpm": 100000, "fallback": "gpt-4o-mini"},
+	map[string]any{"name": "gpt-4o-mini", "provider": "openai", "model": "gpt-4o-mini", "keySecrets": []any{"langgraph/test/key-a", "langgraph/test/key-b"},
+		"rpm": 1000, "tpm": 1000000},
+}
+
+type gatewayUnderTest struct {
+	url, key string
+	provider *provider
+	cfg      *config.Config
+	redis    func(args ...string) string
+}
+
+func start(t *testing.T) *gatewayUnderTest {
+	t.Helper()
+	cfg, err := stackfile.LoadTyped(stackfile.Options{Stack: "prod", Secrets: harness.DefaultSecrets(), Set: map[string]any{"gateway.models": testModels}}, config.LoadOptions{})
+	require.NoError(t, err)
+	p := newProvider()
+	base := httptestServer(t, p) + "/v1"
+	settings := program.GatewaySettings(cfg)
+	for i := range settings.Models {
+		settings.Models[i].APIBase = base
+	}
+	const redisPassword = "test-redis-token"
+	redisPort := startRedis(t, redisPassword)
+	settings.Redis.Port, settings.Redis.TLS = redisPort, false // ElastiCache's TLS is the one difference
+	proxyConfig, err := gateway.ProxyConfig(settings)
+	require.NoError(t, err)
+	env := map[string]string{gateway.MasterKeyEnv: "sk-gateway-under-test", gateway.RedisPasswordEnv: redisPassword, gateway.RedisHostEnv: "127.0.0.1"}
+	for i := range program.GatewayKeySecrets(cfg) {
+		env[gateway.KeyEnv(i)] = fmt.Sprintf("sk-standin-%d", i)
+	}
+	url := startProxy(t, proxyConfig, env)
+	return &gatewayUnderTest{url: url, key: env[gateway.MasterKeyEnv], provider: p, cfg: cfg,
+		redis: func(args ...string) string { return redisCLI(t, redisPort, redisPassword, args...) }}
+}
+
+type completion struct {
+	status int
+	model  string
+	header http.Header
+}
+
+// chat calls the gateway as a graph's ChatOpenAI would: POST /v1/chat/completions with the key.
+func (g *gatewayUnderTest) chat(t *testing.T, model, prompt string) completion {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"model": model, "messages": []any{map[string]any{"role": "user", "content": prompt}}})
+	req, _ := http.NewRequest(http.MethodPost, g.url+"/v1/chat/completions", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+g.key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out struct {
+		Model   string `json:"model"`
+		Choices []struct {
+			Message struct {
+				Content string `json:"content"`
+			} `json:"message"`
+		} `json:"choices"`
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	_ = json.Unmarshal(raw, &out)
+	served := ""
+	if len(out.Choices) > 0 {
+		served = strings.TrimPrefix(out.Choices[0].Message.Content, "served by ")
+	}
+	return completion{status: resp.StatusCode, model: served, header: resp.Header}
+}
+
+func (g *gatewayUnderTest) metrics(t *testing.T) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get(g.url + catalog.LiteLLMMetricsPath)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "Prometheus scrapes %s without a key", catalog.LiteLLMMetricsPath)
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	require.NoError(t, err)
+	return families
+}
+
+// sum adds a family's samples whose labels match want.
+func sum(f *dto.MetricFamily, want map[string]string) float64 {
+	total := 0.0
+	if f == nil {
+		return 0
+	}
+	for _, m := range f.Metric {
+		labels := map[string]string{}
+		for _, l := range m.Label {
+			labels[l.GetName()] = l.GetValue()
+		}
+		match := true
+		for k, v := range want {
+			if labels[k] != v {
+				match = false
+			}
+		}
+		if !match {
+			continue
+		}
+		switch {
+		case m.Counter != nil:
+			total += m.Counter.GetValue()
+		case m.Gauge != nil:
+			total += m.Gauge.GetValue()
+		}
+	}
+	return total
+}
+
+// family is a counter's family by its exposed name (the parser drops the _total suffix).
+func family(families map[string]*dto.MetricFamily, name string) *dto.MetricFamily {
+	if f, ok := families[name]; ok {
+		return f
+	}
+	return families[strings.TrimSuffix(name, "_total")]
+}
+
+// One proxy, the scenarios in order (each minute's limits are shared state).
+func TestGatewayEnforcesTheConfiguredBehaviour(t *testing.T) {
+	g := start(t)
+	a, b := "sk-standin-0", "sk-standin-1"
+	price := program.LLMPricePer1KTokens(g.cfg, "gpt-4o") / 1000
+	require.Greater(t, price, 0.0)
+
+	t.Run("response cache on Redis under the key prefix", func(t *testing.T) {
+		first := g.chat(t, "gpt-4o-mini", "what is the capital of France?")
+		second := g.chat(t, "gpt-4o-mini", "what is the capital of France?")
+		require.Equal(t, http.StatusOK, first.status)
+		require.Equal(t, http.StatusOK, second.status)
+		assert.Equal(t, 1, g.provider.count("gpt-4o-mini/"+a)+g.provider.count("gpt-4o-mini/"+b), "the second identical request is answered from the cache")
+		keys := strings.Fields(g.redis("--scan", "--pattern", g.cfg.Gateway.Cache.KeyPrefix+":*"))
+		require.NotEmpty(t, keys, "cached responses live under gateway.cache.keyPrefix")
+		cached := 0
+		for _, k := range keys {
+			ttl, err := strconv.Atoi(g.redis("TTL", k))
+			require.NoError(t, err)
+			if ttl > 0 {
+				cached++
+				assert.LessOrEqual(t, ttl, g.cfg.Gateway.Cache.TTLSeconds, "%s expires within gateway.cache.ttlSeconds", k)
+			}
+		}
+		assert.Positive(t, cached, "at least one entry carries the configured TTL")
+		assert.Equal(t, 1.0, sum(family(g.metrics(t), catalog.MetricLiteLLMCacheHits), nil))
+	})
+
+	t.Run("rate limit per model, then the fallback", func(t *testing.T) {
+		for i := range 6 {
+			c := g.chat(t, "gpt-4o", fmt.Sprintf("limit %d", i))
+			require.Equal(t, http.StatusOK, c.status, "call %d is inside gpt-4o's 6 a minute", i)
+			assert.Equal(t, "gpt-4o", c.model)
+		}
+		assert.Equal(t, 3, g.provider.count("gpt-4o/"+a), "the limit splits over the model's keys")
+		assert.Equal(t, 3, g.provider.count("gpt-4o/"+b))
+		over := g.chat(t, "gpt-4o", "limit 6")
+		require.Equal(t, http.StatusOK, over.status)
+		assert.Equal(t, "gpt-4o-mini", over.model, "over its limit, gpt-4o falls back to its cheaper model")
+		assert.Equal(t, 6, g.provider.count("gpt-4o/"+a)+g.provider.count("gpt-4o/"+b), "no call above the limit reached the provider")
+		assert.GreaterOrEqual(t, sum(family(g.metrics(t), catalog.MetricLiteLLMFallbacks), nil), 1.0)
+	})
+
+	t.Run("the breaker takes a failing key out of rotation", func(t *testing.T) {
+		g.provider.set("gpt-4o-mini/"+a, http.StatusInternalServerError)
+		ok := 0
+		for i := range 10 {
+			if g.chat(t, "gpt-4o-mini", fmt.Sprintf("breaker %d", i)).status == http.StatusOK {
+				ok++
+			}
+		}
+		// A call that drew the failing key is retried (gateway.retries) on a shuffled pick.
+		assert.GreaterOrEqual(t, ok, 8, "calls are retried on the healthy key")
+		failed := g.provider.count("gpt-4o-mini/" + a)
+		assert.LessOrEqual(t, failed, g.cfg.Gateway.Breaker.AllowedFails+1, "after allowedFails the key is cooled down, each failure one call (no SDK retries)")
+		for i := range 5 {
+			c := g.chat(t, "gpt-4o-mini", fmt.Sprintf("cooled %d", i))
+			assert.Equal(t, http.StatusOK, c.status, "with the failing key out, every call succeeds")
+		}
+		assert.Equal(t, failed, g.provider.count("gpt-4o-mini/"+a), "no call reaches a cooled-down deployment")
+		families := g.metrics(t)
+		assert.GreaterOrEqual(t, sum(family(families, catalog.MetricLiteLLMCooledDown), map[string]string{"model_id": "gpt-4o-mini-0"}), 1.0)
+		assert.GreaterOrEqual(t, sum(family(families, catalog.MetricLiteLLMDeploymentFailed), map[string]string{"model_id": "gpt-4o-mini-0", "exception_status": "500"}), 1.0)
+	})
+
+	t.Run("a provider's 429 is counted per deployment", func(t *testing.T) {
+		g.provider.set("gpt-4o-mini/"+b, http.StatusTooManyRequests)
+		c := g.chat(t, "gpt-4o-mini", "throttled")
+		assert.Equal(t, http.StatusTooManyRequests, c.status, "no fallback for gpt-4o-mini: the provider's 429 reaches the caller")
+		assert.GreaterOrEqual(t, sum(family(g.metrics(t), catalog.MetricLiteLLMDeploymentFailed), map[string]string{"model_id": "gpt-4o-mini-1", "exception_status": "429"}), 1.0)
+	})
+
+	t.Run("the metrics the rules read, with their labels and the cost model's prices", func(t *testing.T) {
+		families := g.metrics(t)
+		for name, labels := range catalog.LiteLLMMetricLabels {
+			f := family(families, name)
+			if !assert.NotNil(t, f, "LiteLLM %s serves no %s", catalog.LiteLLMVersion, name) {
+				continue
+			}
+			if name == catalog.MetricLiteLLMDeploymentState {
+				assert.Equal(t, dto.MetricType_GAUGE, f.GetType())
+			} else {
+				assert.Equal(t, dto.MetricType_COUNTER, f.GetType(), name)
+			}
+			for _, m := range f.Metric {
+				have := map[string]bool{}
+				for _, l := range m.Label {
+					have[l.GetName()] = true
+				}
+				for _, l := range labels {
+					assert.True(t, have[l], "%s lacks label %s", name, l)
+				}
+			}
+		}
+		// Spend in dollars from cost.llm's price: 6 gpt-4o calls of 15 tokens.
+		spend := sum(family(families, catalog.MetricLiteLLMSpend), map[string]string{"model": "gpt-4o"})
+		assert.InDelta(t, 6*tokensPerCall*price, spend, 1e-9, "the gateway prices gpt-4o as the cost model does")
+		outage := 0.0
+		for _, m := range family(families, catalog.MetricLiteLLMDeploymentState).Metric {
+			outage = max(outage, m.Gauge.GetValue())
+		}
+		assert.LessOrEqual(t, outage, float64(catalog.LiteLLMDeploymentOutage))
+	})
+}
