@@ -96,7 +96,7 @@ var ChartContainers = []ChartContainer{
 		Sizing: "one NodePool and tens of nodes; the controller's memory grows with the pods and nodes it watches"},
 	{Name: ContainerLLMGateway, Chart: ChartLiteLLM, ValuesPath: "resources",
 		CPURequest: "500m", MemoryRequest: "1Gi", MemoryLimit: "2Gi", EphemeralRequest: "256Mi", EphemeralLimit: "1Gi",
-		Sizing: "one LiteLLM proxy worker holds about 600 MiB resident after start (its Python imports, measured live); a pod carries a few hundred concurrent streamed calls, mostly waiting on the provider; the chart's three 500Mi emptyDirs (/tmp, /.cache, /.npm) count against the ephemeral limit"},
+		Sizing: "one LiteLLM proxy worker holds about 380 MiB resident after start and its first calls (litellm 1.108.7, measured); a pod carries a few hundred concurrent streamed calls, mostly waiting on the provider; the chart's three 500Mi emptyDirs (/tmp, /.cache, /.npm) count against the ephemeral limit"},
 }
 
 // ChartContainersReadAt are the pinned chart versions ChartContainers were checked against: a

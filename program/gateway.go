@@ -91,6 +91,7 @@ func GatewayArgs(ctx *pulumi.Context, cfg *config.Config, cluster *Cluster, redi
 		ServiceMonitorLabels: monitoring.SelectorLabels(),
 		Labels: map[string]string{
 			"app.kubernetes.io/name": "llm-gateway", "app.kubernetes.io/instance": Prefix(cfg), "app.kubernetes.io/component": "llm-gateway",
+			"app.kubernetes.io/version": catalog.LiteLLMVersion,
 			"app.kubernetes.io/part-of": dataplane.PartOf, "app.kubernetes.io/managed-by": "pulumi",
 		},
 	}

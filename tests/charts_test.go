@@ -28,8 +28,14 @@ func TestChartsComeFromUpstreamByDefault(t *testing.T) {
 		for _, r := range releases {
 			name := chartOf(r)
 			require.Contains(t, catalog.ChartRepositories, name, r.Name)
-			assert.Equal(t, name, r.In("chart"), r.Name)
-			assert.Equal(t, catalog.ChartRepositories[name], r.In("repositoryOpts.repo"), r.Name)
+			if upstream := catalog.ChartRepositories[name]; strings.HasPrefix(upstream, catalog.OCIScheme) {
+				// An OCI chart is its full reference, with no repository.
+				assert.Equal(t, upstream+"/"+name, r.In("chart"), r.Name)
+				assert.Nil(t, r.In("repositoryOpts.repo"), r.Name)
+			} else {
+				assert.Equal(t, name, r.In("chart"), r.Name)
+				assert.Equal(t, upstream, r.In("repositoryOpts.repo"), r.Name)
+			}
 			assert.Contains(t, catalog.ChartVersions[name], r.In("version"), r.Name)
 		}
 	}

@@ -31,7 +31,9 @@ func TestGateRefusesFailingSizing(t *testing.T) {
 		{"capacity: database connections", map[string]any{"dataplane.dbPoolMaxSize": 200}, []string{"capacity: database connections at max replicas is 1.002e+04 connections; limit 4000 connections"}},
 		// 3,795 runs on 3,800 slots: Erlang C says about 90 % of runs wait, p95 near 100 s.
 		{"capacity: queue wait", map[string]any{"hpa.maxReplicas": 38, "kpi.concurrentUsers": 5060}, []string{"capacity: p95 queue wait at target load is 10", "s; limit 60 s"}},
-		{"capacity: redis memory", map[string]any{"capacity.redisKiBPerRun": 4096}, []string{"capacity: Redis memory for streams in progress is 14.65 GiB; limit 9.803 GiB"}},
+		// The LLM gateway's response cache shares the nodes' memory with the streams.
+		{"capacity: redis memory with the LLM cache", map[string]any{"gateway.cache.memoryMb": 8192}, []string{"(3750 runs x 1024 KiB + 8192 MiB LLM response cache against 75% of 13.07 GiB)"}},
+		{"capacity: redis memory", map[string]any{"capacity.redisKiBPerRun": 4096}, []string{"capacity: Redis memory for streams in progress is 15.65 GiB; limit 9.803 GiB (3750 runs x 4096 KiB + 1024 MiB LLM response cache"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
