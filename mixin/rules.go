@@ -37,6 +37,8 @@ type Thresholds struct {
 	TargetErrorRatio         float64 // 0.02
 	CPURatio                 float64 // 0.80
 	MemoryRatio              float64 // 0.85
+	// LLM are the LLM gateway's thresholds; nil without the gateway.
+	LLM *LLMThresholds
 }
 
 // Scope names the objects the rules watch.
@@ -47,6 +49,8 @@ type Scope struct {
 	Jobs      []string
 	// DataplaneJob is the scrape job of the dataplane's pods (its ServiceMonitor's job label).
 	DataplaneJob string
+	// GatewayJob is the LLM gateway's scrape job; empty without the gateway.
+	GatewayJob string
 	RunbookURL   string // base; each alert links <base>/<AlertName>.md
 }
 
@@ -174,12 +178,14 @@ func RecordingRules(s Scope, t Thresholds) []Rule {
 		rec(SeriesHPACurrent, fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{%s})`, hpa)),
 		rec(SeriesHPADesired, fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_desired_replicas{%s})`, hpa)),
 		rec(SeriesHPAMax, fmt.Sprintf(`max(kube_horizontalpodautoscaler_spec_max_replicas{%s})`, hpa)),
-		// The seed's llm_cost_total counter (US dollars), as dollars per hour.
-		rec(SeriesLLMCostPerHour, `sum(rate(llm_cost_total[1h])) * 3600`),
+		// The seed's llm_cost_total (US dollars) as dollars per hour: the gateway's measured
+		// spend when it runs.
+		rec(SeriesLLMCostPerHour, fmt.Sprintf(`sum(rate(%s[1h])) * 3600`, llmCostSource(s))),
 		// The cost model's estimate (cmd/cost), a constant: the panel shows it beside the LLM spend.
 		rec(SeriesInfraCostEstimate, fmt.Sprintf(`vector(%s)`, num(t.InfraCostPerHour))),
 		rec(SeriesTargetUp, fmt.Sprintf(`min by (job) (up{job=~%q})`, strings.Join(s.Jobs, "|"))),
 	)
+	rules = append(rules, llmRecordingRules(s)...)
 	return append(rules, blindRules(s)...)
 }
 
@@ -208,6 +214,7 @@ const (
 	Ratio   Unit = iota // a fraction, shown as a percentage
 	Seconds             // shown as "300s"
 	Count               // shown as a plain number
+	Dollars             // shown as "$15000"
 )
 
 // Format renders v in the unit.
@@ -217,6 +224,8 @@ func (u Unit) Format(v float64) string {
 		return pctOf(v)
 	case Seconds:
 		return num(v) + "s"
+	case Dollars:
+		return "$" + num(v)
 	default:
 		return num(v)
 	}
@@ -238,7 +247,7 @@ func threshold(r Rule, series string, limit float64, unit Unit) Rule {
 // AlertingRules are the seed's alert thresholds (critical) and its KPI targets (warning), plus
 // autoscaling, Redis and scrape health.
 func AlertingRules(t Thresholds) []Rule {
-	return append(append(thresholdAlerts(t), sloAlerts(t)...), blindAlert())
+	return append(append(append(thresholdAlerts(t), sloAlerts(t)...), blindAlert()), llmAlerts(t)...)
 }
 
 func thresholdAlerts(t Thresholds) []Rule {

@@ -35,9 +35,12 @@ import (
 
 const ns = "langgraph"
 
+// gatewayJob is the LLM gateway's scrape job.
+const gatewayJob = "llm-gateway"
+
 var scope = mixin.Scope{
 	Namespace: ns, Container: "langgraph-api", HPA: "langgraph-dataplane",
-	Jobs: []string{"langgraph-dataplane", "postgres-exporter", "redis-exporter"}, DataplaneJob: "langgraph-dataplane",
+	Jobs: []string{"langgraph-dataplane", "postgres-exporter", "redis-exporter", gatewayJob}, DataplaneJob: "langgraph-dataplane", GatewayJob: gatewayJob,
 	RunbookURL: "https://runbooks.example.test",
 }
 
@@ -187,6 +190,48 @@ func slowRuns(th mixin.Thresholds, v float64) func(int) []series {
 	}
 }
 
+// llmCases are the LLM gateway's alerts, on LiteLLM's series (catalog).
+func llmCases(th mixin.Thresholds) map[string]alertCase {
+	job := map[string]string{"job": gatewayJob}
+	group := with(job, "model_group", "gpt-4o")
+	// providerErrors: a share v of gpt-4o's provider calls answers status; the gateway's own
+	// refusals (no model_id) come on top and do not count.
+	providerErrors := func(status string, v float64) func(int) []series {
+		return func(m int) []series {
+			return []series{
+				counter(catalog.MetricLiteLLMDeploymentOK, with(group, "model_id", "gpt-4o-0"), (1-v)*1000, m),
+				counter(catalog.MetricLiteLLMDeploymentFailed, with(with(group, "model_id", "gpt-4o-1"), "exception_status", status), v*1000, m),
+				counter(catalog.MetricLiteLLMDeploymentFailed, with(with(group, "model_id", ""), "exception_status", "429"), 5000, m),
+			}
+		}
+	}
+	deployment := with(with(job, "litellm_model_name", "gpt-4o"), "model_id", "gpt-4o-0")
+	cooled := func(perMinute float64) func(int) []series {
+		return func(m int) []series { return []series{counter(catalog.MetricLiteLLMCooledDown, deployment, perMinute, m)} }
+	}
+	// spend: total dollars spent over 30 minutes in two models, then nothing: the day's spend
+	// crosses the budget before minute 30 and holds.
+	const spendMinutes = 30
+	spend := func(total float64) func(int) []series {
+		return func(m int) []series {
+			model := func(name string, share float64) series {
+				return series{labelText(catalog.MetricLiteLLMSpend, with(job, "model", name)),
+					fmt.Sprintf("0+%sx%d %sx%d", num(total*share/spendMinutes), spendMinutes, num(total*share), m-spendMinutes)}
+			}
+			return []series{model("gpt-4o", 0.75), model("gpt-4o-mini", 0.25)}
+		}
+	}
+	r, budget := th.LLM.ProviderErrorRatio, th.LLM.DailyBudgetUSD
+	half := 30 * time.Minute
+	gpt4o := map[string]string{"model_group": "gpt-4o"}
+	return map[string]alertCase{
+		"LLMProviderRateLimited":   {providerErrors("429", above(r)), providerErrors("429", below(r)), half, above(r), gpt4o},
+		"LLMProviderErrors":        {providerErrors("503", above(r)), providerErrors("503", below(r)), half, above(r), gpt4o},
+		"LLMCircuitOpen":           {cooled(1), cooled(0), half, 5, map[string]string{"litellm_model_name": "gpt-4o", "model_id": "gpt-4o-0"}},
+		"LLMSpendAboveDailyBudget": {spend(above(budget)), spend(below(budget)), 50 * time.Minute, above(budget), nil},
+	}
+}
+
 func cases(th mixin.Thresholds) map[string]alertCase {
 	pool := func(v float64) func(int) []series {
 		return func(m int) []series {
@@ -295,6 +340,9 @@ func cases(th mixin.Thresholds) map[string]alertCase {
 			mixin.BlindReasonLabel: "internal metric: needs EXPOSE_INTERNAL_METRICS_PROMETHEUS=true and METRIC_MAX_EMITTING_TIER>=1 on the pods; " +
 				"recorded only by pods with N_JOBS_PER_WORKER>0; scraped from the API port's /metrics; " +
 				"renamed or dropped by a server newer than langgraph-api " + catalog.LangGraphAPIVersion + " (re-check the contract)"}},
+	}
+	for name, c := range llmCases(th) {
+		all[name] = c
 	}
 	// Both SLOs, every burn tier: just above and just below factor x budget. The long windows
 	// are recorded every 5 minutes, so the alert fires 5 minutes + its for after the start.

@@ -16,6 +16,7 @@ import (
 	"github.com/langgraph-platform/infra/components/database"
 	"github.com/langgraph-platform/infra/components/dataplane"
 	"github.com/langgraph-platform/infra/components/edge"
+	"github.com/langgraph-platform/infra/components/gateway"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/config"
 	"github.com/langgraph-platform/infra/cost"
@@ -79,7 +80,11 @@ func ContainerLogGroupPrefix(cfg *config.Config) string {
 // LoggedNamespaces are the namespaces whose containers' logs Fluent Bit ships: the dataplane's,
 // the monitoring stack's, node-exporter's and kube-system (the add-ons).
 func LoggedNamespaces(cfg *config.Config) []string {
-	return []string{cfg.Dataplane.Namespace, cfg.Monitoring.Namespace, cfg.Monitoring.NodeExporterNamespace, clusteraddons.Namespace}
+	ns := []string{cfg.Dataplane.Namespace, cfg.Monitoring.Namespace, cfg.Monitoring.NodeExporterNamespace, clusteraddons.Namespace}
+	if cfg.Gateway.Enabled {
+		ns = append(ns, cfg.Gateway.Namespace)
+	}
+	return ns
 }
 
 // KubernetesProvider is the one explicit provider every Kubernetes resource uses: the created or
@@ -245,7 +250,7 @@ func MonitoringArgs(cfg *config.Config, cluster *Cluster, db *database.Database,
 // MonitoringScope names what the rules watch: the dataplane's namespace, container, HPA and
 // the scrape jobs (a ServiceMonitor's job is its Service's name).
 func MonitoringScope(cfg *config.Config) mixin.Scope {
-	return mixin.Scope{
+	s := mixin.Scope{
 		Namespace:    cfg.Dataplane.Namespace,
 		Container:    dataplane.ContainerName,
 		HPA:          dataplane.Name,
@@ -253,6 +258,12 @@ func MonitoringScope(cfg *config.Config) mixin.Scope {
 		DataplaneJob: dataplane.Name,
 		RunbookURL:   cfg.Monitoring.RunbookBaseURL,
 	}
+	if cfg.Gateway.Enabled {
+		// The gateway's ServiceMonitor takes its job from the release's instance label.
+		s.GatewayJob = gateway.ReleaseName
+		s.Jobs = append(s.Jobs, gateway.ReleaseName)
+	}
+	return s
 }
 
 // MonitoringThresholds converts the configured alert thresholds and KPI targets (percentages)
@@ -275,7 +286,17 @@ func MonitoringThresholds(cfg *config.Config, estimate cost.Estimate) mixin.Thre
 		TargetErrorRatio:         k.Error,
 		CPURatio:                 k.CPU,
 		MemoryRatio:              k.Memory,
+		LLM:                      llmThresholds(cfg),
 	}
+}
+
+// llmThresholds are the gateway's alert thresholds: the seed's error-rate threshold for the
+// providers' 429s and 5xx, and the daily budget; nil without the gateway.
+func llmThresholds(cfg *config.Config) *mixin.LLMThresholds {
+	if !cfg.Gateway.Enabled {
+		return nil
+	}
+	return &mixin.LLMThresholds{ProviderErrorRatio: cfg.Alerts.Ratios().Error, DailyBudgetUSD: cfg.Gateway.DailyBudgetUSD}
 }
 
 // MonitoringMixin is the mixin's config: what the rules watch and the numbers they compare with.
