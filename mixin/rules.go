@@ -51,7 +51,7 @@ type Scope struct {
 	DataplaneJob string
 	// GatewayJob is the LLM gateway's scrape job; empty without the gateway.
 	GatewayJob string
-	RunbookURL   string // base; each alert links <base>/<AlertName>.md
+	RunbookURL string // base; each alert links <base>/<AlertName>.md
 }
 
 // Rule is one recording or alerting rule. Alerts carry what a human needs: a severity, the signal

@@ -207,7 +207,9 @@ func llmCases(th mixin.Thresholds) map[string]alertCase {
 	}
 	deployment := with(with(job, "litellm_model_name", "gpt-4o"), "model_id", "gpt-4o-0")
 	cooled := func(perMinute float64) func(int) []series {
-		return func(m int) []series { return []series{counter(catalog.MetricLiteLLMCooledDown, deployment, perMinute, m)} }
+		return func(m int) []series {
+			return []series{counter(catalog.MetricLiteLLMCooledDown, deployment, perMinute, m)}
+		}
 	}
 	// spend: total dollars spent over 30 minutes in two models, then nothing: the day's spend
 	// crosses the budget before minute 30 and holds.
