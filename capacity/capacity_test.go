@@ -195,3 +195,27 @@ func BenchmarkModel(b *testing.B) {
 		capacity.Evaluate(in)
 	}
 }
+
+// The cache's other tenants (the LLM gateway's response cache) count against the Redis memory
+// the streams in progress may take.
+func TestRedisMemoryCountsTheReservedCache(t *testing.T) {
+	find := func(r capacity.Report) capacity.Check {
+		for _, c := range r.Checks {
+			if c.Name == "Redis memory for streams in progress" {
+				return c
+			}
+		}
+		t.Fatal("no Redis memory check")
+		return capacity.Check{}
+	}
+	in := prodLike()
+	base := find(capacity.Evaluate(in))
+	require.True(t, base.OK)
+	assert.NotContains(t, base.Detail, "LLM response cache")
+	in.RedisReservedBytes = 2 << 30
+	reserved := find(capacity.Evaluate(in))
+	assert.InDelta(t, base.Value+2, reserved.Value, 1e-9, "2 GiB more")
+	assert.Contains(t, reserved.Detail, "+ 2048 MiB LLM response cache")
+	in.RedisReservedBytes = 8 << 30
+	assert.False(t, find(capacity.Evaluate(in)).OK, "streams and cache over 75% of the node")
+}

@@ -106,9 +106,20 @@ func validateGatewayModels(c *checker, cfg *Config) {
 			c.failf(key+".keySecrets", "[]", "is empty: a model without a key cannot be called; name the Secrets Manager secret(s) holding the provider's API key")
 		}
 		seen := map[string]bool{}
+		own := ResourcePrefix(cfg.Environment) + "-"
 		for j, k := range m.Keys {
 			kk := fmt.Sprintf("%s.keySecrets[%d]", key, j)
-			if c.match(kk, k, secretID, "a Secrets Manager secret name or ARN") && seen[k] {
+			if !c.match(kk, k, secretID, "a Secrets Manager secret name or ARN") {
+				continue
+			}
+			name := k
+			if _, after, isARN := strings.Cut(k, ":secret:"); isARN {
+				name = after
+			}
+			if !strings.HasPrefix(name, own) {
+				c.failf(kk, k, "must be named %s...: the stack's CI roles may read the values of its own secrets only (bootstrap); create the key under that name", own)
+			}
+			if seen[k] {
 				c.failf(kk, k, "is listed twice: each key is one deployment")
 			}
 			seen[k] = true

@@ -27,9 +27,9 @@ import (
 // The prod stack's gateway with limits small enough to reach in a test: gpt-4o at 6 requests a
 // minute over two keys (3 each) falling back to gpt-4o-mini; everything else is prod's.
 var testModels = []any{
-	map[string]any{"name": "gpt-4o", "provider": "openai", "model": "gpt-4o", "keySecrets": []any{"langgraph/test/key-a", "langgraph/test/key-b"},
+	map[string]any{"name": "gpt-4o", "provider": "openai", "model": "gpt-4o", "keySecrets": []any{"langgraph-prod-test-key-a", "langgraph-prod-test-key-b"},
 		"rpm": 6, "tpm": 100000, "fallback": "gpt-4o-mini"},
-	map[string]any{"name": "gpt-4o-mini", "provider": "openai", "model": "gpt-4o-mini", "keySecrets": []any{"langgraph/test/key-a", "langgraph/test/key-b"},
+	map[string]any{"name": "gpt-4o-mini", "provider": "openai", "model": "gpt-4o-mini", "keySecrets": []any{"langgraph-prod-test-key-a", "langgraph-prod-test-key-b"},
 		"rpm": 1000, "tpm": 1000000},
 }
 
