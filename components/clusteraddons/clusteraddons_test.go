@@ -47,7 +47,8 @@ func TestFluentBitShipsEachNamespaceToItsLogGroup(t *testing.T) {
 			assert.Equal(t, key.Out("arn"), g.In("kmsKeyId"))
 		}
 		prefix := "/langgraph/" + stack + "/containers/"
-		assert.ElementsMatch(t, []string{prefix + "langgraph", prefix + "monitoring", prefix + "monitoring-node-exporter", prefix + "kube-system"}, groups)
+		// With the LLM gateway (both stacks), its namespace too.
+		assert.ElementsMatch(t, []string{prefix + "langgraph", prefix + "monitoring", prefix + "monitoring-node-exporter", prefix + "kube-system", prefix + "llm-gateway"}, groups)
 
 		r := release(t, res, clusteraddons.FluentBitRelease)
 		assert.Equal(t, "aws-for-fluent-bit", r.In("chart"))
@@ -62,7 +63,7 @@ func TestFluentBitShipsEachNamespaceToItsLogGroup(t *testing.T) {
 		assert.Equal(t, false, r.In("values.cloudWatch.enabled"), "the old Go plugin is off")
 		paths := strings.Split(r.In("values.input.path").(string), ",")
 		assert.ElementsMatch(t, []string{"/var/log/containers/*_langgraph_*.log", "/var/log/containers/*_monitoring_*.log",
-			"/var/log/containers/*_monitoring-node-exporter_*.log", "/var/log/containers/*_kube-system_*.log"}, paths,
+			"/var/log/containers/*_monitoring-node-exporter_*.log", "/var/log/containers/*_kube-system_*.log", "/var/log/containers/*_llm-gateway_*.log"}, paths,
 			"only namespaces that have a group: no line is sent where it cannot land")
 		assert.Equal(t, []any{"ALL"}, r.In("values.containerSecurityContext.capabilities.drop"))
 
@@ -70,7 +71,7 @@ func TestFluentBitShipsEachNamespaceToItsLogGroup(t *testing.T) {
 		doc := document(t, policy, "policy")
 		require.Len(t, doc.Statement, 1)
 		assert.ElementsMatch(t, []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}, doc.Statement[0].Action)
-		assert.Len(t, doc.Statement[0].Resource, 8, "the four groups and their streams, no wildcard group")
+		assert.Len(t, doc.Statement[0].Resource, 10, "the five groups and their streams, no wildcard group")
 		for _, res := range doc.Statement[0].Resource {
 			assert.NotEqual(t, "*", res)
 		}
@@ -360,6 +361,7 @@ func TestSwitchingAnAddonOffRemovesExactlyItsResources(t *testing.T) {
 			"aws:kms/key:Key -addons-logs-key", "aws:kms/alias:Alias -addons-logs-key-alias",
 			logGroupType + " -addons-logs-langgraph", logGroupType + " -addons-logs-monitoring",
 			logGroupType + " -addons-logs-monitoring-node-exporter", logGroupType + " -addons-logs-kube-system",
+			logGroupType + " -addons-logs-llm-gateway",
 		}, "", ""},
 	}
 	for _, tc := range cases {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/components/dataplane"
+	"github.com/langgraph-platform/infra/components/gateway"
 	"github.com/langgraph-platform/infra/components/monitoring"
 	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
@@ -156,7 +157,8 @@ func TestSelectorsPickUpThisProjectsObjects(t *testing.T) {
 			assert.Contains(t, m["annotations"].(map[string]any)["runbook_url"], "/docs/runbooks/"+m["alert"].(string)+".md")
 		}
 	}
-	assert.Len(t, mixin.AlertNames(mixin.Thresholds{}), alerts)
+	// prod runs the LLM gateway with a daily budget: its four alerts too.
+	assert.Len(t, mixin.AlertNames(mixin.Thresholds{LLM: &mixin.LLMThresholds{DailyBudgetUSD: 1}}), alerts)
 }
 
 func TestDashboardConfigMap(t *testing.T) {
@@ -191,7 +193,11 @@ func TestScrapeJobsMatchServices(t *testing.T) {
 	rules := stacktest.One(t, res, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "-monitoring-rules")
 	raw, _ := json.Marshal(rules.In("spec"))
 	assert.Equal(t, dataplane.Name, svc.In("metadata.name"))
-	assert.Contains(t, string(raw), `up{job=~\"`+dataplane.Name+`|`+monitoring.PostgresExporter+`|`+monitoring.RedisExporter+`\"}`)
+	// With the LLM gateway, its job (the release's instance label, which its ServiceMonitor reads).
+	assert.Contains(t, string(raw), `up{job=~\"`+dataplane.Name+`|`+monitoring.PostgresExporter+`|`+monitoring.RedisExporter+`|`+gateway.ReleaseName+`\"}`)
+	sm := stacktest.One(t, res, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "-gateway-servicemonitor")
+	assert.Equal(t, "app.kubernetes.io/instance", sm.In("spec.jobLabel"))
+	assert.Equal(t, gateway.ReleaseName, sm.In("spec.selector.matchLabels").(map[string]any)["app.kubernetes.io/instance"])
 	assert.Equal(t, monitoring.PostgresExporter, release(t, res, monitoring.PostgresExporter).In("values.fullnameOverride"))
 }
 
