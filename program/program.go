@@ -246,6 +246,14 @@ func wireKubernetes(ctx *pulumi.Context, cfg *config.Config, account awsbase.Acc
 			// says (LangSmith).
 			dpArgs.LLMGateway = DataplaneGateway(cfg, k.gw.Key)
 			dpArgs.Network.HTTPSEgressCIDRs = cfg.Gateway.DataplaneHTTPSEgressCIDRs
+			if len(cfg.Gateway.DataplaneHTTPSEgressCIDRs) == 0 && cfg.Secrets.LangSmithAPIKey.IsSet() {
+				// Not refused: whether the server must reach LangSmith depends on the image and the
+				// key's use. Shown on every preview.
+				if err := warn(ctx, "the dataplane's pods carry LANGSMITH_API_KEY but may reach no address on 443 (gateway.dataplaneHttpsEgressCidrs is empty): "+
+					"their LangSmith calls (tracing, a license check) cannot leave the cluster; list LangSmith's addresses there if the server needs them"); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	if k.dp, err = dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s)); err != nil {
