@@ -6,6 +6,7 @@ package gateway
 
 import (
 	"maps"
+	"strconv"
 
 	apiextensions "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -36,7 +37,7 @@ type Gateway struct {
 
 // BaseURL is the gateway's in-cluster URL in namespace.
 func BaseURL(namespace string) string {
-	return "http://" + ServiceName + "." + namespace + ".svc:" + itoa(catalog.LiteLLMPort)
+	return "http://" + ServiceName + "." + namespace + ".svc:" + strconv.Itoa(catalog.LiteLLMPort)
 }
 
 // New deploys the gateway. Pass the explicit Kubernetes provider with pulumi.Providers.

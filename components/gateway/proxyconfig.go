@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/langgraph-platform/infra/catalog"
 )
@@ -167,13 +166,3 @@ func perDeployment(limit, n int) int {
 // KeyEnv is the variable of the i-th distinct provider key (Secrets Manager secret) in the
 // gateway's pods; models that share a key share its variable.
 func KeyEnv(i int) string { return fmt.Sprintf("LLM_PROVIDER_KEY_%d", i) }
-
-// ModelNames are the models' names, sorted.
-func ModelNames(models []Model) []string {
-	var names []string
-	for _, m := range models {
-		names = append(names, m.Name)
-	}
-	sort.Strings(names)
-	return names
-}

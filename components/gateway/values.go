@@ -1,8 +1,6 @@
 package gateway
 
 import (
-	"strconv"
-
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/internal/helmvalues"
 )
@@ -18,12 +16,12 @@ type chartValues struct {
 	} `json:"image"`
 	ReplicaCount int `json:"replicaCount"`
 	// The chart's PROXY_MASTER_KEY comes from this Secret's "masterkey" entry (its default key).
-	MasterkeySecret    string                   `json:"masterkeySecretName"`
-	EnvironmentSecrets []string                 `json:"environmentSecrets"`
-	ProxyConfig        map[string]any           `json:"proxy_config"`
-	Resources          helmvalues.Resources     `json:"resources"`
-	PodSecurityContext podSecurityContext       `json:"podSecurityContext"`
-	SecurityContext    containerSecurityContext `json:"securityContext"`
+	MasterkeySecret    string                              `json:"masterkeySecretName"`
+	EnvironmentSecrets []string                            `json:"environmentSecrets"`
+	ProxyConfig        map[string]any                      `json:"proxy_config"`
+	Resources          helmvalues.Resources                `json:"resources"`
+	PodSecurityContext helmvalues.PodSecurityContext       `json:"podSecurityContext"`
+	SecurityContext    helmvalues.ContainerSecurityContext `json:"securityContext"`
 	Autoscaling        struct {
 		Enabled                        bool `json:"enabled"`
 		MinReplicas                    int  `json:"minReplicas"`
@@ -54,30 +52,6 @@ type chartValues struct {
 	TerminationGracePeriodSeconds int `json:"terminationGracePeriodSeconds"`
 }
 
-type podSecurityContext struct {
-	RunAsNonRoot   bool    `json:"runAsNonRoot"`
-	RunAsUser      int     `json:"runAsUser"`
-	RunAsGroup     int     `json:"runAsGroup"`
-	FSGroup        int     `json:"fsGroup"`
-	SeccompProfile seccomp `json:"seccompProfile"`
-}
-
-type containerSecurityContext struct {
-	AllowPrivilegeEscalation bool         `json:"allowPrivilegeEscalation"`
-	ReadOnlyRootFilesystem   bool         `json:"readOnlyRootFilesystem"`
-	RunAsNonRoot             bool         `json:"runAsNonRoot"`
-	Capabilities             capabilities `json:"capabilities"`
-	SeccompProfile           seccomp      `json:"seccompProfile"`
-}
-
-type seccomp struct {
-	Type string `json:"type"`
-}
-
-type capabilities struct {
-	Drop []string `json:"drop"`
-}
-
 type spread struct {
 	MaxSkew           int            `json:"maxSkew"`
 	TopologyKey       string         `json:"topologyKey"`
@@ -100,9 +74,10 @@ func ChartValues(a Args, config map[string]any) any {
 	v.EnvironmentSecrets = []string{SecretName}
 	v.ProxyConfig = config
 	v.Resources = a.Resources[catalog.ContainerLLMGateway]
-	v.PodSecurityContext = podSecurityContext{RunAsNonRoot: true, RunAsUser: RunAsUser, RunAsGroup: RunAsUser, FSGroup: RunAsUser, SeccompProfile: seccomp{"RuntimeDefault"}}
+	v.PodSecurityContext = helmvalues.RestrictedPod(RunAsUser, RunAsUser)
 	// A read-only root: the chart then mounts emptyDirs on /tmp, /.cache and /.npm.
-	v.SecurityContext = containerSecurityContext{ReadOnlyRootFilesystem: true, RunAsNonRoot: true, Capabilities: capabilities{Drop: []string{"ALL"}}, SeccompProfile: seccomp{"RuntimeDefault"}}
+	v.SecurityContext = helmvalues.RestrictedContainer(true)
+	v.SecurityContext.RunAsNonRoot = true
 	v.Autoscaling.Enabled = true
 	v.Autoscaling.MinReplicas, v.Autoscaling.MaxReplicas = a.MinReplicas, a.MaxReplicas
 	v.Autoscaling.TargetCPUUtilizationPercentage = a.CPUUtilization
@@ -113,5 +88,3 @@ func ChartValues(a Args, config map[string]any) any {
 	v.TerminationGracePeriodSeconds = TerminationGracePeriodSeconds
 	return v
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -57,37 +57,3 @@ func grafanaRole(ctx *pulumi.Context, name string, args Args, meta func(string) 
 	}
 	return []pulumi.Resource{role, binding}, nil
 }
-
-// Restricted security contexts, in the shape the charts take them.
-type seccomp struct {
-	Type string `json:"type"`
-}
-
-type podSecurityContext struct {
-	RunAsNonRoot   bool    `json:"runAsNonRoot"`
-	RunAsUser      int     `json:"runAsUser"`
-	RunAsGroup     int     `json:"runAsGroup"`
-	FSGroup        int     `json:"fsGroup"`
-	SeccompProfile seccomp `json:"seccompProfile"`
-}
-
-type capabilities struct {
-	Drop []string `json:"drop"`
-}
-
-type containerSecurityContext struct {
-	AllowPrivilegeEscalation bool         `json:"allowPrivilegeEscalation"`
-	ReadOnlyRootFilesystem   bool         `json:"readOnlyRootFilesystem"`
-	Capabilities             capabilities `json:"capabilities"`
-	SeccompProfile           seccomp      `json:"seccompProfile"`
-}
-
-func restrictedPod(uid, gid int) podSecurityContext {
-	return podSecurityContext{RunAsNonRoot: true, RunAsUser: uid, RunAsGroup: gid, FSGroup: gid, SeccompProfile: seccomp{"RuntimeDefault"}}
-}
-
-// restrictedContainer drops every capability and privilege escalation; readOnlyRoot where the
-// image writes only to its volumes.
-func restrictedContainer(readOnlyRoot bool) containerSecurityContext {
-	return containerSecurityContext{ReadOnlyRootFilesystem: readOnlyRoot, Capabilities: capabilities{Drop: []string{"ALL"}}, SeccompProfile: seccomp{"RuntimeDefault"}}
-}

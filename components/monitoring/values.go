@@ -39,13 +39,13 @@ type prometheusSpec struct {
 	StorageSpec   struct {
 		VolumeClaimTemplate volumeClaimTemplate `json:"volumeClaimTemplate"`
 	} `json:"storageSpec"`
-	Resources                       helmvalues.Resources `json:"resources"`
-	RuleSelector                    labelSelector        `json:"ruleSelector"`
-	RuleNamespaceSelector           labelSelector        `json:"ruleNamespaceSelector"`
-	ServiceMonitorSelector          labelSelector        `json:"serviceMonitorSelector"`
-	ServiceMonitorNamespaceSelector labelSelector        `json:"serviceMonitorNamespaceSelector"`
-	PodAntiAffinity                 string               `json:"podAntiAffinity"`
-	SecurityContext                 podSecurityContext   `json:"securityContext"`
+	Resources                       helmvalues.Resources          `json:"resources"`
+	RuleSelector                    labelSelector                 `json:"ruleSelector"`
+	RuleNamespaceSelector           labelSelector                 `json:"ruleNamespaceSelector"`
+	ServiceMonitorSelector          labelSelector                 `json:"serviceMonitorSelector"`
+	ServiceMonitorNamespaceSelector labelSelector                 `json:"serviceMonitorNamespaceSelector"`
+	PodAntiAffinity                 string                        `json:"podAntiAffinity"`
+	SecurityContext                 helmvalues.PodSecurityContext `json:"securityContext"`
 }
 
 type alertmanagerSpec struct {
@@ -55,8 +55,8 @@ type alertmanagerSpec struct {
 	Storage   struct {
 		VolumeClaimTemplate volumeClaimTemplate `json:"volumeClaimTemplate"`
 	} `json:"storage"`
-	PodAntiAffinity string             `json:"podAntiAffinity"`
-	SecurityContext podSecurityContext `json:"securityContext"`
+	PodAntiAffinity string                        `json:"podAntiAffinity"`
+	SecurityContext helmvalues.PodSecurityContext `json:"securityContext"`
 }
 
 type grafanaValues struct {
@@ -67,9 +67,9 @@ type grafanaValues struct {
 		Create bool   `json:"create"`
 		Name   string `json:"name"`
 	} `json:"serviceAccount"`
-	InitChownData            enabled                  `json:"initChownData"`
-	SecurityContext          podSecurityContext       `json:"securityContext"`
-	ContainerSecurityContext containerSecurityContext `json:"containerSecurityContext"`
+	InitChownData            enabled                             `json:"initChownData"`
+	SecurityContext          helmvalues.PodSecurityContext       `json:"securityContext"`
+	ContainerSecurityContext helmvalues.ContainerSecurityContext `json:"containerSecurityContext"`
 	Admin                    struct {
 		ExistingSecret string `json:"existingSecret"`
 		UserKey        string `json:"userKey"`
@@ -85,8 +85,8 @@ type grafanaValues struct {
 		Datasources struct {
 			SearchNamespace string `json:"searchNamespace"`
 		} `json:"datasources"`
-		SecurityContext containerSecurityContext `json:"securityContext"`
-		Resources       helmvalues.Resources     `json:"resources"`
+		SecurityContext helmvalues.ContainerSecurityContext `json:"securityContext"`
+		Resources       helmvalues.Resources                `json:"resources"`
 	} `json:"sidecar"`
 	Resources helmvalues.Resources `json:"resources"`
 	// LivenessProbe replaces only the path of the chart's probe: /healthz answers while the
@@ -154,10 +154,10 @@ type enabledCreate struct {
 }
 
 type operatorValues struct {
-	SecurityContext          podSecurityContext       `json:"securityContext"`
-	ContainerSecurityContext containerSecurityContext `json:"containerSecurityContext"`
-	Resources                helmvalues.Resources     `json:"resources"`
-	LivenessProbe            operatorProbe            `json:"livenessProbe"`
+	SecurityContext          helmvalues.PodSecurityContext       `json:"securityContext"`
+	ContainerSecurityContext helmvalues.ContainerSecurityContext `json:"containerSecurityContext"`
+	Resources                helmvalues.Resources                `json:"resources"`
+	LivenessProbe            operatorProbe                       `json:"livenessProbe"`
 	PrometheusConfigReloader struct {
 		Resources helmvalues.Resources `json:"resources"`
 	} `json:"prometheusConfigReloader"`
@@ -169,9 +169,9 @@ type operatorValues struct {
 }
 
 type kubeStateMetricsValues struct {
-	SecurityContext          podSecurityContext       `json:"securityContext"`
-	ContainerSecurityContext containerSecurityContext `json:"containerSecurityContext"`
-	Resources                helmvalues.Resources     `json:"resources"`
+	SecurityContext          helmvalues.PodSecurityContext       `json:"securityContext"`
+	ContainerSecurityContext helmvalues.ContainerSecurityContext `json:"containerSecurityContext"`
+	Resources                helmvalues.Resources                `json:"resources"`
 }
 
 type nodeExporterValues struct {
@@ -196,16 +196,16 @@ func StackValues(a Args) any {
 	p.ServiceMonitorSelector = labelSelector{MatchLabels: SelectorLabels()}
 	p.PodAntiAffinity = "soft"
 	// The chart's own uid and group; the operator sets the containers' restricted contexts.
-	p.SecurityContext = restrictedPod(1000, 2000)
+	p.SecurityContext = helmvalues.RestrictedPod(1000, 2000)
 	v.CRDs.Enabled = false
-	v.PrometheusOperator.SecurityContext = restrictedPod(65534, 65534)
-	v.PrometheusOperator.ContainerSecurityContext = restrictedContainer(true)
+	v.PrometheusOperator.SecurityContext = helmvalues.RestrictedPod(65534, 65534)
+	v.PrometheusOperator.ContainerSecurityContext = helmvalues.RestrictedContainer(true)
 	v.PrometheusOperator.Resources = a.Resources[catalog.ContainerOperator]
 	v.PrometheusOperator.LivenessProbe = operatorProbe{Enabled: true, livenessBudget: generousLiveness}
 	v.PrometheusOperator.PrometheusConfigReloader.Resources = a.Resources[catalog.ContainerConfigReloader]
 	v.PrometheusOperator.AdmissionWebhooks.Patch.Resources = a.Resources[catalog.ContainerAdmissionJobs]
-	v.KubeStateMetrics.SecurityContext = restrictedPod(65534, 65534)
-	v.KubeStateMetrics.ContainerSecurityContext = restrictedContainer(true)
+	v.KubeStateMetrics.SecurityContext = helmvalues.RestrictedPod(65534, 65534)
+	v.KubeStateMetrics.ContainerSecurityContext = helmvalues.RestrictedContainer(true)
 	v.KubeStateMetrics.Resources = a.Resources[catalog.ContainerKubeStateMetrics]
 	v.NodeExporter.NamespaceOverride = a.NodeExporterNamespace
 	v.NodeExporter.Resources = a.Resources[catalog.ContainerNodeExporter]
@@ -217,7 +217,7 @@ func StackValues(a Args) any {
 	am.Resources = a.Resources[catalog.ContainerAlertmanager]
 	am.Storage.VolumeClaimTemplate = claim(a.StorageClass, 10)
 	am.PodAntiAffinity = "soft"
-	am.SecurityContext = restrictedPod(1000, 2000)
+	am.SecurityContext = helmvalues.RestrictedPod(1000, 2000)
 	v.Alertmanager.Config = mixin.Alertmanager(receivers(a))
 	// EKS runs the control plane: the controller manager, the scheduler and etcd cannot be
 	// scraped, and kube-proxy binds its metrics to the node's loopback. Scraping them, and their
@@ -239,15 +239,15 @@ func StackValues(a Args) any {
 	g.Sidecar.Dashboards.SearchNamespace = a.Namespace
 	g.Sidecar.Datasources.SearchNamespace = a.Namespace // the chart's datasource ConfigMap is here too
 	// The sidecars write the dashboards to their shared emptyDir, never to their root.
-	g.Sidecar.SecurityContext = restrictedContainer(true)
+	g.Sidecar.SecurityContext = helmvalues.RestrictedContainer(true)
 	g.Sidecar.Resources = a.Resources[catalog.ContainerGrafanaSidecar]
 	g.RBAC.Create = false
 	g.ServiceAccount.Create, g.ServiceAccount.Name = true, GrafanaServiceAccount
 	g.InitChownData.Enabled = false // a root init container; the volume's fsGroup does its job
-	g.SecurityContext = restrictedPod(472, 472)
+	g.SecurityContext = helmvalues.RestrictedPod(472, 472)
 	// Grafana writes its database and plugins to the chart's storage volume and scratch files to
 	// /tmp: with an emptyDir there the root stays read-only.
-	g.ContainerSecurityContext = restrictedContainer(true)
+	g.ContainerSecurityContext = helmvalues.RestrictedContainer(true)
 	g.ExtraEmptyDirMounts = []emptyDirMount{{Name: "tmp", MountPath: "/tmp"}}
 	g.Resources = a.Resources[catalog.ContainerGrafana]
 	g.LivenessProbe = helmvalues.ProbeAt(GrafanaLivenessPath)
@@ -307,8 +307,8 @@ type redisExporterValues struct {
 		Secret  secretRef `json:"secret"`
 	} `json:"auth"`
 	// The chart sets no security context of its own (both are {}).
-	PodSecurityContext podSecurityContext       `json:"podSecurityContext"`
-	SecurityContext    containerSecurityContext `json:"securityContext"`
+	PodSecurityContext helmvalues.PodSecurityContext       `json:"podSecurityContext"`
+	SecurityContext    helmvalues.ContainerSecurityContext `json:"securityContext"`
 }
 
 // RedisExporterUID is the user the redis_exporter image runs as (its Dockerfile's USER).
@@ -319,8 +319,8 @@ const RedisExporterUID = 59000
 // exporter writes nothing.
 func RedisExporterValues(res helmvalues.Resources) any {
 	v := redisExporterValues{exporterBase: exporter(RedisExporter, res)}
-	v.PodSecurityContext = restrictedPod(RedisExporterUID, RedisExporterUID)
-	v.SecurityContext = restrictedContainer(true)
+	v.PodSecurityContext = helmvalues.RestrictedPod(RedisExporterUID, RedisExporterUID)
+	v.SecurityContext = helmvalues.RestrictedContainer(true)
 	v.Auth.Enabled = true
 	v.Auth.Secret = secretRef{RedisAuthSecret, "password"}
 	return v

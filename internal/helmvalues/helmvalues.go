@@ -78,3 +78,44 @@ func (s Sized) Check(component string, names ...string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Restricted security contexts, in the shape the charts take them (podSecurityContext,
+// securityContext and their variants).
+type Seccomp struct {
+	Type string `json:"type"`
+}
+
+// PodSecurityContext is a pod's restricted context.
+type PodSecurityContext struct {
+	RunAsNonRoot   bool    `json:"runAsNonRoot"`
+	RunAsUser      int     `json:"runAsUser"`
+	RunAsGroup     int     `json:"runAsGroup"`
+	FSGroup        int     `json:"fsGroup"`
+	SeccompProfile Seccomp `json:"seccompProfile"`
+}
+
+// Capabilities a container drops.
+type Capabilities struct {
+	Drop []string `json:"drop"`
+}
+
+// ContainerSecurityContext is a container's restricted context; RunAsNonRoot is set where the
+// chart passes the pod's context to no container.
+type ContainerSecurityContext struct {
+	AllowPrivilegeEscalation bool         `json:"allowPrivilegeEscalation"`
+	ReadOnlyRootFilesystem   bool         `json:"readOnlyRootFilesystem"`
+	RunAsNonRoot             bool         `json:"runAsNonRoot,omitempty"`
+	Capabilities             Capabilities `json:"capabilities"`
+	SeccompProfile           Seccomp      `json:"seccompProfile"`
+}
+
+// RestrictedPod runs a pod as uid and gid under RuntimeDefault seccomp.
+func RestrictedPod(uid, gid int) PodSecurityContext {
+	return PodSecurityContext{RunAsNonRoot: true, RunAsUser: uid, RunAsGroup: gid, FSGroup: gid, SeccompProfile: Seccomp{"RuntimeDefault"}}
+}
+
+// RestrictedContainer drops every capability and privilege escalation; readOnlyRoot where the
+// image writes only to its volumes.
+func RestrictedContainer(readOnlyRoot bool) ContainerSecurityContext {
+	return ContainerSecurityContext{ReadOnlyRootFilesystem: readOnlyRoot, Capabilities: Capabilities{Drop: []string{"ALL"}}, SeccompProfile: Seccomp{"RuntimeDefault"}}
+}
