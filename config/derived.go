@@ -51,6 +51,17 @@ func (m LLMModel) LLMPrice() float64 {
 	return catalog.LLMPricePer1KTokens[m.Model]
 }
 
+// LLMPrice is model's price per 1,000 tokens in cost.llm, and whether cost.llm lists it: the one
+// price the cost model and the LLM gateway's spend both use.
+func (k Cost) LLMPrice(model string) (float64, bool) {
+	for _, m := range k.LLM {
+		if m.Model == model {
+			return m.LLMPrice(), true
+		}
+	}
+	return 0, false
+}
+
 // NodeAutoscaler is what adds nodes when the HPA adds pods: create mode and the Karpenter add-on
 // mean Karpenter; otherwise what cluster.nodeAutoscaler declares, none when it declares nothing.
 func (c *Config) NodeAutoscaler() string {

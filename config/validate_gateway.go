@@ -77,10 +77,6 @@ func validateGatewayModels(c *checker, cfg *Config) {
 		c.failf("gateway.models", "[]", "is empty with gateway.enabled: list the models graphs call, each {name, provider, model, keySecrets, rpm, tpm}")
 		return
 	}
-	priced := map[string]bool{}
-	for _, m := range cfg.Cost.LLM {
-		priced[m.Model] = true
-	}
 	names := map[string]bool{}
 	for i, m := range g.Models {
 		key := fmt.Sprintf("gateway.models[%d]", i)
@@ -99,7 +95,7 @@ func validateGatewayModels(c *checker, cfg *Config) {
 		case known && quota.Provider != m.Provider:
 			c.failf(key+".model", m.Model, "is a %s model, not %s", quota.Provider, m.Provider)
 		}
-		if !priced[m.Model] {
+		if _, priced := cfg.Cost.LLMPrice(m.Model); !priced {
 			c.failf(key+".model", m.Model, "has no price: add it to cost.llm (with pricePer1kTokens unless the seed prices it), which prices both the cost model and the gateway's spend")
 		}
 		if len(m.Keys) == 0 {

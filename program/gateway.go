@@ -45,25 +45,15 @@ func GatewaySettings(cfg *config.Config) gateway.Settings {
 		s.Cache = &gateway.Cache{TTLSeconds: g.Cache.TTLSeconds, KeyPrefix: g.Cache.KeyPrefix}
 	}
 	for _, m := range g.Models {
+		price, _ := cfg.Cost.LLMPrice(m.Model) // config refuses a model cost.llm does not price
 		model := gateway.Model{Name: m.Name, Provider: m.Provider, Model: m.Model, RPM: m.RPM, TPM: m.TPM, Fallback: m.Fallback,
-			USDPerToken: LLMPricePer1KTokens(cfg, m.Model) / 1000}
+			USDPerToken: price / 1000}
 		for _, k := range m.Keys {
 			model.KeyEnvs = append(model.KeyEnvs, gateway.KeyEnv(slices.Index(secrets, k)))
 		}
 		s.Models = append(s.Models, model)
 	}
 	return s
-}
-
-// LLMPricePer1KTokens is model's price in cost.llm (configured, else the seed's): the price the
-// cost model and the gateway both use.
-func LLMPricePer1KTokens(cfg *config.Config, model string) float64 {
-	for _, m := range cfg.Cost.LLM {
-		if m.Model == model {
-			return m.LLMPrice()
-		}
-	}
-	return 0
 }
 
 // GatewayArgs maps the configuration, the cluster and the cache onto the gateway; it reads the

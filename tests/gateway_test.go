@@ -11,7 +11,6 @@ import (
 	"github.com/langgraph-platform/infra/catalog"
 	"github.com/langgraph-platform/infra/internal/policy"
 	"github.com/langgraph-platform/infra/internal/stacktest"
-	"github.com/langgraph-platform/infra/program"
 )
 
 // The gateway's config.yaml names its credentials as os.environ references, which the pack's
@@ -58,7 +57,7 @@ func TestGatewayPricesAreTheCostModels(t *testing.T) {
 		entry := m.(map[string]any)
 		model := entry["litellm_params"].(map[string]any)["model"].(string)
 		name := model[len("openai/"):]
-		price := program.LLMPricePer1KTokens(cfg, name)
+		price, _ := cfg.Cost.LLMPrice(name)
 		require.Positive(t, price, name)
 		info := entry["model_info"].(map[string]any)
 		assert.InDelta(t, price/1000, info["input_cost_per_token"], 1e-15, name)

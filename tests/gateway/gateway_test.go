@@ -152,7 +152,8 @@ func family(families map[string]*dto.MetricFamily, name string) *dto.MetricFamil
 func TestGatewayEnforcesTheConfiguredBehaviour(t *testing.T) {
 	g := start(t)
 	a, b := "sk-standin-0", "sk-standin-1"
-	price := program.LLMPricePer1KTokens(g.cfg, "gpt-4o") / 1000
+	price, _ := g.cfg.Cost.LLMPrice("gpt-4o")
+	price /= 1000
 	require.Greater(t, price, 0.0)
 
 	t.Run("response cache on Redis under the key prefix", func(t *testing.T) {
