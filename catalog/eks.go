@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -117,3 +118,11 @@ func NextEKSVersion(version string) string {
 // InstanceMetadataCIDR is EC2's instance metadata service: pods' egress excepts it, so no pod
 // reads the node's IAM credentials.
 const InstanceMetadataCIDR = "169.254.169.254/32"
+
+// CIDRContains reports whether CIDR outer contains CIDR inner (false when either is not a CIDR):
+// an egress block that covers InstanceMetadataCIDR excepts it.
+func CIDRContains(outer, inner string) bool {
+	o, err1 := netip.ParsePrefix(outer)
+	i, err2 := netip.ParsePrefix(inner)
+	return err1 == nil && err2 == nil && o.Bits() <= i.Bits() && o.Contains(i.Addr())
+}

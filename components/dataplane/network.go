@@ -1,8 +1,7 @@
 package dataplane
 
 import (
-	"net/netip"
-
+	"github.com/langgraph-platform/infra/catalog"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -22,7 +21,7 @@ func networkPolicies(ctx *pulumi.Context, name string, args Args, meta func(stri
 		peers := networkingv1.NetworkPolicyPeerArray{}
 		for _, c := range cidrs {
 			block := networkingv1.IPBlockArgs{Cidr: pulumi.String(c)}
-			if contains(c, MetadataCIDR) {
+			if catalog.CIDRContains(c, MetadataCIDR) {
 				block.Except = pulumi.ToStringArray([]string{MetadataCIDR})
 			}
 			peers = append(peers, networkingv1.NetworkPolicyPeerArgs{IpBlock: block})
@@ -108,11 +107,4 @@ func networkPolicies(ctx *pulumi.Context, name string, args Args, meta func(stri
 		}
 	}
 	return nil
-}
-
-// contains reports whether CIDR outer contains inner.
-func contains(outer, inner string) bool {
-	o, err1 := netip.ParsePrefix(outer)
-	i, err2 := netip.ParsePrefix(inner)
-	return err1 == nil && err2 == nil && o.Bits() <= i.Bits() && o.Contains(i.Addr())
 }

@@ -1,8 +1,6 @@
 package gateway
 
 import (
-	"net/netip"
-
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -29,7 +27,7 @@ func networkPolicies(ctx *pulumi.Context, name string, args Args, meta func(stri
 		peers := networkingv1.NetworkPolicyPeerArray{}
 		for _, c := range cidrs {
 			block := networkingv1.IPBlockArgs{Cidr: pulumi.String(c)}
-			if covers(c, catalog.InstanceMetadataCIDR) {
+			if catalog.CIDRContains(c, catalog.InstanceMetadataCIDR) {
 				block.Except = pulumi.ToStringArray([]string{catalog.InstanceMetadataCIDR})
 			}
 			peers = append(peers, networkingv1.NetworkPolicyPeerArgs{IpBlock: block})
@@ -64,11 +62,4 @@ func networkPolicies(ctx *pulumi.Context, name string, args Args, meta func(stri
 		}
 	}
 	return nil
-}
-
-// covers reports whether CIDR outer contains inner.
-func covers(outer, inner string) bool {
-	o, err1 := netip.ParsePrefix(outer)
-	i, err2 := netip.ParsePrefix(inner)
-	return err1 == nil && err2 == nil && o.Bits() <= i.Bits() && o.Contains(i.Addr())
 }
