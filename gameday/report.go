@@ -3,6 +3,8 @@ package gameday
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -94,6 +96,9 @@ type Report struct {
 	Figures      []Figure  `json:"figures"`
 	Passed       bool      `json:"passed"`
 	Warnings     []string  `json:"warnings,omitempty"`
+	// LoadErrors is the first message of each kind of failed request (HTTP status, "timeout",
+	// "run failed", ...) the load saw: why the runs counted as lost failed.
+	LoadErrors map[string]string `json:"loadErrors,omitempty"`
 }
 
 // Failed names the figures that failed or were not measured.
@@ -136,6 +141,9 @@ func (r *Report) Text(w io.Writer) error {
 	}
 	for _, w2 := range r.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", w2)
+	}
+	for _, kind := range slices.Sorted(maps.Keys(r.LoadErrors)) {
+		fmt.Fprintf(w, "failed requests (%s), the first: %s\n", kind, r.LoadErrors[kind])
 	}
 	if r.Passed {
 		_, err := fmt.Fprintln(w, "\nPASS: every target met")

@@ -271,6 +271,7 @@ func (b *observer) report(o Options, tpl *Template, exp Experiment, res *loadtes
 		Experiment: exp.Status, Reason: exp.Reason, Users: o.Load.Users, FaultAt: exp.Started, FaultSource: exp.FaultSource}
 	if res != nil {
 		rep.Warnings = append(rep.Warnings, res.Warnings...)
+		rep.LoadErrors = res.Errors
 	}
 	rep.Warnings = append(rep.Warnings, b.warnings...)
 	expFigure := Figure{Name: "experiment", Unit: "", Measured: true, Verdict: Pass, Note: exp.Status}

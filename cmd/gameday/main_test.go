@@ -292,14 +292,38 @@ func TestPodDeleteDrillMeasuresTheRealServersRecovery(t *testing.T) {
 	assert.Positive(t, figures["runs lost (clients)"].Value)
 	assert.Equal(t, rep.Pass, figures["error rate after recovery"].Verdict)
 	assert.Contains(t, stdout, "PASS: every target met")
+	// Why the lost runs failed: the load balancer's 502 or a cut answer while no server listened.
+	require.NotEmpty(t, r.LoadErrors)
+	for kind, msg := range r.LoadErrors {
+		assert.Contains(t, stdout, "failed requests ("+kind+"), the first: "+msg)
+	}
 
 	// The database failover: moto's RDS takes the reboot with failover; the dataplane (in memory)
-	// never notices, and the report says so.
-	code, stdout, stderr = gamedayRun(t, w.fast(catalog.DrillDatabaseFailover, filepath.Join(t.TempDir(), "db.json"))...)
+	// keeps answering, and the drill is judged against the database's target. Whether not a single
+	// run failed is not asserted: on a shared 2-core CI machine the in-memory server now and then
+	// cancels a run under CPU contention ("Background run failed, will retry. CancelledError": 1 to
+	// 3 of about 100 runs in 2 of 9 runs of this test beside two busy cores), a breach the fault did
+	// not cause; the analysis of a breach-free timeline is gameday/timeline_test.go's.
+	db := filepath.Join(t.TempDir(), "db.json")
+	code, stdout, stderr = gamedayRun(t, w.fast(catalog.DrillDatabaseFailover, db)...)
 	t.Logf("report:\n%s", stdout)
 	require.Equal(t, 0, code, "stderr:\n%s", stderr)
 	assert.Equal(t, "reboot-with-failover langgraph-staging-db-primary", w.faults[1])
-	assert.Contains(t, stdout, "never breached the targets")
+	r = rep.Report{}
+	b, err = os.ReadFile(db)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &r))
+	assert.True(t, r.Passed)
+	figures = map[string]rep.Figure{}
+	for _, f := range r.Figures {
+		figures[f.Name] = f
+	}
+	assert.Equal(t, "database < 15 min", figures["time to recover"].TargetName)
+	assert.Less(t, figures["time to recover"].Value, rep.DatabaseRTO.Seconds())
+	deps := figures["database or cache unreachable (longest)"]
+	assert.True(t, deps.Measured)
+	assert.Equal(t, "database < 15 min", deps.TargetName)
+	assert.Less(t, deps.Value, rep.DatabaseRTO.Seconds())
 	assert.Contains(t, stdout, "database < 15 min")
 }
 
