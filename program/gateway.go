@@ -102,3 +102,14 @@ func DataplaneGateway(cfg *config.Config, key pulumi.StringInput) *dataplane.LLM
 	slices.Sort(out.KeyEnvs)
 	return out
 }
+
+// GatewayWarnings are what a preview shows about the gateway's wiring: the dataplane's pods
+// carrying a LangSmith key while the gateway leaves them no HTTPS egress. Not refused: whether the
+// server must reach LangSmith depends on the image and the key's use.
+func GatewayWarnings(cfg *config.Config) []string {
+	if !cfg.Gateway.Routes() || len(cfg.Gateway.DataplaneHTTPSEgressCIDRs) > 0 || !cfg.Secrets.LangSmithAPIKey.IsSet() {
+		return nil
+	}
+	return []string{"the dataplane's pods carry LANGSMITH_API_KEY but may reach no address on 443 (gateway.dataplaneHttpsEgressCidrs is empty): " +
+		"their LangSmith calls (tracing, a license check) cannot leave the cluster; list LangSmith's addresses there if the server needs them"}
+}

@@ -104,6 +104,7 @@ func Wire(ctx *pulumi.Context, cfg *config.Config, report capacity.Report, estim
 		return nil, err
 	}
 	warnings = append(warnings, RotationWarnings(cfg)...)
+	warnings = append(warnings, GatewayWarnings(cfg)...)
 	if err := warn(ctx, warnings...); err != nil {
 		return nil, err
 	}
@@ -246,14 +247,6 @@ func wireKubernetes(ctx *pulumi.Context, cfg *config.Config, account awsbase.Acc
 			// says (LangSmith).
 			dpArgs.LLMGateway = DataplaneGateway(cfg, k.gw.Key)
 			dpArgs.Network.HTTPSEgressCIDRs = cfg.Gateway.DataplaneHTTPSEgressCIDRs
-			if len(cfg.Gateway.DataplaneHTTPSEgressCIDRs) == 0 && cfg.Secrets.LangSmithAPIKey.IsSet() {
-				// Not refused: whether the server must reach LangSmith depends on the image and the
-				// key's use. Shown on every preview.
-				if err := warn(ctx, "the dataplane's pods carry LANGSMITH_API_KEY but may reach no address on 443 (gateway.dataplaneHttpsEgressCidrs is empty): "+
-					"their LangSmith calls (tracing, a license check) cannot leave the cluster; list LangSmith's addresses there if the server needs them"); err != nil {
-					return nil, err
-				}
-			}
 		}
 	}
 	if k.dp, err = dataplane.New(ctx, prefix+"-dataplane", dpArgs, pulumi.Providers(k8s)); err != nil {

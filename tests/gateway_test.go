@@ -9,8 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/langgraph-platform/infra/catalog"
+	"github.com/langgraph-platform/infra/config"
+	"github.com/langgraph-platform/infra/internal/harness"
 	"github.com/langgraph-platform/infra/internal/policy"
+	"github.com/langgraph-platform/infra/internal/stackfile"
 	"github.com/langgraph-platform/infra/internal/stacktest"
+	"github.com/langgraph-platform/infra/program"
 )
 
 // The gateway's config.yaml names its credentials as os.environ references, which the pack's
@@ -69,4 +73,29 @@ func TestGatewayPricesAreTheCostModels(t *testing.T) {
 		map[string]any{"model": "gpt-4o-mini", "tokensPerRun": 10000}}})
 	first := stacktest.One(t, changed, releaseType, "-gateway-release").In("values.proxy_config.model_list[0].model_info.input_cost_per_token")
 	assert.InDelta(t, 0.01/1000, first, 1e-15)
+}
+
+// A preview warns when the gateway leaves the dataplane's pods, which carry a LangSmith key, no
+// address on 443; not when they may reach one, when the gateway is bypassed, or without the key.
+func TestGatewayWarnsWhenTheLangSmithKeyCannotLeave(t *testing.T) {
+	warning := "the dataplane's pods carry LANGSMITH_API_KEY but may reach no address on 443 (gateway.dataplaneHttpsEgressCidrs is empty)"
+	staging := stackConfig(t, "staging", nil)
+	require.Empty(t, staging.Gateway.DataplaneHTTPSEgressCIDRs, "staging's pods reach no HTTPS address")
+	if assert.Len(t, program.GatewayWarnings(staging), 1) {
+		assert.Contains(t, program.GatewayWarnings(staging)[0], warning)
+	}
+	for name, cfg := range map[string]*config.Config{
+		"prod lists LangSmith's range": stackConfig(t, "prod", nil),
+		"an HTTPS range":               stackConfig(t, "staging", map[string]any{"gateway.dataplaneHttpsEgressCidrs": []any{"203.0.113.0/24"}}),
+		"bypassed":                     stackConfig(t, "staging", map[string]any{"gateway.bypass": true}),
+		"no gateway":                   stackConfig(t, "staging", map[string]any{"gateway.enabled": false}),
+	} {
+		assert.Empty(t, program.GatewayWarnings(cfg), name)
+	}
+	secrets := harness.DefaultSecrets()
+	delete(secrets, "langsmithApiKey")
+	secrets["langgraphLicenseKey"] = "lg-license-test-0000000000000005"
+	noKey, err := stackfile.LoadTyped(harness.Options{Stack: "staging", Secrets: secrets}, config.LoadOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, program.GatewayWarnings(noKey), "a license key instead of a LangSmith key")
 }
