@@ -73,7 +73,7 @@ func scrapeQueueWait(ctx context.Context, c *http.Client, u *url.URL, prefix str
 	}
 	family, ok := families[name]
 	if !ok || family.GetType().String() != "HISTOGRAM" {
-		return queueBuckets{}, fmt.Errorf("-metrics-url: %s has no histogram %s (LangGraph Agent Server v0.11 or later serves it; check -metric-prefix and LSD_PROM_METRICS_ENABLED)", u.Redacted(), name)
+		return queueBuckets{}, fmt.Errorf("-metrics-url: %s has no histogram %s (LangGraph Agent Server v0.11 or later records it on the Postgres runtime, not the in-memory one of `langgraph dev`; check -metric-prefix and LSD_PROM_METRICS_ENABLED)", u.Redacted(), name)
 	}
 	out := queueBuckets{counts: map[float64]float64{}}
 	for _, m := range family.GetMetric() {
