@@ -14,6 +14,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -32,6 +33,16 @@ var testModels = []any{
 		"rpm": 6, "tpm": 100000, "fallback": "gpt-4o-mini"},
 	map[string]any{"name": "gpt-4o-mini", "provider": "openai", "model": "gpt-4o-mini", "keySecrets": []any{"langgraph-prod-test-key-a", "langgraph-prod-test-key-b"},
 		"rpm": 1000, "tpm": 1000000},
+	map[string]any{"name": "claude-haiku-4-5", "provider": "anthropic", "model": "claude-haiku-4-5", "keySecrets": []any{"langgraph-prod-test-key-c"},
+		"rpm": 1000, "tpm": 1000000},
+}
+
+// testPrices is prod's cost.llm with the Anthropic model's price added (a model the gateway
+// serves must have one).
+var testPrices = []any{
+	map[string]any{"model": "gpt-4o", "pricePer1kTokens": 0, "tokensPerRun": 3000},
+	map[string]any{"model": "gpt-4o-mini", "pricePer1kTokens": 0, "tokensPerRun": 10000},
+	map[string]any{"model": "claude-haiku-4-5", "pricePer1kTokens": 0.003, "tokensPerRun": 100},
 }
 
 type gatewayUnderTest struct {
@@ -43,13 +54,17 @@ type gatewayUnderTest struct {
 
 func start(t *testing.T) *gatewayUnderTest {
 	t.Helper()
-	cfg, err := stackfile.LoadTyped(stackfile.Options{Stack: "prod", Secrets: harness.DefaultSecrets(), Set: map[string]any{"gateway.models": testModels}}, config.LoadOptions{})
+	cfg, err := stackfile.LoadTyped(stackfile.Options{Stack: "prod", Secrets: harness.DefaultSecrets(), Set: map[string]any{"gateway.models": testModels, "cost.llm": testPrices}}, config.LoadOptions{})
 	require.NoError(t, err)
 	p := newProvider()
-	base := httptestServer(t, p) + "/v1"
+	base := httptestServer(t, p)
 	settings := program.GatewaySettings(cfg)
-	for i := range settings.Models {
-		settings.Models[i].APIBase = base
+	for i, m := range settings.Models {
+		// The OpenAI SDK's base URL ends in /v1; LiteLLM adds /v1/messages to Anthropic's.
+		settings.Models[i].APIBase = base + "/v1"
+		if m.Provider == catalog.ProviderAnthropic {
+			settings.Models[i].APIBase = base
+		}
 	}
 	const redisPassword = "test-redis-token"
 	redisPort := startRedis(t, redisPassword)
@@ -229,6 +244,53 @@ func TestGatewayEnforcesTheConfiguredBehaviour(t *testing.T) {
 		assert.GreaterOrEqual(t, sum(family(families, catalog.MetricLiteLLMDeploymentFailed), map[string]string{"model_id": "gpt-4o-mini-0", "exception_status": "500"}), 1.0)
 	})
 
+	t.Run("Anthropic's Messages API, as ChatAnthropic calls it", func(t *testing.T) {
+		// The dataplane's ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY (program.DataplaneGateway): the
+		// anthropic SDK posts to <base>/v1/messages with the key in x-api-key.
+		env := program.DataplaneGateway(g.cfg, pulumi.String(g.key))
+		base, ok := env.BaseURLs["ANTHROPIC_BASE_URL"]
+		require.True(t, ok, "an Anthropic model sets the dataplane's ANTHROPIC_BASE_URL")
+		require.Contains(t, env.KeyEnvs, "ANTHROPIC_API_KEY")
+		path := strings.TrimPrefix(base, gateway.BaseURL(g.cfg.Gateway.Namespace))
+		body, _ := json.Marshal(map[string]any{"model": "claude-haiku-4-5", "max_tokens": 64,
+			"messages": []any{map[string]any{"role": "user", "content": "hello through the gateway"}}})
+		req, _ := http.NewRequest(http.MethodPost, g.url+path+"/v1/messages", bytes.NewReader(body))
+		req.Header.Set("x-api-key", g.key)
+		req.Header.Set("anthropic-version", "2023-06-01")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", raw)
+		var out struct {
+			Type    string `json:"type"`
+			Content []struct {
+				Text string `json:"text"`
+			} `json:"content"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &out), "%s", raw)
+		assert.Equal(t, "message", out.Type, "the answer is in Anthropic's shape")
+		if assert.NotEmpty(t, out.Content) {
+			assert.Equal(t, "served by claude-haiku-4-5", out.Content[0].Text)
+		}
+		assert.Equal(t, 1, g.provider.count("claude-haiku-4-5/sk-standin-2"), "the gateway called Anthropic with the model's own key, not the caller's")
+
+		// Another key: refused before any provider call.
+		req, _ = http.NewRequest(http.MethodPost, g.url+path+"/v1/messages", bytes.NewReader(body))
+		req.Header.Set("x-api-key", "sk-ant-not-the-gateway-key")
+		req.Header.Set("anthropic-version", "2023-06-01")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err = http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		raw, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		// LiteLLM 1.108.7 without a database answers 400 "No connected db." for any key other than
+		// its master key (it cannot look one up): refused all the same.
+		assert.True(t, resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusBadRequest, "%d %s", resp.StatusCode, raw)
+		assert.Equal(t, 1, g.provider.count("claude-haiku-4-5/sk-standin-2"))
+	})
+
 	t.Run("a provider's 429 is counted per deployment", func(t *testing.T) {
 		g.provider.set("gpt-4o-mini/"+b, http.StatusTooManyRequests)
 		c := g.chat(t, "gpt-4o-mini", "throttled")
@@ -261,6 +323,9 @@ func TestGatewayEnforcesTheConfiguredBehaviour(t *testing.T) {
 		// Spend in dollars from cost.llm's price: 6 gpt-4o calls of 15 tokens.
 		spend := sum(family(families, catalog.MetricLiteLLMSpend), map[string]string{"model": "gpt-4o"})
 		assert.InDelta(t, 6*tokensPerCall*price, spend, 1e-9, "the gateway prices gpt-4o as the cost model does")
+		claude, _ := g.cfg.Cost.LLMPrice("claude-haiku-4-5")
+		assert.InDelta(t, tokensPerCall*claude/1000, sum(family(families, catalog.MetricLiteLLMSpend), map[string]string{"model": "claude-haiku-4-5"}), 1e-9,
+			"one Anthropic call, priced from cost.llm")
 		outage := 0.0
 		for _, m := range family(families, catalog.MetricLiteLLMDeploymentState).Metric {
 			outage = max(outage, m.Gauge.GetValue())

@@ -25,8 +25,8 @@ import (
 	"github.com/langgraph-platform/infra/internal/tooltest"
 )
 
-// provider is the stand-in model API: OpenAI's chat completions, answering per model and key as
-// the test sets (200, or an error status), counting calls.
+// provider is the stand-in model API: OpenAI's chat completions and Anthropic's messages,
+// answering per model and key as the test sets (200, or an error status), counting calls.
 type provider struct {
 	mu     sync.Mutex
 	status map[string]int // "<model>/<key>" or "<model>" -> status; default 200
@@ -53,7 +53,8 @@ func (p *provider) count(key string) int {
 }
 
 func (p *provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/chat/completions") {
+	anthropic := r.URL.Path == "/v1/messages"
+	if r.Method != http.MethodPost || !(anthropic || r.URL.Path == "/v1/chat/completions") {
 		http.NotFound(w, r)
 		return
 	}
@@ -65,6 +66,9 @@ func (p *provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if anthropic {
+		key = r.Header.Get("x-api-key")
+	}
 	p.mu.Lock()
 	p.calls[body.Model+"/"+key]++
 	status, ok := p.status[body.Model+"/"+key]
@@ -76,6 +80,12 @@ func (p *provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ok && status != http.StatusOK {
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"error":{"message":"stand-in answers %d","type":"stand_in","code":"%d"}}`, status, status)
+		return
+	}
+	if anthropic {
+		fmt.Fprintf(w, `{"id":"msg_standin","type":"message","role":"assistant","model":%q,`+
+			`"content":[{"type":"text","text":"served by %s"}],"stop_reason":"end_turn","stop_sequence":null,`+
+			`"usage":{"input_tokens":10,"output_tokens":5}}`, body.Model, body.Model)
 		return
 	}
 	fmt.Fprintf(w, `{"id":"chatcmpl-standin","object":"chat.completion","created":%d,"model":%q,`+
