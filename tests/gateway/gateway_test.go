@@ -113,6 +113,24 @@ func (g *gatewayUnderTest) chat(t *testing.T, model, prompt string) completion {
 	return completion{status: resp.StatusCode, model: served, header: resp.Header}
 }
 
+// messages calls the gateway as a graph's ChatAnthropic would: POST <path>/v1/messages with the
+// key in x-api-key; it returns the status and the body.
+func (g *gatewayUnderTest) messages(t *testing.T, path, key, model string) (int, []byte) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"model": model, "max_tokens": 64,
+		"messages": []any{map[string]any{"role": "user", "content": "hello through the gateway"}}})
+	req, _ := http.NewRequest(http.MethodPost, g.url+path+"/v1/messages", bytes.NewReader(body))
+	req.Header.Set("x-api-key", key)
+	req.Header.Set("anthropic-version", "2023-06-01")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, raw
+}
+
 func (g *gatewayUnderTest) metrics(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
 	resp, err := http.Get(g.url + catalog.LiteLLMMetricsPath)
@@ -247,22 +265,15 @@ func TestGatewayEnforcesTheConfiguredBehaviour(t *testing.T) {
 	t.Run("Anthropic's Messages API, as ChatAnthropic calls it", func(t *testing.T) {
 		// The dataplane's ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY (program.DataplaneGateway): the
 		// anthropic SDK posts to <base>/v1/messages with the key in x-api-key.
+		anthropic := catalog.LLMProviders[catalog.ProviderAnthropic]
 		env := program.DataplaneGateway(g.cfg, pulumi.String(g.key))
-		base, ok := env.BaseURLs["ANTHROPIC_BASE_URL"]
-		require.True(t, ok, "an Anthropic model sets the dataplane's ANTHROPIC_BASE_URL")
-		require.Contains(t, env.KeyEnvs, "ANTHROPIC_API_KEY")
+		base, ok := env.BaseURLs[anthropic.BaseURLEnv]
+		require.True(t, ok, "an Anthropic model sets the dataplane's %s", anthropic.BaseURLEnv)
+		require.Contains(t, env.KeyEnvs, anthropic.APIKeyEnv)
 		path := strings.TrimPrefix(base, gateway.BaseURL(g.cfg.Gateway.Namespace))
-		body, _ := json.Marshal(map[string]any{"model": "claude-haiku-4-5", "max_tokens": 64,
-			"messages": []any{map[string]any{"role": "user", "content": "hello through the gateway"}}})
-		req, _ := http.NewRequest(http.MethodPost, g.url+path+"/v1/messages", bytes.NewReader(body))
-		req.Header.Set("x-api-key", g.key)
-		req.Header.Set("anthropic-version", "2023-06-01")
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", raw)
+
+		status, raw := g.messages(t, path, g.key, "claude-haiku-4-5")
+		require.Equal(t, http.StatusOK, status, "%s", raw)
 		var out struct {
 			Type    string `json:"type"`
 			Content []struct {
@@ -277,17 +288,10 @@ func TestGatewayEnforcesTheConfiguredBehaviour(t *testing.T) {
 		assert.Equal(t, 1, g.provider.count("claude-haiku-4-5/sk-standin-2"), "the gateway called Anthropic with the model's own key, not the caller's")
 
 		// Another key: refused before any provider call.
-		req, _ = http.NewRequest(http.MethodPost, g.url+path+"/v1/messages", bytes.NewReader(body))
-		req.Header.Set("x-api-key", "sk-ant-not-the-gateway-key")
-		req.Header.Set("anthropic-version", "2023-06-01")
-		req.Header.Set("Content-Type", "application/json")
-		resp, err = http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		raw, _ = io.ReadAll(resp.Body)
-		resp.Body.Close()
+		status, raw = g.messages(t, path, "sk-ant-not-the-gateway-key", "claude-haiku-4-5")
 		// LiteLLM 1.108.7 without a database answers 400 "No connected db." for any key other than
 		// its master key (it cannot look one up): refused all the same.
-		assert.True(t, resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusBadRequest, "%d %s", resp.StatusCode, raw)
+		assert.True(t, status == http.StatusUnauthorized || status == http.StatusBadRequest, "%d %s", status, raw)
 		assert.Equal(t, 1, g.provider.count("claude-haiku-4-5/sk-standin-2"))
 	})
 
