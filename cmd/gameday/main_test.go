@@ -273,16 +273,9 @@ func TestPodDeleteDrillMeasuresTheRealServersRecovery(t *testing.T) {
 	t.Logf("report:\n%s", stdout)
 	require.Equal(t, 0, code, "stderr:\n%s", stderr)
 	assert.Equal(t, []string{"pod-delete"}, w.faults)
-	var r rep.Report
-	b, err := os.ReadFile(report)
-	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(b, &r))
+	r, figures := readReport(t, report)
 	assert.True(t, r.Passed)
 	assert.Equal(t, "completed", r.Experiment)
-	figures := map[string]rep.Figure{}
-	for _, f := range r.Figures {
-		figures[f.Name] = f
-	}
 	recovery := figures["time to recover"]
 	assert.True(t, recovery.Measured)
 	assert.Positive(t, recovery.Value, "the killed server broke requests until its replacement answered")
@@ -309,15 +302,8 @@ func TestPodDeleteDrillMeasuresTheRealServersRecovery(t *testing.T) {
 	t.Logf("report:\n%s", stdout)
 	require.Equal(t, 0, code, "stderr:\n%s", stderr)
 	assert.Equal(t, "reboot-with-failover langgraph-staging-db-primary", w.faults[1])
-	r = rep.Report{}
-	b, err = os.ReadFile(db)
-	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(b, &r))
+	r, figures = readReport(t, db)
 	assert.True(t, r.Passed)
-	figures = map[string]rep.Figure{}
-	for _, f := range r.Figures {
-		figures[f.Name] = f
-	}
 	assert.Equal(t, "database < 15 min", figures["time to recover"].TargetName)
 	assert.Less(t, figures["time to recover"].Value, rep.DatabaseRTO.Seconds())
 	deps := figures["database or cache unreachable (longest)"]
@@ -325,6 +311,20 @@ func TestPodDeleteDrillMeasuresTheRealServersRecovery(t *testing.T) {
 	assert.Equal(t, "database < 15 min", deps.TargetName)
 	assert.Less(t, deps.Value, rep.DatabaseRTO.Seconds())
 	assert.Contains(t, stdout, "database < 15 min")
+}
+
+// readReport reads a -json report and its figures by name.
+func readReport(t *testing.T, path string) (rep.Report, map[string]rep.Figure) {
+	t.Helper()
+	var r rep.Report
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &r))
+	figures := map[string]rep.Figure{}
+	for _, f := range r.Figures {
+		figures[f.Name] = f
+	}
+	return r, figures
 }
 
 // Bad input and unsafe starts are refused with exit 2 before any experiment starts.
